@@ -1,0 +1,62 @@
+"""econ: the distillation cost model. When does distilling a teacher LLM into a student pay off?
+
+Imports pydantic, numpy and pandas only (never torch or streamlit). Typical use:
+
+    import econ
+    result = econ.evaluate(econ.example_scenario())
+    result.payback_months, result.npv_usd, result.monthly
+"""
+
+from econ.evaluate import Evaluation, ManyResults, evaluate, evaluate_many
+from econ.examples import example_scenario
+from econ.inputs import NumericInputs, numeric_inputs, vary
+from econ.profile import Profile, ProfileError, load_profile, parse_profile
+from econ.scenario import (
+    ApiServing,
+    DataGeneration,
+    Distillation,
+    EngineeringEffort,
+    LatencySlo,
+    Quality,
+    Scenario,
+    ScenarioError,
+    SelfHostedServing,
+    Swap,
+    Traffic,
+    TrainingRun,
+    Workload,
+    load_scenario,
+    parse_scenario,
+    save_scenario,
+)
+
+__all__ = [
+    "ApiServing",
+    "DataGeneration",
+    "Distillation",
+    "EngineeringEffort",
+    "Evaluation",
+    "LatencySlo",
+    "ManyResults",
+    "NumericInputs",
+    "Profile",
+    "ProfileError",
+    "Quality",
+    "Scenario",
+    "ScenarioError",
+    "SelfHostedServing",
+    "Swap",
+    "Traffic",
+    "TrainingRun",
+    "Workload",
+    "evaluate",
+    "evaluate_many",
+    "example_scenario",
+    "load_profile",
+    "load_scenario",
+    "numeric_inputs",
+    "parse_profile",
+    "parse_scenario",
+    "save_scenario",
+    "vary",
+]

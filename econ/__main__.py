@@ -1,0 +1,7 @@
+"""`python -m econ ...`: see econ.cli."""
+
+import sys
+
+from econ.cli import main
+
+sys.exit(main())

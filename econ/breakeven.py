@@ -1,0 +1,92 @@
+"""Break-even volume: the lowest constant daily request volume at which a steady month saves money.
+
+Imports numpy, `econ.units`, `econ.inputs`, `econ.cashflow`. A steady month uses month-1 prices,
+re-distillation amortized over its cadence, monitoring, fallback, router and error costs, and no
+upfront spend. Self-hosted fleets make savings a staircase in volume, so the search visits every
+step boundary and solves exactly inside the linear piece where savings first turn non-negative.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from econ.cashflow import col, serving_usd
+from econ.inputs import NumericInputs, SideInputs
+from econ.units import DAYS_PER_MONTH, SECONDS_PER_MONTH
+
+MAX_REQUESTS_PER_MONTH = 1e13  # search ceiling: about 3.3e11 requests/day
+GRID_POINTS = 2000
+MAX_STEPS_PER_FLEET = 50_000
+
+
+def steady_month_savings_usd(x: NumericInputs, requests, sized_at=None) -> np.ndarray:
+    """Teacher − student cost of one steady month at each volume (requests/month, shape (K,)).
+
+    `sized_at` sizes every fleet at other volumes of the same shape (to stay inside one step).
+    """
+    r = np.asarray(requests, dtype=float).reshape(1, -1)
+    sizing = r if sized_at is None else np.asarray(sized_at, dtype=float).reshape(1, -1)
+    month1 = np.ones((1, 1))
+    p2a = x.peak_to_average
+    f = col(x.fallback_rate)
+
+    def fleet(side: SideInputs, req, size_req, keep_min=True):
+        if side.is_api:
+            return serving_usd(side, req, p2a, month1).usd
+        replicas = serving_usd(side, size_req, p2a, month1, keep_min=keep_min).replicas
+        return serving_usd(side, req, p2a, month1, replicas=replicas).usd
+
+    teacher = fleet(x.teacher, r, sizing) + r * col(x.teacher_error_rate) * col(x.usd_per_error)
+    every = col(x.redistill_every_months)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        redistill = np.where(every > 0, col(x.redistill_usd) / np.where(every > 0, every, 1), 0.0)
+    student = (
+        fleet(x.student, r, sizing)
+        + fleet(x.teacher, r * f, sizing * f, keep_min=sizing * f > 0)
+        + r * col(x.router_usd_per_request)
+        + redistill
+        + col(x.monitoring_usd_per_month)
+        + r * col(x.student_error_rate) * col(x.usd_per_error)
+    )
+    return (teacher - student)[0]
+
+
+def _fleet_boundaries(side: SideInputs, peak_to_average: float, share: float) -> np.ndarray:
+    """Monthly volumes at which a self-hosted fleet adds a replica (or leaves its minimum)."""
+    if side.is_api or share <= 0:
+        return np.empty(0)
+    per_replica_month = side.capacity_rps[0] * side.target_utilization[0] * SECONDS_PER_MONTH / share
+    if side.always_on:
+        per_replica_month /= peak_to_average
+        n = np.arange(1, MAX_STEPS_PER_FLEET + 1)
+        return n * per_replica_month
+    return np.array([side.min_replicas[0] * per_replica_month])
+
+
+def breakeven_requests_per_day(x: NumericInputs) -> float | None:
+    """Lowest constant requests/day with steady-month savings ≥ 0; None when no volume gets there."""
+    if x.variants != 1:
+        raise ValueError("break-even is computed for one variant at a time")
+    p2a = float(x.peak_to_average[0])
+    fallback = float(x.fallback_rate[0])
+    candidates = np.concatenate([
+        [0.0],
+        np.geomspace(1.0, MAX_REQUESTS_PER_MONTH, GRID_POINTS),
+        _fleet_boundaries(x.student, p2a, 1.0),
+        _fleet_boundaries(x.teacher, p2a, 1.0),
+        _fleet_boundaries(x.teacher, p2a, fallback),
+    ])
+    candidates = np.unique(candidates[candidates <= MAX_REQUESTS_PER_MONTH])
+    savings = steady_month_savings_usd(x, candidates)
+    hits = np.flatnonzero(savings >= 0)
+    if hits.size == 0:
+        return None
+    i = hits[0]
+    if i == 0:
+        return 0.0
+    lo, hi = candidates[i - 1], candidates[i]
+    # Inside (lo, hi] every fleet has the size it has at hi, so savings are linear there.
+    s_lo = steady_month_savings_usd(x, [lo], sized_at=[hi])[0]
+    s_hi = savings[i]
+    root = hi if s_hi == s_lo else lo + (0.0 - s_lo) * (hi - lo) / (s_hi - s_lo)
+    return float(np.clip(root, lo, hi)) / DAYS_PER_MONTH

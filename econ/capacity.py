@@ -1,0 +1,112 @@
+"""Serving capacity: the one place that turns a profile (or a typed number) into requests/s per replica,
+and requests/s into whole replicas.
+
+Imports numpy, `econ.units`, `econ.profile` and `econ.scenario`. The operating point is the largest
+measured batch size that meets the latency SLO (p99 TTFT and TPOT) at the profile's token counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from econ.profile import Profile, ProfileError, load_profile
+from econ.scenario import LatencySlo, SelfHostedServing
+from econ.units import REPLICA_ROUNDING_TOLERANCE
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    """The batch size a self-hosted replica runs at, and what it delivers there."""
+
+    batch_size: int
+    requests_per_s: float
+    ttft_ms_p99: float
+    tpot_ms_p99: float
+    provenance: str
+
+
+def profile_of(ref: str | Profile, field: str) -> Profile:
+    """The Profile behind a scenario's profile field (a path or an embedded profile)."""
+    if isinstance(ref, Profile):
+        return ref
+    try:
+        return load_profile(Path(ref))
+    except ProfileError as exc:
+        raise ValueError(f"{field}.profile: {exc}") from None
+
+
+def operating_point(profile: Profile, slo: LatencySlo | None, field: str) -> OperatingPoint:
+    """Largest fitting batch whose p99 TTFT and TPOT meet the SLO (no SLO: the largest fitting batch)."""
+    fitting = profile.fitting_points()
+    if not fitting:
+        raise ValueError(f"{field}.profile: no batch size fits in memory; the profile has no usable point")
+    meeting = [
+        p for p in fitting
+        if (slo is None or slo.ttft_ms_p99 is None or p.ttft_ms.p99 <= slo.ttft_ms_p99)
+        and (slo is None or slo.tpot_ms_p99 is None or p.tpot_ms.p99 <= slo.tpot_ms_p99)
+    ]
+    if not meeting:
+        best = fitting[0]
+        raise ValueError(
+            f"{field}.slo: no measured batch meets the SLO; batch {best.batch_size} has p99 TTFT "
+            f"{best.ttft_ms.p99:.1f} ms and p99 TPOT {best.tpot_ms.p99:.2f} ms"
+        )
+    chosen = max(meeting, key=lambda p: p.batch_size)
+    return OperatingPoint(
+        batch_size=chosen.batch_size,
+        requests_per_s=float(chosen.requests_per_s),
+        ttft_ms_p99=chosen.ttft_ms.p99,
+        tpot_ms_p99=chosen.tpot_ms.p99,
+        provenance=profile.provenance,
+    )
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """Requests/s one replica serves at the latency target, with where the number came from."""
+
+    requests_per_s: float
+    source: str
+    point: OperatingPoint | None
+    warnings: tuple[str, ...]
+
+
+def replica_capacity(
+    side: SelfHostedServing, input_tokens: int, output_tokens: int, field: str
+) -> Capacity:
+    """Capacity of one replica: typed, or the profile's operating point scaled to the replica's GPU share."""
+    if side.requests_per_second_per_replica is not None:
+        return Capacity(side.requests_per_second_per_replica, "typed", None, ())
+    profile = profile_of(side.profile, field)
+    point = operating_point(profile, side.slo, field)
+    warnings = []
+    shape = profile.workload
+    if (shape.input_tokens, shape.output_tokens) != (input_tokens, output_tokens):
+        warnings.append(
+            f"{field}: profile measured at {shape.input_tokens} in / {shape.output_tokens} out tokens, "
+            f"workload is {input_tokens} in / {output_tokens} out; its capacity may not carry over"
+        )
+    if profile.provenance == "estimated":
+        warnings.append(f"{field}: capacity comes from an estimated profile ({profile.model.name} on "
+                        f"{profile.hardware.name}), not a measurement")
+    if profile.partial:
+        warnings.append(f"{field}: the profile is partial (its sweep was interrupted)")
+    # Capacity is that of the replica's GPU share (a MIG slice gets its fraction of the profiled GPUs).
+    share = side.gpus_per_replica / profile.hardware.gpu_count
+    source = f"{profile.provenance} profile {profile.model.name}, batch {point.batch_size}"
+    return Capacity(point.requests_per_s * share, source, point, tuple(warnings))
+
+
+def replicas_for_peak(peak_rps, capacity_rps, target_utilization, min_replicas):
+    """Always-on replicas: max(min_replicas, ceil(peak / (capacity × utilization))). numpy-friendly."""
+    needed = np.asarray(peak_rps) / (np.asarray(capacity_rps) * np.asarray(target_utilization))
+    return np.maximum(min_replicas, np.ceil(needed - REPLICA_ROUNDING_TOLERANCE))
+
+
+def autoscaled_replicas(average_rps, capacity_rps, target_utilization, min_replicas):
+    """Autoscaled replica-equivalents: max(min_replicas, average / (capacity × utilization)). numpy-friendly."""
+    needed = np.asarray(average_rps) / (np.asarray(capacity_rps) * np.asarray(target_utilization))
+    return np.maximum(min_replicas, needed)

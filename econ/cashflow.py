@@ -1,0 +1,157 @@
+"""Monthly cash flows of "stay on the teacher" and "distil", for one or many variants at once.
+
+Imports numpy, `econ.units`, `econ.capacity`, `econ.inputs`. Every function works on arrays: inputs of
+shape (V,) become columns (V, 1) and broadcast against months (1, M). The chain (DESIGN.md):
+traffic → average and peak requests/s → serving cost per side → fallback, router, errors →
+re-distillation and monitoring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from econ.capacity import autoscaled_replicas, replicas_for_peak
+from econ.inputs import NumericInputs, SideInputs
+from econ.units import DAYS_PER_MONTH, HOURS_PER_MONTH, MONTHS_PER_YEAR, SECONDS_PER_MONTH, monthly_rate
+
+
+def col(values: np.ndarray) -> np.ndarray:
+    """(V,) → (V, 1) so it broadcasts against months."""
+    return np.asarray(values, dtype=float).reshape(-1, 1)
+
+
+def month_numbers(months: int) -> np.ndarray:
+    """1, 2, …, M as a row (1, M)."""
+    return np.arange(1, months + 1, dtype=float).reshape(1, -1)
+
+
+def monthly_requests(x: NumericInputs) -> np.ndarray:
+    """Requests per month: requests_per_day × (1 + g)^(m−1) × season[m] × 730/24, or the explicit series."""
+    m = month_numbers(x.months)
+    if x.explicit_requests is not None:
+        base = x.explicit_requests.reshape(1, -1)
+    else:
+        growth = (1.0 + col(x.monthly_growth)) ** (m - 1.0)
+        base = col(x.requests_per_day) * growth * x.seasonality.reshape(1, -1) * DAYS_PER_MONTH
+    return col(x.traffic_scale) * base
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """Serving cost of one side for given monthly requests, with its self-hosted fleet."""
+
+    usd: np.ndarray
+    replicas: np.ndarray  # 0 for an API
+    utilization: np.ndarray  # average requests/s ÷ fleet capacity; NaN for an API or an empty fleet
+
+
+def fleet_replicas(side: SideInputs, requests: np.ndarray, peak_to_average, keep_min: np.ndarray | bool = True):
+    """Replicas a self-hosted side runs: a whole-replica staircase for peak, or autoscaled for average."""
+    average_rps = requests / SECONDS_PER_MONTH
+    min_replicas = np.where(keep_min, col(side.min_replicas), 0.0)
+    if side.always_on:
+        return replicas_for_peak(
+            average_rps * col(peak_to_average), col(side.capacity_rps), col(side.target_utilization), min_replicas
+        )
+    return autoscaled_replicas(average_rps, col(side.capacity_rps), col(side.target_utilization), min_replicas)
+
+
+def serving_usd(
+    side: SideInputs, requests: np.ndarray, peak_to_average, month: np.ndarray,
+    keep_min: np.ndarray | bool = True, replicas: np.ndarray | None = None,
+) -> Fleet:
+    """API: requests × $/request × (1 − decline)^((m−1)/12). Self-hosted: replicas × GPUs × 730 h × $/h.
+
+    Utilization sizes the fleet; it never discounts the bill of an always-on GPU.
+    `keep_min` False drops min_replicas (a fleet with no traffic at all, e.g. no fallback).
+    `replicas` fixes the fleet instead of sizing it (used to solve break-even inside one step).
+    """
+    if side.is_api:
+        drift = (1.0 - col(side.annual_price_decline)) ** ((month - 1.0) / MONTHS_PER_YEAR)
+        usd = requests * col(side.usd_per_request) * drift
+        nan = np.full(np.broadcast(usd, requests).shape, np.nan)
+        return Fleet(usd, np.zeros_like(nan), nan)
+    if replicas is None:
+        replicas = fleet_replicas(side, requests, peak_to_average, keep_min)
+    usd = replicas * col(side.gpus_per_replica) * HOURS_PER_MONTH * col(side.gpu_usd_per_hour)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        utilization = np.where(replicas > 0, requests / SECONDS_PER_MONTH / (replicas * col(side.capacity_rps)), np.nan)
+    return Fleet(usd, replicas, utilization)
+
+
+@dataclass(frozen=True)
+class MonthlyFlows:
+    """Every monthly cost line, shape (V, M), USD. Savings = teacher − student."""
+
+    requests: np.ndarray
+    teacher_serving_usd: np.ndarray
+    teacher_errors_usd: np.ndarray
+    teacher_replicas: np.ndarray
+    student_serving_usd: np.ndarray
+    student_fallback_usd: np.ndarray
+    student_router_usd: np.ndarray
+    student_redistill_usd: np.ndarray
+    student_monitoring_usd: np.ndarray
+    student_errors_usd: np.ndarray
+    student_replicas: np.ndarray
+    student_utilization: np.ndarray
+    discount_factor: np.ndarray  # 1 / (1 + r_m)^m
+    upfront_usd: np.ndarray  # (V, 1), spent at t = 0
+
+    @property
+    def teacher_usd(self) -> np.ndarray:
+        return self.teacher_serving_usd + self.teacher_errors_usd
+
+    @property
+    def student_usd(self) -> np.ndarray:
+        return (self.student_serving_usd + self.student_fallback_usd + self.student_router_usd
+                + self.student_redistill_usd + self.student_monitoring_usd + self.student_errors_usd)
+
+    @property
+    def savings_usd(self) -> np.ndarray:
+        return self.teacher_usd - self.student_usd
+
+
+def redistill_months(every_months: np.ndarray, months: int) -> np.ndarray:
+    """1 in months k, 2k, … (re-distillation happens at the end of each cadence), else 0."""
+    m = month_numbers(months)
+    k = col(every_months)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(k > 0, (np.mod(m, np.where(k > 0, k, 1.0)) == 0), False).astype(float)
+
+
+def monthly_flows(x: NumericInputs) -> MonthlyFlows:
+    """All monthly cost lines of both paths for every variant."""
+    m = month_numbers(x.months)
+    requests = monthly_requests(x)
+    p2a = x.peak_to_average
+    teacher = serving_usd(x.teacher, requests, p2a, m)
+    student = serving_usd(x.student, requests, p2a, m)
+    fallback_requests = requests * col(x.fallback_rate)
+    # A self-hosted teacher keeps a (smaller) fleet for the fallback share only while it has any.
+    fallback = serving_usd(x.teacher, fallback_requests, p2a, m, keep_min=fallback_requests > 0)
+    shape = np.broadcast_shapes(requests.shape, teacher.usd.shape, student.usd.shape, fallback.usd.shape,
+                                col(x.upfront_usd).shape, col(x.student_error_rate).shape)
+
+    def full(a):
+        return np.broadcast_to(a, shape)
+
+    discount = (1.0 + monthly_rate(col(x.annual_discount_rate))) ** (-m)
+    return MonthlyFlows(
+        requests=full(requests),
+        teacher_serving_usd=full(teacher.usd),
+        teacher_errors_usd=full(requests * col(x.teacher_error_rate) * col(x.usd_per_error)),
+        teacher_replicas=full(teacher.replicas),
+        student_serving_usd=full(student.usd),
+        student_fallback_usd=full(fallback.usd),
+        student_router_usd=full(requests * col(x.router_usd_per_request)),
+        student_redistill_usd=full(redistill_months(x.redistill_every_months, x.months) * col(x.redistill_usd)),
+        student_monitoring_usd=full(col(x.monitoring_usd_per_month) * np.ones_like(m)),
+        student_errors_usd=full(requests * col(x.student_error_rate) * col(x.usd_per_error)),
+        student_replicas=full(student.replicas),
+        student_utilization=full(student.utilization),
+        discount_factor=full(discount),
+        upfront_usd=np.broadcast_to(col(x.upfront_usd), (shape[0], 1)),
+    )

@@ -1,0 +1,219 @@
+"""The profile file: what the profiler measured (or the estimator estimated) for one model on one machine.
+
+This is the public contract between `python -m profiles` (which writes these files) and `econ`
+(which turns them into serving capacity). It lives in `econ` because `econ` may import nothing
+from the project, while `profiles` may import `econ`: `profiles.schema` re-exports these models.
+Imports pydantic only. Reading a profile never needs torch.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+SCHEMA_VERSION = 1
+# Refuse profile files larger than this: a real one is a few hundred KiB at most.
+MAX_PROFILE_BYTES = 5 * 2**20
+
+PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Fraction = Annotated[float, Field(ge=0, allow_inf_nan=False)]  # MBU/MFU may exceed 1 on a bad peak
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Percentiles(_Frozen):
+    """Distribution summary of one latency, in milliseconds."""
+
+    p50: NonNegativeFloat = Field(description="Median, ms.")
+    p90: NonNegativeFloat = Field(description="90th percentile, ms.")
+    p99: NonNegativeFloat = Field(description="99th percentile, ms.")
+    mean: NonNegativeFloat = Field(description="Mean, ms.")
+    cv: NonNegativeFloat | None = Field(None, description="Coefficient of variation (std / mean).")
+    ci95_half_width: NonNegativeFloat | None = Field(
+        None, description="Half-width of the 95% t-interval of the mean across repeated runs, ms."
+    )
+
+
+class ModelInfo(_Frozen):
+    """Which model was profiled."""
+
+    name: str = Field(min_length=1, description="Preset name (e.g. llama-3.1-8b) or checkpoint folder name.")
+    parameters: Annotated[int, Field(gt=0)] = Field(description="Parameter count, embeddings included.")
+    dtype: Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4"] = Field(description="Weight dtype.")
+    source: Literal["preset", "checkpoint", "catalog"] = Field(
+        "preset", description="preset: real shape, random weights; checkpoint: local HF folder; catalog: estimate."
+    )
+    layers: int | None = Field(None, gt=0, description="Transformer layers.")
+    hidden_size: int | None = Field(None, gt=0, description="Hidden size.")
+    attention_heads: int | None = Field(None, gt=0, description="Attention heads.")
+    kv_heads: int | None = Field(None, gt=0, description="Key/value heads (GQA).")
+    head_dim: int | None = Field(None, gt=0, description="Head dimension.")
+    intermediate_size: int | None = Field(None, gt=0, description="MLP intermediate size.")
+    vocab_size: int | None = Field(None, gt=0, description="Vocabulary size.")
+    tied_embeddings: bool | None = Field(None, description="Input embedding shared with the LM head.")
+    weights_bytes: NonNegativeFloat | None = Field(None, description="Analytic weight bytes at this dtype.")
+    kv_cache_bytes_per_token: NonNegativeFloat | None = Field(
+        None, description="Analytic KV-cache bytes per token (all layers)."
+    )
+
+
+class Hardware(_Frozen):
+    """What it ran on. Spec peaks come from the GPU catalog; measured peaks from `profiles hw`."""
+
+    device: Literal["cuda", "mps", "cpu", "rocm", "estimate"] = Field(description="Device kind.")
+    name: str = Field(min_length=1, description="Device name as reported (or catalog name for estimates).")
+    gpu_count: PositiveFloat = Field(1.0, description="GPUs (or GPU share) one replica of this profile uses.")
+    memory_gib: NonNegativeFloat | None = Field(None, description="Device memory per GPU, GiB.")
+    bandwidth_gb_per_s_spec: PositiveFloat | None = Field(None, description="Data-sheet memory bandwidth, GB/s.")
+    bandwidth_gb_per_s_measured: PositiveFloat | None = Field(
+        None, description="Achievable bandwidth from the large-copy microbenchmark, GB/s."
+    )
+    flop_per_s_spec: PositiveFloat | None = Field(None, description="Data-sheet dense FLOP/s at the profile dtype.")
+    flop_per_s_measured: PositiveFloat | None = Field(
+        None, description="Achievable matmul FLOP/s at the profile dtype from the microbenchmark."
+    )
+    catalog_name: str | None = Field(None, description="GPU catalog name (e.g. h100-sxm) when known.")
+
+
+class Environment(_Frozen):
+    """Software and machine environment of a measurement."""
+
+    driver: str | None = Field(None, description="GPU driver / CUDA version.")
+    torch_version: str | None = None
+    transformers_version: str | None = None
+    python_version: str | None = None
+    platform: str | None = None
+    cpu: str | None = None
+    threads: int | None = Field(None, gt=0, description="torch intra-op threads.")
+    git_commit: str | None = Field(None, description="Commit of this project that measured it.")
+    compiled: bool = Field(False, description="Whether torch.compile was used.")
+    command: str | None = Field(None, description="Command line that produced the file.")
+
+
+class WorkloadShape(_Frozen):
+    """Token counts the points were measured at."""
+
+    input_tokens: Annotated[int, Field(gt=0)] = Field(description="Prompt tokens per request.")
+    output_tokens: Annotated[int, Field(gt=0)] = Field(description="Generated tokens per request.")
+
+
+class Point(_Frozen):
+    """One batch size of the sweep. Every measured field is None when the batch ran out of memory."""
+
+    batch_size: Annotated[int, Field(gt=0)] = Field(description="Concurrent sequences.")
+    oom: bool = Field(False, description="The batch did not fit in memory.")
+    ttft_ms: Percentiles | None = Field(None, description="Time to first token (prefill), ms.")
+    tpot_ms: Percentiles | None = Field(None, description="Time per output token after the first, ms.")
+    itl_ms: Percentiles | None = Field(None, description="Inter-token latency, every decode step pooled, ms.")
+    e2e_ms: Percentiles | None = Field(None, description="Request latency, ms.")
+    prefill_tokens_per_s: NonNegativeFloat | None = Field(None, description="batch × input / TTFT.")
+    decode_tokens_per_s: NonNegativeFloat | None = Field(
+        None, description="Aggregate: batch × (output − 1) / (E2E − TTFT)."
+    )
+    decode_tokens_per_s_per_sequence: NonNegativeFloat | None = Field(None, description="Per sequence.")
+    requests_per_s: NonNegativeFloat | None = Field(None, description="batch / E2E at this batch size.")
+    peak_memory_gib: NonNegativeFloat | None = Field(None, description="Peak device memory (allocated), GiB.")
+    peak_memory_reserved_gib: NonNegativeFloat | None = Field(None, description="Peak reserved (CUDA), GiB.")
+    analytic_memory_gib: NonNegativeFloat | None = Field(
+        None, description="Weights + KV cache at this batch and context, GiB."
+    )
+    mbu: Fraction | None = Field(None, description="Decode memory-bandwidth utilization vs measured peak.")
+    mfu: Fraction | None = Field(None, description="Prefill FLOP utilization vs measured peak.")
+    mbu_spec: Fraction | None = Field(None, description="MBU vs data-sheet bandwidth.")
+    mfu_spec: Fraction | None = Field(None, description="MFU vs data-sheet FLOP/s.")
+    energy_j_per_token: NonNegativeFloat | None = Field(None, description="NVML energy per generated token, J.")
+    cold_first_call_ms: NonNegativeFloat | None = Field(None, description="First (cold) call latency, ms.")
+    repeats: int | None = Field(None, ge=0, description="Timed runs behind the statistics.")
+
+
+class Training(_Frozen):
+    """Training throughput: forward + backward + AdamW step."""
+
+    tokens_per_s: PositiveFloat = Field(description="Training tokens per second on this hardware.")
+    seq_len: Annotated[int, Field(gt=0)] = Field(description="Sequence length.")
+    batch_size: Annotated[int, Field(gt=0)] = Field(description="Sequences per step.")
+    peak_memory_gib: NonNegativeFloat | None = Field(None, description="Peak memory, GiB.")
+    mfu: Fraction | None = Field(None, description="6·N per token plus attention, vs measured peak.")
+    mfu_spec: Fraction | None = Field(None, description="Same vs data-sheet peak.")
+
+
+class Profile(_Frozen):
+    """A measured or estimated throughput/latency profile of one model on one hardware setup."""
+
+    schema_version: Literal[1] = Field(SCHEMA_VERSION, description="File format version.")
+    provenance: Literal["measured", "estimated"] = Field(description="How the numbers were obtained.")
+    partial: bool = Field(False, description="The sweep was interrupted; only completed points are kept.")
+    created_at: str | None = Field(None, description="ISO-8601 time the file was written.")
+    model: ModelInfo
+    hardware: Hardware
+    workload: WorkloadShape
+    points: list[Point] = Field(min_length=1, description="One per batch size, ascending.")
+    training: Training | None = None
+    environment: Environment | None = None
+    assumptions: list[str] = Field(default_factory=list, description="What an estimate assumed.")
+    notes: list[str] = Field(default_factory=list, description="Anything a reader should know.")
+
+    def fitting_points(self) -> list[Point]:
+        """Points that fit in memory and have the latencies capacity needs, ascending batch."""
+        ok = [p for p in self.points if not p.oom and p.requests_per_s and p.ttft_ms and p.tpot_ms]
+        return sorted(ok, key=lambda p: p.batch_size)
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be read or does not match the schema."""
+
+
+_UNION_TAGS = {"api", "self_hosted", "float", "int", "str", "bool", "list", "dict"}
+
+
+def field_path(loc: tuple) -> str:
+    """Dotted field path of a pydantic error location, without union-member tags (teacher.api.x → teacher.x)."""
+    parts = [
+        str(part) for part in loc
+        if not (isinstance(part, str) and (part in _UNION_TAGS or part[:1].isupper() or "[" in part or "-" in part))
+    ]
+    return ".".join(parts) or "(root)"
+
+
+def describe_validation_error(error: ValidationError, prefix: str = "") -> str:
+    """'field.path: message' for each problem, joined by '; '."""
+    first_by_field: dict[str, str] = {}
+    for item in error.errors():  # a union reports each member; its first member's message is the useful one
+        first_by_field.setdefault(field_path(item["loc"]), item["msg"])
+    return "; ".join(f"{prefix}{where}: {msg}" for where, msg in first_by_field.items())
+
+
+def parse_profile(text: str | bytes, origin: str = "profile") -> Profile:
+    """Validate a profile from JSON text; raise ProfileError naming the field on any problem."""
+    if len(text) > MAX_PROFILE_BYTES:
+        raise ProfileError(f"{origin}: file is larger than {MAX_PROFILE_BYTES // 2**20} MiB")
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{origin}: not valid JSON ({exc})") from None
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        raise ProfileError(f"{origin}: {describe_validation_error(exc)}") from None
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read and validate a profile file (cached by path, size and modification time)."""
+    p = Path(path)
+    try:
+        stat = p.stat()
+    except OSError:
+        raise ProfileError(f"{path}: profile file not found") from None
+    return _load_cached(str(p.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: str, _mtime_ns: int, _size: int) -> Profile:
+    return parse_profile(Path(path).read_bytes(), origin=path)

@@ -1,0 +1,42 @@
+"""`python -m profiles`: argparse entry point. Each group of subcommands registers itself from its own module.
+
+Imports argparse and the command modules; torch is imported only inside the measuring commands'
+handlers. Handlers return an exit code; a ValueError (bad input) becomes one line on stderr and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from profiles import commands_estimate, commands_measure, commands_store
+
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m profiles",
+        description="Measure or estimate LLM serving and training throughput; write profile files for econ.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in (commands_measure, commands_estimate, commands_store):
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except ValueError as exc:  # bad input: one clear line, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
