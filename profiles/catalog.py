@@ -1,4 +1,4 @@
-"""Catalogs of model architectures (and, later, GPUs): small validated data files in `profiles/data/`.
+"""Catalogs of model architectures (and, later, GPUs): small validated data files in `profiles/catalogs/`.
 
 Torch-free: imports pydantic and the standard library. The same model presets drive
 `python -m profiles run --model NAME` (random weights of the real shape) and the estimator.
@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from econ.profile import describe_validation_error
 
-DATA_DIR = Path(__file__).parent / "data"
+CATALOG_DIR = Path(__file__).parent / "catalogs"
 BYTES_PER_DTYPE = {"fp32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1, "int4": 0.5}
 
 PositiveInt = Annotated[int, Field(gt=0)]
@@ -102,7 +102,7 @@ class CatalogError(ValueError):
 @lru_cache(maxsize=1)
 def model_catalog() -> dict[str, ModelArchitecture]:
     """All model presets by name (validated on first use)."""
-    path = DATA_DIR / "models.json"
+    path = CATALOG_DIR / "models.json"
     try:
         catalog = ModelCatalog.model_validate(json.loads(path.read_text()))
     except ValidationError as exc:
