@@ -51,37 +51,43 @@ def steady_month_savings_usd(x: NumericInputs, requests, sized_at=None) -> np.nd
     return (teacher - student)[0]
 
 
-def _fleet_boundaries(side: SideInputs, peak_to_average: float, share: float) -> np.ndarray:
-    """Monthly volumes at which a self-hosted fleet adds a replica (or leaves its minimum)."""
+def _fleet_boundaries(side: SideInputs, peak_to_average: float, share: float, up_to: float) -> np.ndarray:
+    """Monthly volumes ≤ up_to at which a self-hosted fleet adds a replica (or leaves its minimum)."""
     if side.is_api or share <= 0:
         return np.empty(0)
     per_replica_month = side.capacity_rps[0] * side.target_utilization[0] * SECONDS_PER_MONTH / share
     if side.always_on:
         per_replica_month /= peak_to_average
-        n = np.arange(1, MAX_STEPS_PER_FLEET + 1)
-        return n * per_replica_month
+        steps = int(min(MAX_STEPS_PER_FLEET, np.ceil(up_to / per_replica_month)))
+        return np.arange(1, steps + 1) * per_replica_month
     return np.array([side.min_replicas[0] * per_replica_month])
 
 
 def breakeven_requests_per_day(x: NumericInputs) -> float | None:
-    """Lowest constant requests/day with steady-month savings ≥ 0; None when no volume gets there."""
+    """Lowest constant requests/day with steady-month savings ≥ 0; None when no volume gets there.
+
+    A coarse log grid finds the first volume that saves; within a fleet's step savings rise with
+    volume, so any earlier saving window ends at a step's top: those boundaries up to the grid hit
+    are checked too, and the root is solved exactly inside the linear piece before the first hit.
+    """
     if x.variants != 1:
         raise ValueError("break-even is computed for one variant at a time")
+    grid = np.concatenate([[0.0], np.geomspace(1.0, MAX_REQUESTS_PER_MONTH, GRID_POINTS)])
+    grid_hits = np.flatnonzero(steady_month_savings_usd(x, grid) >= 0)
+    if grid_hits.size == 0:
+        return None
+    up_to = grid[grid_hits[0]]
     p2a = float(x.peak_to_average[0])
     fallback = float(x.fallback_rate[0])
     candidates = np.concatenate([
-        [0.0],
-        np.geomspace(1.0, MAX_REQUESTS_PER_MONTH, GRID_POINTS),
-        _fleet_boundaries(x.student, p2a, 1.0),
-        _fleet_boundaries(x.teacher, p2a, 1.0),
-        _fleet_boundaries(x.teacher, p2a, fallback),
+        grid[: grid_hits[0] + 1],
+        _fleet_boundaries(x.student, p2a, 1.0, up_to),
+        _fleet_boundaries(x.teacher, p2a, 1.0, up_to),
+        _fleet_boundaries(x.teacher, p2a, fallback, up_to),
     ])
-    candidates = np.unique(candidates[candidates <= MAX_REQUESTS_PER_MONTH])
+    candidates = np.unique(candidates[candidates <= up_to])
     savings = steady_month_savings_usd(x, candidates)
-    hits = np.flatnonzero(savings >= 0)
-    if hits.size == 0:
-        return None
-    i = hits[0]
+    i = np.flatnonzero(savings >= 0)[0]
     if i == 0:
         return 0.0
     lo, hi = candidates[i - 1], candidates[i]

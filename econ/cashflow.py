@@ -14,7 +14,13 @@ import numpy as np
 
 from econ.capacity import autoscaled_replicas, replicas_for_peak
 from econ.inputs import NumericInputs, SideInputs
-from econ.units import DAYS_PER_MONTH, HOURS_PER_MONTH, MONTHS_PER_YEAR, SECONDS_PER_MONTH, monthly_rate
+from econ.units import (
+    DAYS_PER_MONTH,
+    HOURS_PER_MONTH,
+    MONTHS_PER_YEAR,
+    SECONDS_PER_MONTH,
+    monthly_rate,
+)
 
 
 def col(values: np.ndarray) -> np.ndarray:

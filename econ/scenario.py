@@ -208,7 +208,7 @@ class Distillation(_Frozen):
         6, description="Re-distil every k months (months); 0 = never."
     )
     redistill_usd: NonNegativeFloat | None = Field(
-        3750, description="Cost of one re-distillation (USD)."
+        3750, description="Cost of one re-distillation (USD); ignored when redistill_fraction_of_upfront is given."
     )
     redistill_fraction_of_upfront: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] | None = Field(
         None, description="Or: one re-distillation costs this fraction of upfront data + training (fraction)."
@@ -217,7 +217,8 @@ class Distillation(_Frozen):
 
     @model_validator(mode="after")
     def _one_redistill_cost(self) -> Distillation:
-        if self.redistill_usd is not None and self.redistill_fraction_of_upfront is not None:
+        typed = "redistill_usd" in self.model_fields_set and self.redistill_usd is not None
+        if typed and self.redistill_fraction_of_upfront is not None:
             raise ValueError("give redistill_usd or redistill_fraction_of_upfront, not both")
         return self
 
