@@ -67,8 +67,8 @@ def test_always_on_cost_does_not_move_with_utilization_while_replicas_stay_equal
 def test_cumulative_is_upfront_plus_running_savings(rpd, growth):
     r = econ.evaluate(scenario(traffic__requests_per_day=rpd, traffic__monthly_growth=growth))
     t = r.monthly
-    assert t["cumulative_usd"].iloc[-1] == pytest.approx(-r.upfront_usd + t["savings_usd"].sum(), abs=1e-6)
-    assert r.total_savings_usd == pytest.approx(t["cumulative_usd"].iloc[-1], abs=1e-6)
+    assert t["cumulative_usd"].iloc[-1] == pytest.approx(-r.upfront_usd + t["savings_usd"].sum(), rel=1e-9, abs=1e-6)
+    assert r.total_savings_usd == pytest.approx(t["cumulative_usd"].iloc[-1], rel=1e-9, abs=1e-6)
     assert np.allclose(t["teacher_cumulative_usd"] - t["student_cumulative_usd"], t["cumulative_usd"])
 
 
