@@ -61,7 +61,10 @@ class NumericInputs:
 
     @property
     def variants(self) -> int:
-        return len(self.upfront_usd)
+        """V: the longest (V,) array; every other array has length 1 and broadcasts."""
+        arrays = [getattr(self, f.name) for f in fields(self) if f.name not in ("seasonality", "explicit_requests")]
+        arrays += [getattr(side, f.name) for side in (self.teacher, self.student) for f in fields(side)]
+        return max(a.size for a in arrays if isinstance(a, np.ndarray))
 
 
 @dataclass(frozen=True)

@@ -125,3 +125,12 @@ def test_no_volume_pays_when_the_student_costs_more_per_request():
     assert result.payback_months is None
     assert any("marginal cost" in w for w in result.warnings)
     assert any("beyond the 24-month horizon" in w for w in result.warnings)
+
+
+def test_breakeven_refuses_many_variants():
+    x, _ = econ.numeric_inputs(econ.example_scenario())
+    many = econ.vary(x, student__gpu_usd_per_hour=[1.0, 2.0])
+    assert many.variants == 2
+    from econ.breakeven import breakeven_requests_per_day
+    with pytest.raises(ValueError, match="one variant"):
+        breakeven_requests_per_day(many)
