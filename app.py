@@ -1,25 +1,24 @@
-"""Streamlit entry point: the break-even answer for the current scenario.
+"""Streamlit entry point: routing only. Page config, the shared sidebar (every input), the pages.
 
-Imports streamlit, econ and ui. Routing only once the pages land (ui/); until then it shows the
-default scenario's headline numbers and monthly table.
+Imports streamlit and ui. Run: `streamlit run app.py`. Pages live in ui/ (one thin module each);
+all numbers come from econ.
 """
+
+from pathlib import Path
 
 import streamlit as st
 
-import econ
-from econ.report import months, usd
-from ui.state import current_scenario
+from ui.inputs import render_sidebar
 
-st.set_page_config(page_title="Distillation break-even", layout="wide")
-scenario = current_scenario()
-result = econ.evaluate(scenario)
-st.title("Does distilling pay off?")
-cols = st.columns(4)
-cols[0].metric("Payback", months(result.payback_months))
-cols[1].metric("NPV", usd(result.npv_usd))
-cols[2].metric("Savings over horizon", usd(result.total_savings_usd))
-be = result.breakeven_requests_per_day
-cols[3].metric("Break-even volume", "none" if be is None else f"{be:,.0f} req/day")
-for warning in result.warnings:
-    st.warning(warning)
-st.dataframe(result.monthly, hide_index=True)
+st.set_page_config(page_title="Distillation break-even", page_icon="⚗️", layout="wide")
+if render_sidebar():
+    st.warning("The inputs have errors (shown in the sidebar): this page shows the last valid result.")
+pages = [
+    st.Page("ui/breakeven.py", title="Break-even", icon="📈", default=True),
+    st.Page("ui/serving.py", title="Serving", icon="🖥️"),
+    st.Page("ui/profiles_page.py", title="Profiles", icon="📋"),
+    st.Page("ui/scenarios.py", title="Scenarios", icon="🗂️"),
+]
+if (Path(__file__).parent / "ui" / "risk.py").exists():  # the risk page lands separately
+    pages.append(st.Page("ui/risk.py", title="Risk", icon="🎲"))
+st.navigation(pages).run()

@@ -2,6 +2,10 @@
 
 Imports streamlit and econ. Pages read the scenario with `current_scenario()` and replace it only
 with a validated Scenario via `set_scenario()`, so an invalid edit never loses the last valid one.
+Beside it live only things derived from it: its evaluation (computed once per change), the
+scenario before the last change (for the metric deltas) and an optional pinned baseline.
+Input widgets keep their own keys (prefix `INPUT_PREFIX`); `reset_inputs()` makes them re-read
+the current scenario after a load.
 """
 
 from __future__ import annotations
@@ -11,6 +15,10 @@ import streamlit as st
 import econ
 
 SCENARIO_KEY = "scenario"
+_EVALUATION_KEY = "scenario.evaluation"  # (scenario, Evaluation) of the current scenario
+_PREVIOUS_KEY = "scenario.previous"  # Evaluation before the last change
+_BASELINE_KEY = "scenario.baseline"  # pinned Evaluation, or absent
+INPUT_PREFIX = "in:"
 
 
 def default_scenario() -> econ.Scenario:
@@ -26,6 +34,50 @@ def current_scenario() -> econ.Scenario:
     return st.session_state[SCENARIO_KEY]
 
 
-def set_scenario(scenario: econ.Scenario) -> None:
-    """Replace the current scenario (already validated)."""
+def set_scenario(scenario: econ.Scenario, evaluation: econ.Evaluation | None = None) -> None:
+    """Replace the current scenario (already validated); the old one's result becomes 'previous'."""
+    if SCENARIO_KEY in st.session_state:
+        st.session_state[_PREVIOUS_KEY] = current_evaluation()
     st.session_state[SCENARIO_KEY] = scenario
+    if evaluation is not None:
+        st.session_state[_EVALUATION_KEY] = (scenario, evaluation)
+
+
+def current_evaluation() -> econ.Evaluation:
+    """econ.evaluate(current scenario), computed once per change of the scenario."""
+    scenario = current_scenario()
+    cached = st.session_state.get(_EVALUATION_KEY)
+    if cached is None or cached[0] is not scenario:
+        cached = (scenario, econ.evaluate(scenario))
+        st.session_state[_EVALUATION_KEY] = cached
+    return cached[1]
+
+
+def previous_evaluation() -> econ.Evaluation | None:
+    """The result before the last change of the scenario (None on the first run)."""
+    return st.session_state.get(_PREVIOUS_KEY)
+
+
+def baseline_evaluation() -> econ.Evaluation | None:
+    """The pinned baseline's result, if one is pinned."""
+    return st.session_state.get(_BASELINE_KEY)
+
+
+def pin_baseline(evaluation: econ.Evaluation | None) -> None:
+    """Pin (or, with None, unpin) a baseline for the metric deltas."""
+    if evaluation is None:
+        st.session_state.pop(_BASELINE_KEY, None)
+    else:
+        st.session_state[_BASELINE_KEY] = evaluation
+
+
+def reset_inputs() -> None:
+    """Forget every input widget's value, so the sidebar re-reads the current scenario."""
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(INPUT_PREFIX)]:
+        del st.session_state[key]
+
+
+def load_scenario(scenario: econ.Scenario, evaluation: econ.Evaluation) -> None:
+    """Make a loaded scenario current and the sidebar show it (call st.rerun() after)."""
+    set_scenario(scenario, evaluation)
+    reset_inputs()

@@ -1,0 +1,87 @@
+"""Break-even page (landing): the headline answer, the cumulative curves with their crossing, the
+monthly breakdown and econ's warnings. Imports streamlit and ui; every number comes from econ.
+"""
+
+import streamlit as st
+
+from ui import charts, state
+from ui import format as fmt
+
+PLOT_CONFIG = {"displaylogo": False}
+
+result = state.current_evaluation()
+scenario = result.scenario
+st.title("Does distilling pay off?")
+st.caption(f"Scenario **{scenario.name}** · {scenario.horizon_months} months · "
+           f"discount rate {scenario.annual_discount_rate:.0%}/year. Edit any input in the sidebar.")
+
+baseline = state.baseline_evaluation()
+choices = ["previous run"] + (["pinned baseline"] if baseline is not None else [])
+left, right = st.columns([3, 2])
+against = left.radio("Deltas against", choices, horizontal=True, key="breakeven.delta_ref")
+with right:
+    pin, unpin = st.columns(2)
+    if pin.button("Pin as baseline", help="Keep this result to compare later changes against."):
+        state.pin_baseline(result)
+        st.rerun()
+    if baseline is not None and unpin.button("Unpin baseline"):
+        state.pin_baseline(None)
+        st.rerun()
+ref = baseline if against == "pinned baseline" else state.previous_evaluation()
+
+
+def was(attr: str):
+    return None if ref is None else getattr(ref, attr)
+
+
+row1 = st.columns(3)
+row1[0].metric("Payback", fmt.months(result.payback_months),
+               fmt.delta(result.payback_months, was("payback_months"), "months"), delta_color="inverse",
+               help="Months until cumulative savings repay the upfront spend (interpolated inside the month).",
+               border=True)
+row1[1].metric(f"NPV at {scenario.annual_discount_rate:.0%}/year", fmt.usd(result.npv_usd),
+               fmt.delta(result.npv_usd, was("npv_usd"), "usd"),
+               help="Net present value of distilling over the horizon, upfront spend included.", border=True)
+row1[2].metric(f"Savings over {scenario.horizon_months} months", fmt.usd(result.total_savings_usd),
+               fmt.delta(result.total_savings_usd, was("total_savings_usd"), "usd"),
+               help="Teacher cost minus student cost over the horizon, after the upfront spend (undiscounted).",
+               border=True)
+row2 = st.columns(3)
+row2[0].metric("Break-even volume", fmt.per_day(result.breakeven_requests_per_day),
+               fmt.delta(result.breakeven_requests_per_day, was("breakeven_requests_per_day"), "per_day"),
+               delta_color="inverse", border=True,
+               help="Lowest steady daily volume at which a month on the student costs less than on the teacher.")
+row2[1].metric("Teacher: cost per 1M tokens", fmt.usd_precise(result.teacher_usd_per_mtok),
+               fmt.delta(result.teacher_usd_per_mtok, was("teacher_usd_per_mtok"), "usd_precise"),
+               delta_color="inverse", border=True, help="All-in teacher cost over the horizon ÷ tokens served.")
+row2[2].metric("Student: cost per 1M tokens", fmt.usd_precise(result.student_usd_per_mtok),
+               fmt.delta(result.student_usd_per_mtok, was("student_usd_per_mtok"), "usd_precise"),
+               delta_color="inverse", border=True,
+               help="All-in distilled-system cost (serving, fallback, re-distillation, monitoring, errors, router) "
+                    "over the horizon ÷ tokens served; upfront spend excluded.")
+st.caption(
+    f"Discounted payback {fmt.months(result.discounted_payback_months)} · "
+    f"IRR {fmt.percent(result.irr_annual)}/year · ROI {fmt.percent(result.roi)} · "
+    f"upfront {fmt.usd(result.upfront_usd)} · per 1k requests: teacher "
+    f"{fmt.usd_precise(result.teacher_usd_per_kreq)}, student {fmt.usd_precise(result.student_usd_per_kreq)}"
+)
+
+for warning in result.warnings:
+    st.warning(warning)
+
+st.plotly_chart(charts.cumulative_costs(result.monthly, result.payback_months, result.upfront_usd),
+                config=PLOT_CONFIG, key="breakeven.cumulative")
+st.plotly_chart(charts.cost_breakdown(result.monthly), config=PLOT_CONFIG, key="breakeven.breakdown")
+
+with st.expander("Upfront spend and the monthly table"):
+    st.dataframe(
+        {"line": [k.removesuffix("_usd").replace("_", " ") for k in result.upfront_lines_usd],
+         "USD": list(result.upfront_lines_usd.values())},
+        hide_index=True, column_config={"USD": st.column_config.NumberColumn(format="dollar")},
+    )
+    money = {c: st.column_config.NumberColumn(format="dollar") for c in result.monthly.columns if c.endswith("_usd")}
+    st.dataframe(result.monthly, hide_index=True, column_config={
+        **money,
+        "requests": st.column_config.NumberColumn(format="localized"),
+        "utilization": st.column_config.NumberColumn(format="percent"),
+    })

@@ -1,0 +1,56 @@
+"""A self-contained HTML report of one evaluation: headline, warnings, the charts, the monthly table.
+
+Imports plotly, pandas, econ and ui.charts/ui.format; no streamlit. plotly.js is inlined once
+(include_plotlyjs=True), so the file opens offline.
+"""
+
+from __future__ import annotations
+
+import html
+
+import econ
+from ui import charts
+from ui import format as fmt
+
+STYLE = """
+body { font-family: system-ui, sans-serif; color: #1a1a1a; max-width: 1100px; margin: 2em auto; padding: 0 1em; }
+table { border-collapse: collapse; font-size: 0.9em; }
+td, th { border-bottom: 1px solid #d9d9d9; padding: 4px 10px; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+.warning { background: #fff4e5; border-left: 4px solid #b35c00; padding: 6px 10px; margin: 6px 0; }
+"""
+
+
+def report_html(result: econ.Evaluation) -> str:
+    """The whole report as one HTML document."""
+    s = result.scenario
+    headline = [
+        ("Payback", fmt.months(result.payback_months)),
+        ("Discounted payback", fmt.months(result.discounted_payback_months)),
+        (f"NPV at {s.annual_discount_rate:.0%}/year", fmt.usd(result.npv_usd)),
+        (f"Savings over {s.horizon_months} months (after upfront)", fmt.usd(result.total_savings_usd)),
+        ("Upfront spend", fmt.usd(result.upfront_usd)),
+        ("IRR", fmt.percent(result.irr_annual)),
+        ("ROI", fmt.percent(result.roi)),
+        ("Break-even volume", fmt.per_day(result.breakeven_requests_per_day)),
+        ("Teacher cost per 1M tokens", fmt.usd_precise(result.teacher_usd_per_mtok)),
+        ("Student cost per 1M tokens", fmt.usd_precise(result.student_usd_per_mtok)),
+    ]
+    figures = [
+        charts.cumulative_costs(result.monthly, result.payback_months, result.upfront_usd),
+        charts.cost_breakdown(result.monthly),
+    ]
+    if isinstance(s.student, econ.SelfHostedServing):
+        figures.append(charts.replicas_utilization(result.monthly, s.student.target_utilization))
+    plots = [fig.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(figures)]
+    rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in headline)
+    warnings = "".join(f'<div class="warning">{html.escape(w)}</div>' for w in result.warnings)
+    table = result.monthly.to_html(index=False, float_format=lambda v: f"{v:,.2f}", border=0)
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<title>Distillation break-even: {html.escape(s.name)}</title><style>{STYLE}</style></head><body>"
+        f"<h1>Does distilling pay off? {html.escape(s.name)}</h1><p>{html.escape(s.description)}</p>"
+        f"<table>{rows}</table>{warnings}{''.join(plots)}<h2>Monthly table (USD)</h2>{table}"
+        f"<h2>Scenario</h2><pre>{html.escape(s.model_dump_json(indent=2, exclude_none=True))}</pre>"
+        "</body></html>"
+    )

@@ -1,0 +1,27 @@
+"""The app's colors: one palette for every chart, so the teacher and the student look the same everywhere.
+
+Imports nothing. Okabe–Ito colors (safe for the common color-vision deficiencies); the two sides use
+the darkest pair, each ≥ 4:1 contrast on white, and every series also differs by dash or marker.
+"""
+
+TEACHER = "#D55E00"  # vermillion: "stay on the teacher"
+STUDENT = "#0072B2"  # blue: "distil"
+NEUTRAL = "#4D4D4D"  # annotations, SLO and target lines (9:1 on white)
+CROSSING = "#000000"
+
+# Student cost lines, stacked in this order (bottom to top).
+BREAKDOWN = {
+    "student_serving_usd": ("Serving", STUDENT),
+    "student_fallback_usd": ("Fallback to teacher", TEACHER),
+    "student_redistill_usd": ("Re-distillation", "#009E73"),
+    "student_monitoring_usd": ("Monitoring", "#56B4E9"),
+    "student_errors_usd": ("Errors", "#E69F00"),
+    "student_router_usd": ("Router", "#CC79A7"),
+}
+
+# Scenario comparison: first scenario, second, ... (then cycles).
+SCENARIOS = (STUDENT, "#7B3294", "#009E73", TEACHER)
+SCENARIO_DASHES = ("solid", "dash", "dot", "dashdot")
+
+FONT_COLOR = "#1A1A1A"
+GRID_COLOR = "#D9D9D9"

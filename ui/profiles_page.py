@@ -1,0 +1,79 @@
+"""Profiles page: browse profiles/data/, upload a profile JSON (size-limited, validated, never executed),
+compare two side by side with MBU/MFU. Measured and estimated numbers are always labelled as such.
+
+Imports streamlit, pandas, econ and ui.
+"""
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from econ.profile import MAX_PROFILE_BYTES, ProfileError
+from ui import charts, loads, tables, uploads
+
+PLOT_CONFIG = {"displaylogo": False}
+
+st.title("Profiles: measured and estimated serving performance")
+
+# --- upload ----------------------------------------------------------------------------------
+file = st.file_uploader(
+    f"Upload a profile JSON (at most {MAX_PROFILE_BYTES / 2**20:.0f} MiB; written by `python -m profiles`)",
+    type=["json"], key="profiles.upload", max_upload_size=math.ceil(MAX_PROFILE_BYTES / 2**20),
+    help="The file is read as JSON and validated against the profile schema; nothing in it is executed.",
+)
+if file is not None:
+    try:
+        profile = uploads.parse_uploaded_profile(file.name, file.getvalue())
+    except ProfileError as exc:
+        st.error(f"Not a usable profile: {exc}")
+    else:
+        loads.add_uploaded_profile(file.name, profile)
+        st.success(f"Loaded {file.name}: {profile.model.name} on {profile.hardware.name} "
+                   f"({tables.provenance_label(profile)}). Pick it for the teacher or student in the sidebar.")
+
+# --- browse ----------------------------------------------------------------------------------
+stored = loads.stored_profiles()
+uploaded = loads.uploaded_profiles()
+rows = [tables.profile_row(name, p if not isinstance(p, str) else ProfileError(p)) for name, _, p in stored]
+rows += [tables.profile_row(f"uploaded: {name}", p) for name, p in uploaded.items()]
+if not rows:
+    st.info("No profiles yet. Measure one with `python -m profiles measure …`, estimate one with "
+            "`python -m profiles estimate …` (both write to profiles/data/), or upload a file above.")
+    st.stop()
+st.subheader("Browse")
+st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
+    "best requests/s": st.column_config.NumberColumn(format="%.2f")})
+
+# --- compare two -----------------------------------------------------------------------------
+available = {f"{name} · {p.model.name} on {p.hardware.name}": p for name, _, p in stored if not isinstance(p, str)}
+available |= {f"uploaded: {name} · {p.model.name} on {p.hardware.name}": p for name, p in uploaded.items()}
+if not available:
+    st.stop()
+st.subheader("Compare")
+labels = list(available)
+pick = st.columns(2)
+first = pick[0].selectbox("Profile A", labels, index=0, key="profiles.a")
+second = pick[1].selectbox("Profile B", labels, index=min(1, len(labels) - 1), key="profiles.b")
+frames = []
+for column, label, name in ((pick[0], first, "A"), (pick[1], second, "B")):
+    profile = available[label]
+    with column:
+        if profile.provenance == "measured":
+            st.success(f"**{name}: measured** on {profile.hardware.name}", icon="📏")
+        else:
+            st.warning(f"**{name}: estimated, not a measurement** (roofline estimate for {profile.hardware.name})",
+                       icon="🧮")
+        if profile.partial:
+            st.warning("Partial sweep: the run was interrupted; only completed batch sizes are kept.")
+        st.dataframe(tables.profile_facts(profile), hide_index=True)
+        st.dataframe(tables.points_table(profile), hide_index=True, column_config={
+            c: st.column_config.NumberColumn(format="percent") for c in tables.points_table(profile).columns
+            if c.startswith(("MBU", "MFU"))})
+        for line in profile.assumptions:
+            st.caption(f"Assumption: {line}")
+        for line in profile.notes:
+            st.caption(f"Note: {line}")
+    frames.append(tables.points_frame(profile, f"{name}: {profile.model.name} ({profile.provenance})"))
+st.plotly_chart(charts.throughput_latency(pd.concat(frames, ignore_index=True)), config=PLOT_CONFIG,
+                key="profiles.latency")

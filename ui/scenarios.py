@@ -1,0 +1,100 @@
+"""Scenarios page: save the current scenario (JSON download), load one (upload, validated), keep a
+library for this session, compare two side by side, export the monthly table (CSV) and an HTML report.
+
+Imports streamlit, pandas, econ and ui.
+"""
+
+import math
+
+import streamlit as st
+
+import econ
+from ui import charts, state, tables, uploads
+from ui import format as fmt
+from ui.html_report import report_html
+
+PLOT_CONFIG = {"displaylogo": False}
+LIBRARY_KEY = "scenarios.library"  # name → Evaluation, this session only
+SEEN_KEY = "scenarios.seen_uploads"  # upload ids already handled (an upload persists across reruns)
+
+result = state.current_evaluation()
+scenario = result.scenario
+library: dict[str, econ.Evaluation] = st.session_state.setdefault(LIBRARY_KEY, {})
+seen: set[str] = st.session_state.setdefault(SEEN_KEY, set())
+st.title("Scenarios: save, load, compare, export")
+
+# --- save and export -------------------------------------------------------------------------
+st.subheader("Save and export the current scenario")
+cols = st.columns(3)
+stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in scenario.name) or "scenario"
+cols[0].download_button("Scenario JSON", uploads.scenario_json(scenario), file_name=f"{stem}.json",
+                        mime="application/json", icon="💾", key="scenarios.save")
+cols[1].download_button("Monthly table CSV", result.monthly.to_csv(index=False), file_name=f"{stem}-monthly.csv",
+                        mime="text/csv", icon="📄", key="scenarios.csv")
+cols[2].download_button("HTML report (works offline)", lambda: report_html(result), file_name=f"{stem}-report.html",
+                        mime="text/html", icon="📊", key="scenarios.html")
+name = st.text_input("Keep the current scenario in this session's library as", value=scenario.name,
+                     key="scenarios.keep_name")
+if st.button("Keep for comparison", key="scenarios.keep"):
+    library[name or scenario.name] = result
+    st.success(f"Kept “{name or scenario.name}”.")
+
+# --- load ------------------------------------------------------------------------------------
+st.subheader("Load scenarios")
+files = st.file_uploader(
+    "Scenario JSON files (validated; nothing in them is executed)", type=["json"], accept_multiple_files=True,
+    key="scenarios.upload", max_upload_size=math.ceil(uploads.MAX_SCENARIO_BYTES / 2**20),
+)
+for file in files or []:
+    if file.file_id in seen:
+        continue
+    seen.add(file.file_id)
+    try:
+        loaded, evaluation = uploads.parse_uploaded_scenario(file.name, file.getvalue())
+    except (econ.ScenarioError, ValueError) as exc:
+        st.error(f"Not loaded: {exc}")
+    else:
+        library[loaded.name] = evaluation
+        st.success(f"Added “{loaded.name}” from {file.name} to the library.")
+
+if library:
+    choice = st.selectbox("Make a library scenario the current one (the sidebar follows)", list(library),
+                          key="scenarios.load_pick")
+    if st.button("Load into the editor", key="scenarios.load"):
+        chosen = library[choice]
+        state.load_scenario(chosen.scenario, chosen)
+        st.rerun()
+
+# --- compare ---------------------------------------------------------------------------------
+st.subheader("Compare two scenarios")
+options = {"current": result, **{f"library: {k}": v for k, v in library.items()}}
+if len(options) < 2:
+    st.info("Keep the current scenario or upload one to compare two scenarios side by side.")
+    st.stop()
+pick = st.columns(2)
+labels = list(options)
+a_label = pick[0].selectbox("Scenario A", labels, index=0, key="scenarios.a")
+b_label = pick[1].selectbox("Scenario B", labels, index=1, key="scenarios.b")
+a, b = options[a_label], options[b_label]
+metrics = (("Payback", "payback_months", fmt.months, "months", "inverse"),
+           ("NPV", "npv_usd", fmt.usd, "usd", "normal"),
+           ("Savings over the horizon", "total_savings_usd", fmt.usd, "usd", "normal"),
+           ("Break-even volume", "breakeven_requests_per_day", fmt.per_day, "per_day", "inverse"))
+row = st.columns(len(metrics))
+for column, (label, attr, show, kind, color) in zip(row, metrics, strict=True):
+    column.metric(f"{label}: B", show(getattr(b, attr)), fmt.delta(getattr(b, attr), getattr(a, attr), kind),
+                  delta_color=color, help=f"A: {show(getattr(a, attr))}. Delta is B − A.", border=True)
+frame = tables.headline_frame({f"A: {a_label}": a, f"B: {b_label}": b})
+st.dataframe(frame, column_config={c: st.column_config.NumberColumn(format="%.4g") for c in frame.columns})
+names = {f"A: {a.scenario.name}": a, f"B: {b.scenario.name}": b}
+st.plotly_chart(charts.scenario_comparison({k: v.monthly for k, v in names.items()},
+                                           {k: v.payback_months for k, v in names.items()},
+                                           {k: v.upfront_usd for k, v in names.items()}),
+                config=PLOT_CONFIG, key="scenarios.compare")
+both = st.columns(2)
+for column, (label, evaluation) in zip(both, names.items(), strict=True):
+    with column:
+        st.markdown(f"**{label}**")
+        st.plotly_chart(charts.cumulative_costs(evaluation.monthly, evaluation.payback_months,
+                                                evaluation.upfront_usd),
+                        config=PLOT_CONFIG, key=f"scenarios.cumulative.{label[0]}")
