@@ -10,15 +10,15 @@ import streamlit as st
 
 from ui.inputs import render_sidebar
 
-st.set_page_config(page_title="Distillation break-even", page_icon="⚗️", layout="wide")
+st.set_page_config(page_title="Distillation break-even", layout="wide")
 if render_sidebar():
     st.warning("The inputs have errors (shown in the sidebar): this page shows the last valid result.")
 pages = [
-    st.Page("ui/breakeven.py", title="Break-even", icon="📈", default=True),
-    st.Page("ui/serving.py", title="Serving", icon="🖥️"),
-    st.Page("ui/profiles_page.py", title="Profiles", icon="📋"),
-    st.Page("ui/scenarios.py", title="Scenarios", icon="🗂️"),
+    st.Page("ui/breakeven.py", title="Break-even", icon=":material/show_chart:", default=True),
+    st.Page("ui/serving.py", title="Serving", icon=":material/dns:"),
+    st.Page("ui/profiles_page.py", title="Profiles", icon=":material/speed:"),
+    st.Page("ui/scenarios.py", title="Scenarios", icon=":material/compare_arrows:"),
 ]
 if (Path(__file__).parent / "ui" / "risk.py").exists():  # the risk page lands separately
-    pages.append(st.Page("ui/risk.py", title="Risk", icon="🎲"))
+    pages.append(st.Page("ui/risk.py", title="Risk", icon=":material/casino:"))
 st.navigation(pages).run()

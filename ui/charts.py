@@ -110,7 +110,7 @@ def cost_breakdown(monthly: pd.DataFrame) -> go.Figure:
         line={"color": palette.TEACHER, "width": 3}, marker={"symbol": "circle-open", "size": 7},
         hovertemplate=MONEY_HOVER,
     ))
-    fig.update_layout(barmode="stack", bargap=0.15)
+    fig.update_layout(barmode="stack", bargap=0.15, legend_traceorder="normal")
     return _layout(fig, "Monthly cost of the distilled system, by line", "Month", "Cost per month (USD)")
 
 

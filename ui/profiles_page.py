@@ -60,10 +60,10 @@ for column, label, name in ((pick[0], first, "A"), (pick[1], second, "B")):
     profile = available[label]
     with column:
         if profile.provenance == "measured":
-            st.success(f"**{name}: measured** on {profile.hardware.name}", icon="📏")
+            st.success(f"**{name}: measured** on {profile.hardware.name}", icon=":material/straighten:")
         else:
             st.warning(f"**{name}: estimated, not a measurement** (roofline estimate for {profile.hardware.name})",
-                       icon="🧮")
+                       icon=":material/calculate:")
         if profile.partial:
             st.warning("Partial sweep: the run was interrupted; only completed batch sizes are kept.")
         st.dataframe(tables.profile_facts(profile), hide_index=True)

@@ -28,11 +28,11 @@ st.subheader("Save and export the current scenario")
 cols = st.columns(3)
 stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in scenario.name) or "scenario"
 cols[0].download_button("Scenario JSON", uploads.scenario_json(scenario), file_name=f"{stem}.json",
-                        mime="application/json", icon="💾", key="scenarios.save")
+                        mime="application/json", icon=":material/download:", key="scenarios.save")
 cols[1].download_button("Monthly table CSV", result.monthly.to_csv(index=False), file_name=f"{stem}-monthly.csv",
-                        mime="text/csv", icon="📄", key="scenarios.csv")
+                        mime="text/csv", icon=":material/table:", key="scenarios.csv")
 cols[2].download_button("HTML report (works offline)", lambda: report_html(result), file_name=f"{stem}-report.html",
-                        mime="text/html", icon="📊", key="scenarios.html")
+                        mime="text/html", icon=":material/description:", key="scenarios.html")
 name = st.text_input("Keep the current scenario in this session's library as", value=scenario.name,
                      key="scenarios.keep_name")
 if st.button("Keep for comparison", key="scenarios.keep"):

@@ -1,0 +1,113 @@
+"""The app in a real browser: `streamlit run app.py` on localhost, driven by Playwright with Debian's
+Chromium (headless, no sandbox, background networking off). Marked `browser`.
+
+Checks what a user sees: the landing page draws the chart and the headline metrics, and changing
+one input (requests per day) updates the payback value to econ's number. Saves screenshots to
+test-artifacts/ for review. Skipped, with the reason, when chromium is not on PATH.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import econ
+from ui import format as fmt
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+STARTUP_TIMEOUT_S = 60
+UI_TIMEOUT_MS = 30_000
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+REQUESTS_LABEL = econ.Traffic.model_fields["requests_per_day"].description.rstrip(".")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"streamlit did not start on {url}:\n{proc.communicate()[0]}")
+        time.sleep(0.3)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip("chromium is not on PATH (Debian: apt-get install chromium); Playwright's own browser "
+                    "download does not work here")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _payback(page):
+    return page.get_by_test_id("stMetric").filter(has_text="Payback").get_by_test_id("stMetricValue")
+
+
+def test_landing_page_shows_chart_and_metrics_and_follows_an_input(server, browser):
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    page.goto(server)
+    expected = econ.evaluate(econ.example_scenario())
+    expect(_payback(page)).to_have_text(fmt.months(expected.payback_months), timeout=UI_TIMEOUT_MS)
+    expect(page.get_by_test_id("stMetric")).to_have_count(6)
+    plot = page.locator(".js-plotly-plot").first
+    expect(plot).to_be_visible(timeout=UI_TIMEOUT_MS)
+    expect(plot.locator(".scatterlayer .trace").first).to_be_attached()
+    expect(page.get_by_text("Pays back after 4.3 months").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "breakeven.png"), full_page=True)
+
+    field = page.get_by_role("spinbutton", name=REQUESTS_LABEL, exact=True)
+    field.fill("60000")
+    field.press("Enter")
+    changed = econ.example_scenario().model_dump()
+    changed["traffic"]["requests_per_day"] = 60_000
+    after = econ.evaluate(econ.Scenario.model_validate(changed))
+    assert fmt.months(after.payback_months) != fmt.months(expected.payback_months)
+    expect(_payback(page)).to_have_text(fmt.months(after.payback_months), timeout=UI_TIMEOUT_MS)
+    page.screenshot(path=str(ARTIFACTS / "breakeven-60k-requests.png"), full_page=True)
+    page.close()
