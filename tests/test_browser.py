@@ -21,6 +21,7 @@ import pytest
 
 import econ
 from ui import format as fmt
+from ui.state import default_scenario
 
 pytestmark = pytest.mark.browser
 
@@ -92,19 +93,19 @@ def test_landing_page_shows_chart_and_metrics_and_follows_an_input(server, brows
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 2400})
     page.goto(server)
-    expected = econ.evaluate(econ.example_scenario())
+    expected = econ.evaluate(default_scenario())
     expect(_payback(page)).to_have_text(fmt.months(expected.payback_months), timeout=UI_TIMEOUT_MS)
     expect(page.get_by_test_id("stMetric")).to_have_count(6)
     plot = page.locator(".js-plotly-plot").first
     expect(plot).to_be_visible(timeout=UI_TIMEOUT_MS)
     expect(plot.locator(".scatterlayer .trace").first).to_be_attached()
-    expect(page.get_by_text("Pays back after 4.3 months").first).to_be_visible()
+    expect(page.get_by_text(f"Pays back after {fmt.months(expected.payback_months)}").first).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "breakeven.png"), full_page=True)
 
     field = page.get_by_role("spinbutton", name=REQUESTS_LABEL, exact=True)
     field.fill("60000")
     field.press("Enter")
-    changed = econ.example_scenario().model_dump()
+    changed = default_scenario().model_dump()
     changed["traffic"]["requests_per_day"] = 60_000
     after = econ.evaluate(econ.Scenario.model_validate(changed))
     assert fmt.months(after.payback_months) != fmt.months(expected.payback_months)

@@ -53,10 +53,10 @@ def test_cumulative_chart_draws_teacher_and_student_in_the_palette_colors(exampl
 def test_crossing_is_marked_and_annotated_at_econs_payback_month(example):
     fig = charts.cumulative_costs(example.monthly, example.payback_months, example.upfront_usd)
     marker = next(t for t in fig.data if t.name == "Break-even")
-    assert marker.x[0] == pytest.approx(example.payback_months)  # 4.335 months for the example
+    assert marker.x[0] == pytest.approx(example.payback_months)
     (note,) = fig.layout.annotations
     assert note.x == pytest.approx(example.payback_months)
-    assert "Pays back after 4.3 months" in note.text
+    assert f"Pays back after {fmt.months(example.payback_months)}" in note.text
     # The marker lies on both drawn lines: interpolate each at the payback month.
     teacher, student = fig.data[0], fig.data[1]
     y_teacher = np.interp(example.payback_months, teacher.x, teacher.y)
@@ -100,7 +100,7 @@ def test_throughput_latency_rings_the_operating_point_and_draws_the_slo():
 
 
 def test_replicas_and_utilization_share_the_month_axis(example):
-    fig = charts.replicas_utilization(example.monthly, 0.7)
+    fig = charts.replicas_utilization(example.monthly)
     bars, line = fig.data
     assert list(bars.y) == list(example.monthly["replicas"])
     assert line.yaxis == "y2" and fig.layout.yaxis2.tickformat == ".0%"
@@ -109,9 +109,11 @@ def test_replicas_and_utilization_share_the_month_axis(example):
 def test_cost_per_mtok_vs_utilization_draws_curves_dots_and_api_lines():
     curves = pd.DataFrame({"series": "Student", "utilization": [0.1, 1.0], "usd_per_mtok": [0.1437, 0.01437]})
     fig = charts.cost_per_mtok_vs_utilization(curves, curves.iloc[:1], {"Teacher": 5.77})
-    assert [t.name for t in fig.data] == ["Student, self-hosted", "Student: this scenario's months"]
+    assert [t.name for t in fig.data] == ["Student, self-hosted", "Student: this scenario's months",
+                                          "Teacher, API: $5.770 per 1M tokens"]
     assert fig.layout.yaxis.type == "log"
-    assert fig.layout.shapes[0].line.color == palette.TEACHER and fig.layout.shapes[0].y0 == 5.77
+    api = fig.data[-1]
+    assert api.line.color == palette.TEACHER and list(api.y) == [5.77, 5.77]
 
 
 def test_scenario_comparison_marks_each_payback_on_the_zero_line(example):
@@ -125,6 +127,15 @@ def test_scenario_comparison_marks_each_payback_on_the_zero_line(example):
     assert lines[0].line.dash != lines[1].line.dash  # told apart without color too
     (marker,) = [t for t in fig.data if t.mode == "markers"]
     assert marker.x[0] == pytest.approx(example.payback_months) and marker.y[0] == 0
+
+
+def test_headline_comparison_reads_b_minus_a(example):
+    other = _never_pays()
+    table = tables.headline_comparison(example, other).set_index("")
+    assert table.loc["Payback", "A"] == fmt.months(example.payback_months)
+    assert table.loc["Payback", "B"] == "not within the horizon"
+    assert table.loc["NPV", "B − A"] == fmt.delta(other.npv_usd, example.npv_usd, "usd")
+    assert table.loc["NPV", "B − A"].startswith("-")
 
 
 def test_formats_read_like_a_finance_dashboard():
@@ -190,7 +201,7 @@ def test_html_report_is_self_contained(example):
 
     page = report_html(example)
     assert page.startswith("<!DOCTYPE html>")
-    assert "Pays back after 4.3 months" in page
+    assert f"Pays back after {fmt.months(example.payback_months)}" in page
     # plotly.js is inlined (no <script src=...>): the file opens offline.
     assert not re.search(r"<script[^>]*\bsrc=", page)
     assert "Plotly" in page and len(page) > 1_000_000

@@ -143,14 +143,17 @@ def throughput_latency(points: pd.DataFrame, slo_tpot_ms: Mapping[str, float | N
         if slo is not None:
             fig.add_hline(y=slo, line={"color": color, "dash": "dot", "width": 2},
                           annotation_text=f"{series} SLO: p99 TPOT ≤ {slo:g} ms",
-                          annotation_position="top right", annotation_font_color=palette.NEUTRAL)
+                          annotation_position="bottom right", annotation_font_color=palette.NEUTRAL)
     fig.update_layout(hovermode="closest")
     return _layout(fig, "Throughput vs latency per batch size", "Decode throughput (tokens/s, all sequences)",
                    "p99 time per output token (ms)", money=False)
 
 
-def replicas_utilization(monthly: pd.DataFrame, target_utilization: float | None = None) -> go.Figure:
-    """Student replicas per month (bars) and their average utilization (line, right axis)."""
+def replicas_utilization(monthly: pd.DataFrame) -> go.Figure:
+    """Student replicas per month (bars) and their average utilization (line, right axis).
+
+    The planning target applies at peak, not to the average, so it is not drawn against it.
+    """
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(go.Bar(
         x=monthly["month"], y=monthly["replicas"], name="Replicas", marker={"color": palette.STUDENT},
@@ -160,10 +163,6 @@ def replicas_utilization(monthly: pd.DataFrame, target_utilization: float | None
         x=monthly["month"], y=monthly["utilization"], name="Average utilization", mode="lines+markers",
         line={"color": palette.NEUTRAL, "width": 2}, hovertemplate="%{y:.0%}",
     ), secondary_y=True)
-    if target_utilization is not None:
-        fig.add_hline(y=target_utilization, secondary_y=True, line={"color": palette.NEUTRAL, "dash": "dot"},
-                      annotation_text=f"target at peak {target_utilization:.0%}",
-                      annotation_font_color=palette.NEUTRAL)
     _layout(fig, "Student fleet: replicas and utilization per month", "Month", "Replicas", money=False)
     fig.update_yaxes(title="Average utilization", tickformat=".0%", rangemode="tozero", secondary_y=True,
                      showgrid=False)
@@ -195,10 +194,12 @@ def cost_per_mtok_vs_utilization(curves: pd.DataFrame, observed: pd.DataFrame | 
                 hovertemplate="%{x:.0%} busy: $%{y:,.3f} per 1M tokens",
             ))
     for series, value in (flat or {}).items():
-        color = SIDE_COLORS.get(series, palette.NEUTRAL)
-        fig.add_hline(y=value, line={"color": color, "dash": "dash", "width": 2},
-                      annotation_text=f"{series}, API: ${value:,.3f} per 1M tokens",
-                      annotation_font_color=palette.NEUTRAL)
+        # A trace, not add_hline: on a log axis an hline's annotation is placed in log10 units.
+        fig.add_trace(go.Scatter(
+            x=[0.0, 1.0], y=[value, value], name=f"{series}, API: ${value:,.3f} per 1M tokens", mode="lines",
+            line={"color": SIDE_COLORS.get(series, palette.NEUTRAL), "dash": "dash", "width": 2},
+            hovertemplate=f"{series}, API: ${value:,.3f} per 1M tokens<extra></extra>",
+        ))
     fig.update_layout(hovermode="closest")
     _layout(fig, "Serving cost per 1M tokens vs GPU utilization", "Average utilization",
             "USD per 1M tokens", money=False)

@@ -41,7 +41,7 @@ def report_html(result: econ.Evaluation) -> str:
         charts.cost_breakdown(result.monthly),
     ]
     if isinstance(s.student, econ.SelfHostedServing):
-        figures.append(charts.replicas_utilization(result.monthly, s.student.target_utilization))
+        figures.append(charts.replicas_utilization(result.monthly))
     plots = [fig.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(figures)]
     rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in headline)
     warnings = "".join(f'<div class="warning">{html.escape(w)}</div>' for w in result.warnings)

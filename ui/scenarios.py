@@ -84,8 +84,7 @@ row = st.columns(len(metrics))
 for column, (label, attr, show, kind, color) in zip(row, metrics, strict=True):
     column.metric(f"{label}: B", show(getattr(b, attr)), fmt.delta(getattr(b, attr), getattr(a, attr), kind),
                   delta_color=color, help=f"A: {show(getattr(a, attr))}. Delta is B − A.", border=True)
-frame = tables.headline_frame({f"A: {a_label}": a, f"B: {b_label}": b})
-st.dataframe(frame, column_config={c: st.column_config.NumberColumn(format="%.4g") for c in frame.columns})
+st.dataframe(tables.headline_comparison(a, b), hide_index=True)
 names = {f"A: {a.scenario.name}": a, f"B: {b.scenario.name}": b}
 st.plotly_chart(charts.scenario_comparison({k: v.monthly for k, v in names.items()},
                                            {k: v.payback_months for k, v in names.items()},

@@ -52,8 +52,10 @@ if isinstance(student, econ.SelfHostedServing):
     st.subheader("Student fleet")
     st.caption(f"Capacity per replica: {fmt.count(result.student_capacity_rps)} requests/s "
                f"({result.student_capacity_source}) · billing: {student.billing.replace('_', ' ')} · "
-               f"{student.gpus_per_replica:g} GPU(s) per replica at ${student.gpu_usd_per_hour:,.2f}/GPU-hour.")
-    st.plotly_chart(charts.replicas_utilization(result.monthly, student.target_utilization),
+               f"{student.gpus_per_replica:g} GPU(s) per replica at ${student.gpu_usd_per_hour:,.2f}/GPU-hour · "
+               f"sized for {student.target_utilization:.0%} utilization at peak "
+               f"(peak = {scenario.traffic.peak_to_average:g} × average), at least {student.min_replicas} replica(s).")
+    st.plotly_chart(charts.replicas_utilization(result.monthly),
                     config=PLOT_CONFIG, key="serving.fleet")
 
 # --- cost per 1M tokens vs utilization -------------------------------------------------------

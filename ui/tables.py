@@ -10,6 +10,7 @@ import pandas as pd
 
 import econ
 from econ.profile import Profile
+from ui import format as fmt
 
 PROVENANCE_LABEL = {"measured": "Measured", "estimated": "Estimated (not measured)"}
 
@@ -46,16 +47,16 @@ def points_table(profile: Profile) -> pd.DataFrame:
     for p in profile.points:
         rows.append({
             "batch": p.batch_size,
-            "fits in memory": not p.oom,
-            f"p99 TTFT, ms ({kind})": p.ttft_ms.p99 if p.ttft_ms else None,
-            f"p99 TPOT, ms ({kind})": p.tpot_ms.p99 if p.tpot_ms else None,
             f"decode tokens/s ({kind})": p.decode_tokens_per_s,
-            f"requests/s ({kind})": p.requests_per_s,
-            f"peak memory, GiB ({kind})": p.peak_memory_gib,
             f"MBU vs measured peak ({kind})": p.mbu,
             f"MBU vs spec ({kind})": p.mbu_spec,
             f"MFU vs measured peak ({kind})": p.mfu,
             f"MFU vs spec ({kind})": p.mfu_spec,
+            f"p99 TTFT, ms ({kind})": p.ttft_ms.p99 if p.ttft_ms else None,
+            f"p99 TPOT, ms ({kind})": p.tpot_ms.p99 if p.tpot_ms else None,
+            f"requests/s ({kind})": p.requests_per_s,
+            f"peak memory, GiB ({kind})": p.peak_memory_gib,
+            "fits in memory": not p.oom,
         })
     return pd.DataFrame(rows)
 
@@ -102,6 +103,25 @@ def _sci(value: float | None) -> str:
     return "—" if value is None else f"{value:.3g}"
 
 
-def headline_frame(results: dict[str, econ.Evaluation]) -> pd.DataFrame:
-    """Headline numbers of several evaluations side by side (rows: metric; columns: scenario)."""
-    return pd.DataFrame({name: r.headline() for name, r in results.items()})
+HEADLINE_ROWS = (  # (label, Evaluation attribute, format, delta kind or None)
+    ("Payback", "payback_months", fmt.months, "months"),
+    ("Discounted payback", "discounted_payback_months", fmt.months, "months"),
+    ("NPV", "npv_usd", fmt.usd, "usd"),
+    ("Savings over the horizon (after upfront)", "total_savings_usd", fmt.usd, "usd"),
+    ("Upfront spend", "upfront_usd", fmt.usd, "usd"),
+    ("IRR (per year)", "irr_annual", fmt.percent, None),
+    ("ROI", "roi", fmt.percent, None),
+    ("Break-even volume", "breakeven_requests_per_day", fmt.per_day, "per_day"),
+    ("Teacher cost per 1M tokens", "teacher_usd_per_mtok", fmt.usd_precise, "usd_precise"),
+    ("Student cost per 1M tokens", "student_usd_per_mtok", fmt.usd_precise, "usd_precise"),
+)
+
+
+def headline_comparison(a: econ.Evaluation, b: econ.Evaluation) -> pd.DataFrame:
+    """Readable headline of two evaluations and the change B − A, one row per metric."""
+    rows = []
+    for label, attr, show, kind in HEADLINE_ROWS:
+        new, old = getattr(b, attr), getattr(a, attr)
+        rows.append({"": label, "A": show(old), "B": show(new),
+                     "B − A": (fmt.delta(new, old, kind) or "same") if kind else ""})
+    return pd.DataFrame(rows)
