@@ -99,6 +99,16 @@ def test_throughput_latency_rings_the_operating_point_and_draws_the_slo():
     assert slo.y0 == slo.y1 == 20.0
 
 
+def test_one_slo_line_names_every_side_it_binds():
+    profile = econ.parse_profile(json.dumps(profile_dict()))
+    frame = pd.concat([tables.points_frame(profile, "Teacher", 4), tables.points_frame(profile, "Student", 16)])
+    fig = charts.throughput_latency(frame, {"Teacher": 50.0, "Student": 50.0})
+    (line,) = fig.layout.shapes
+    assert line.y0 == 50.0
+    assert fig.layout.annotations[0].text == "Teacher and Student SLO: p99 TPOT ≤ 50 ms"
+    assert [t.line.color for t in fig.data if t.mode == "lines+markers+text"] == [palette.TEACHER, palette.STUDENT]
+
+
 def test_replicas_and_utilization_share_the_month_axis(example):
     fig = charts.replicas_utilization(example.monthly)
     bars, line = fig.data

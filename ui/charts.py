@@ -20,6 +20,7 @@ from ui.format import usd as fmt_usd
 
 MONEY_TICKS = {"tickprefix": "$", "tickformat": "~s"}  # $12.3k, $1.2M
 MONEY_HOVER = "$%{y:,.0f}"
+LOG_AXIS_SPAN = 10.0  # cost axes spanning more than a decade go logarithmic
 SIDE_COLORS = {"Teacher": palette.TEACHER, "Student": palette.STUDENT}
 
 
@@ -128,8 +129,11 @@ def throughput_latency(points: pd.DataFrame, slo_tpot_ms: Mapping[str, float | N
         fig.add_trace(go.Scatter(
             x=group["decode_tokens_per_s"], y=group["tpot_ms_p99"], name=series, mode="lines+markers+text",
             text=[f"b{b}" for b in group["batch_size"]], textposition="top left",
+            customdata=group[["ttft_ms_p99"]].to_numpy() if "ttft_ms_p99" in group else None,
             line={"color": color, "width": 2}, marker={"color": color, "size": 8},
-            hovertemplate="batch %{text}: %{x:,.0f} tok/s, p99 TPOT %{y:.1f} ms<extra>" + series + "</extra>",
+            hovertemplate="batch %{text}: %{x:,.0f} tok/s, p99 TPOT %{y:.1f} ms"
+                          + (", p99 TTFT %{customdata[0]:,.0f} ms" if "ttft_ms_p99" in group else "")
+                          + "<extra>" + series + "</extra>",
         ))
         chosen = group[group["chosen"]]
         if len(chosen):
@@ -139,11 +143,15 @@ def throughput_latency(points: pd.DataFrame, slo_tpot_ms: Mapping[str, float | N
                                         "line": {"width": 3, "color": color}},
                 hovertemplate="operating point: %{x:,.0f} tok/s, %{y:.1f} ms<extra></extra>",
             ))
-        slo = (slo_tpot_ms or {}).get(series)
+    by_value: dict[float, list[str]] = {}
+    for series, slo in (slo_tpot_ms or {}).items():
         if slo is not None:
-            fig.add_hline(y=slo, line={"color": color, "dash": "dot", "width": 2},
-                          annotation_text=f"{series} SLO: p99 TPOT ≤ {slo:g} ms",
-                          annotation_position="bottom right", annotation_font_color=palette.NEUTRAL)
+            by_value.setdefault(float(slo), []).append(series)
+    for slo, names in by_value.items():  # one line per SLO value, naming every side it binds
+        color = colors.get(names[0], palette.NEUTRAL) if len(names) == 1 else palette.NEUTRAL
+        fig.add_hline(y=slo, line={"color": color, "dash": "dot", "width": 2},
+                      annotation_text=f"{' and '.join(names)} SLO: p99 TPOT ≤ {slo:g} ms",
+                      annotation_position="top left", annotation_font_color=palette.NEUTRAL)
     fig.update_layout(hovermode="closest")
     return _layout(fig, "Throughput vs latency per batch size", "Decode throughput (tokens/s, all sequences)",
                    "p99 time per output token (ms)", money=False)
@@ -204,7 +212,12 @@ def cost_per_mtok_vs_utilization(curves: pd.DataFrame, observed: pd.DataFrame | 
     _layout(fig, "Serving cost per 1M tokens vs GPU utilization", "Average utilization",
             "USD per 1M tokens", money=False)
     fig.update_xaxes(tickformat=".0%")
-    fig.update_yaxes(type="log", tickprefix="$")
+    values = [v for t in fig.data for v in t.y if v is not None and v > 0]
+    if values and max(values) / min(values) > LOG_AXIS_SPAN:
+        # Powers of ten only: plotly's in-between log labels ("2", "5") would lose the $ sign.
+        fig.update_yaxes(type="log", tickprefix="$", dtick=1)
+    else:
+        fig.update_yaxes(tickprefix="$", rangemode="tozero")
     return fig
 
 
