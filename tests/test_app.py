@@ -173,3 +173,56 @@ def test_scenarios_upload_compare_and_load(tmp_path):
     at.button(key="scenarios.load").click().run()
     assert at.session_state[SCENARIO_KEY].name == "double traffic"
     assert at.number_input(key="in:traffic.requests_per_day").value == 60_000
+
+
+def _leaves(data: dict, prefix: str = ""):
+    for name, value in data.items():
+        path = f"{prefix}{name}"
+        if isinstance(value, dict):
+            yield from _leaves(value, f"{path}.")
+        else:
+            yield path, value
+
+
+def test_every_scenario_field_has_an_input_labelled_from_its_description():
+    scenario = econ.example_scenario()  # API teacher, self-hosted student with typed capacity, no swap
+    at = start(scenario)
+    keys = set(at.session_state.keys())
+    not_shown = {"student.profile", "student.slo", "swap"}  # typed capacity; swap is behind its checkbox
+    missing = [path for path, _ in _leaves(scenario.model_dump())
+               if path not in not_shown and f"in:{path}" not in keys]
+    assert not missing
+    assert "in:swap.__on" in keys
+    field = at.number_input(key="in:traffic.requests_per_day")
+    assert field.label == "Average requests per day in month 1 (requests/day)"
+    assert econ.Traffic.model_fields["requests_per_day"].description in field.help
+
+
+def test_deriving_the_training_cost_from_throughput(tmp_path):
+    at = start()
+    at.radio(key="in:distillation.training_usd.__mode").set_value("Derive (TrainingRun)").run()
+    assert not at.exception
+    assert errors(at).count("Required: enter a value") == 3  # examples, tokens_per_example, gpu_usd_per_hour
+    for name, value in (("examples", 20_000), ("tokens_per_example", 1_000), ("gpu_usd_per_hour", 2.69),
+                        ("training_tokens_per_s", 5_000.0)):
+        at.number_input(key=f"in:distillation.training_usd.{name}").set_value(value).run()
+    assert not errors(at)
+    run = at.session_state[SCENARIO_KEY].distillation.training_usd
+    assert isinstance(run, econ.TrainingRun) and run.training_tokens_per_s == 5_000.0
+    expected = econ.evaluate(at.session_state[SCENARIO_KEY])
+    assert metric(at, "Payback") == fmt.months(expected.payback_months)
+
+
+def test_a_scenario_replaced_by_another_page_shows_in_the_sidebar():
+    at = start()
+    at.number_input(key="in:traffic.requests_per_day").set_value(45_000).run()
+    data = econ.example_scenario().model_dump()
+    data["traffic"]["requests_per_day"] = 12_345
+    data["risk"] = {"inputs": [{"input": "fallback_rate", "low": 0.02, "high": 0.2}]}
+    replaced = econ.Scenario.model_validate(data)
+    at.session_state[SCENARIO_KEY] = replaced  # what ui.state.set_scenario does for the Risk page
+    at.run()
+    assert not errors(at)
+    assert at.number_input(key="in:traffic.requests_per_day").value == 12_345
+    assert at.session_state[SCENARIO_KEY] == replaced  # the sidebar did not write its stale values back
+    assert '"fallback_rate"' in at.text_area(key="in:risk").value

@@ -9,6 +9,7 @@ message under its field (st.error) and leaves the last valid scenario, and its r
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import types
@@ -21,13 +22,14 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticUndefined
 
 import econ
-from econ.profile import field_path
+from econ.profile import describe_validation_error, field_path
 from ui import loads, state
 
 P = state.INPUT_PREFIX
 TYPED = "(type the price)"
 TYPED_CAPACITY = "Typed capacity (requests/s per replica)"
 FROM_PROFILE = "From a profile + latency SLO"
+REQUIRED = "Required: enter a value"
 KIND_LABELS = {"api": "API, priced per token", "self_hosted": "Self-hosted GPUs"}
 SECTIONS = (  # (title, scenario field(s), expanded)
     ("Traffic", ("traffic",), True),
@@ -38,7 +40,9 @@ SECTIONS = (  # (title, scenario field(s), expanded)
     ("Workload (tokens per request)", ("workload",), False),
     ("Horizon and finance", ("name", "description", "horizon_months", "annual_discount_rate"), False),
     ("Alternative: swap to an off-the-shelf model", ("swap",), False),
+    ("Risk settings (JSON; the Risk page edits them too)", ("risk",), False),
 )
+JSON_FIELDS = {"risk"}  # nested lists of unions: edited as JSON, validated by econ like every field
 _UNIT = re.compile(r"\(([^()]*)\)\s*\.?\s*(?:;.*)?$")
 _FIELD_PREFIX = re.compile(r"^([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\s*:\s*(.+)$", re.S)
 
@@ -113,14 +117,16 @@ class Form:
     """Widgets of one run: their error slots by field path and the branch chosen in each union."""
 
     container: Any
+    force: bool = False  # overwrite every widget's value from the scenario (it was replaced elsewhere)
     slots: dict[str, Any] = field(default_factory=dict)
     branches: dict[str, str] = field(default_factory=dict)  # union path → 'number' or 'model'
+    parse_errors: list[tuple[str, str]] = field(default_factory=list)  # text the form could not read
 
     def slot(self, path: str, where) -> None:
         self.slots[path] = where.empty()
 
     def _init(self, key: str, value) -> None:
-        if key not in st.session_state:
+        if self.force or key not in st.session_state:
             st.session_state[key] = value
 
     def help(self, info, path: str) -> str:
@@ -161,10 +167,28 @@ class Form:
         except ValueError:
             return raw  # econ's validation names the field and says it is not a list of numbers
 
+    def json(self, where, info, path: str, value):
+        """A structured field typed as JSON; blank means none. Parsed here, validated by econ."""
+        key = P + path
+        text = "" if value is None else json.dumps(
+            value.model_dump(mode="json", exclude_none=True) if isinstance(value, BaseModel) else value, indent=1)
+        self._init(key, text)
+        raw = where.text_area(f"{label_of(info)} (JSON)", key=key, height=150, help=self.help(info, path))
+        self.slot(path, where)
+        if not raw.strip():
+            return None
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError as exc:
+            self.parse_errors.append((path, f"not valid JSON: {exc}"))
+            return None
+
     def field(self, where, model: type[BaseModel], name: str, path: str, obj):
         """One field of `model` at `path`, its initial value from `obj` (None: the field default)."""
         info = model.model_fields[name]
         value = getattr(obj, name) if obj is not None else _default(info)
+        if path in JSON_FIELDS:
+            return self.json(where, info, path, value)
         members, optional = _members(info.annotation)
         first = members[0]
         if {econ.ApiServing, econ.SelfHostedServing} <= set(members):
@@ -348,11 +372,18 @@ def _relevant(error: dict, branches: dict[str, str]) -> bool:
     for path, branch in branches.items():
         parts = path.split(".")
         if loc[: len(parts)] == parts and len(loc) > len(parts):
-            tag = loc[len(parts)]
-            is_model_tag = tag[:1].isupper()
-            if (branch == "number") == is_model_tag:
+            tag = loc[len(parts)]  # 'float', 'constrained-float', 'DataGeneration', 'function-after[…, TrainingRun]'
+            is_number_tag = tag in ("float", "int") or tag.startswith("constrained-")
+            if (branch == "number") != is_number_tag:
                 return False
     return True
+
+
+def _message(error: dict) -> str:
+    """pydantic's message, except an empty number box: 'Required: enter a value'."""
+    if error.get("input", ...) is None and error["type"] in ("int_type", "float_type", "string_type"):
+        return REQUIRED
+    return error["msg"]
 
 
 def problems_of(values: dict, branches: dict[str, str]) -> tuple[econ.Scenario | None, econ.Evaluation | None,
@@ -361,8 +392,8 @@ def problems_of(values: dict, branches: dict[str, str]) -> tuple[econ.Scenario |
     try:
         scenario = econ.Scenario.model_validate(values)
     except ValidationError as exc:
-        found = [(field_path(e["loc"]), e["msg"]) for e in exc.errors() if _relevant(e, branches)]
-        return None, None, found or [("(root)", str(exc))]
+        found = [(field_path(e["loc"]), _message(e)) for e in exc.errors() if _relevant(e, branches)]
+        return None, None, found or [("(root)", describe_validation_error(exc))]
     try:
         return scenario, econ.evaluate(scenario), []
     except ValueError as exc:  # capacity: a profile that cannot be read, an SLO no batch meets
@@ -392,17 +423,30 @@ def render_sidebar() -> list[tuple[str, str]]:
     side = st.sidebar
     side.header("Inputs")
     general = side.empty()
-    form = Form(side)
+    form = Form(side, force=not state.sidebar_in_sync())
     values: dict[str, Any] = {}
-    for title, names, expanded in SECTIONS:
+    shown = {name for _, names, _ in SECTIONS for name in names}
+    sections = [*SECTIONS, ("Other settings", tuple(n for n in econ.Scenario.model_fields if n not in shown), False)]
+    for title, names, expanded in sections:
+        if not names:
+            continue
         box = side.expander(title, expanded=expanded)
         for name in names:
-            values[name] = form.field(box, econ.Scenario, name, name, scenario)
+            if name in shown:
+                values[name] = form.field(box, econ.Scenario, name, name, scenario)
+            else:  # a field added to the model after this editor was written: JSON, never dropped
+                JSON_FIELDS.add(name)
+                values[name] = form.json(box, econ.Scenario.model_fields[name], name, getattr(scenario, name))
     candidate, evaluation, problems = problems_of(values, form.branches)
+    problems = form.parse_errors + problems if form.parse_errors else problems
     if problems:
         general.error("Some inputs are invalid (see below); the pages show the last valid result.")
         show_problems(form, problems, general)
+        state.mark_sidebar_source(scenario)
         return problems
     if candidate != scenario:
         state.set_scenario(candidate, evaluation)
+        state.mark_sidebar_source(candidate)
+    else:
+        state.mark_sidebar_source(scenario)
     return []

@@ -4,8 +4,9 @@ Imports streamlit and econ. Pages read the scenario with `current_scenario()` an
 with a validated Scenario via `set_scenario()`, so an invalid edit never loses the last valid one.
 Beside it live only things derived from it: its evaluation (computed once per change), the
 scenario before the last change (for the metric deltas) and an optional pinned baseline.
-Input widgets keep their own keys (prefix `INPUT_PREFIX`); `reset_inputs()` makes them re-read
-the current scenario after a load.
+Input widgets keep their own keys (prefix `INPUT_PREFIX`). Any page may replace the scenario with
+`set_scenario()` (then call `st.rerun()` so the sidebar, already drawn, shows it at once): the
+sidebar notices that the scenario is not the one its widgets show and re-reads every value.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ SCENARIO_KEY = "scenario"
 _EVALUATION_KEY = "scenario.evaluation"  # (scenario, Evaluation) of the current scenario
 _PREVIOUS_KEY = "scenario.previous"  # Evaluation before the last change
 _BASELINE_KEY = "scenario.baseline"  # pinned Evaluation, or absent
+_SIDEBAR_SOURCE_KEY = "scenario.sidebar_source"  # the scenario the input widgets show
 INPUT_PREFIX = "in:"
 
 
@@ -71,6 +73,16 @@ def pin_baseline(evaluation: econ.Evaluation | None) -> None:
         st.session_state[_BASELINE_KEY] = evaluation
 
 
+def sidebar_in_sync() -> bool:
+    """Whether the input widgets show the current scenario (False after another page replaced it)."""
+    return st.session_state.get(_SIDEBAR_SOURCE_KEY) is current_scenario()
+
+
+def mark_sidebar_source(scenario: econ.Scenario) -> None:
+    """Record that the input widgets now show (or produced) `scenario`."""
+    st.session_state[_SIDEBAR_SOURCE_KEY] = scenario
+
+
 def reset_inputs() -> None:
     """Forget every input widget's value, so the sidebar re-reads the current scenario."""
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(INPUT_PREFIX)]:
@@ -78,6 +90,5 @@ def reset_inputs() -> None:
 
 
 def load_scenario(scenario: econ.Scenario, evaluation: econ.Evaluation) -> None:
-    """Make a loaded scenario current and the sidebar show it (call st.rerun() after)."""
+    """Make a loaded scenario current; the sidebar re-reads it (call st.rerun() after)."""
     set_scenario(scenario, evaluation)
-    reset_inputs()
