@@ -8,7 +8,7 @@ Imports pydantic, numpy and pandas only (never torch or streamlit). Typical use:
 """
 
 from econ.evaluate import Evaluation, ManyResults, evaluate, evaluate_many
-from econ.examples import example_scenario
+from econ.examples import default_scenario, example_scenario
 from econ.inputs import NumericInputs, numeric_inputs, vary
 from econ.profile import Profile, ProfileError, load_profile, parse_profile
 from econ.scenario import (
@@ -49,6 +49,7 @@ __all__ = [
     "Traffic",
     "TrainingRun",
     "Workload",
+    "default_scenario",
     "evaluate",
     "evaluate_many",
     "example_scenario",

@@ -3,11 +3,13 @@ so one real measurement corrects every estimate (llm-analysis's "a measured valu
 
 Torch-free: imports numpy, pydantic, the profile schema, the catalogs and `profiles.estimate`.
 
-Decode: each measured point's mean TPOT is one step at the average context (input + output/2), modelled
+Medians are fitted (p50 TPOT and TTFT): robust to stalls from other processes on a shared machine; on a
+quiet one median and mean agree. Decode: each point's median TPOT is one step at the average context
+(input + output/2), modelled
 as c + max(α·bytes, β·FLOPs) with α = 1/(bandwidth·MBU), β = 1/(peak·decode MFU). Every split of the
 points into bandwidth-bound and compute-bound (by arithmetic intensity) is fitted by least squares of the
 *relative* error; the split with the smallest error under the max model wins. Prefill: mean TTFT =
-c_p + α·bytes + β_p·FLOPs with α from decode. A weak pull toward the published defaults keeps any
+c_p + α·bytes + β_p·FLOPs with α from decode (median TTFT). A weak pull toward the published defaults keeps any
 parameter the profile cannot pin down (one batch size, never compute-bound) at its default; `fitted`
 lists the parameters the data did constrain.
 """
@@ -84,9 +86,9 @@ class Calibration(BaseModel):
     fitted: list[str] = Field(description="Efficiency fields the profile constrained; the rest are defaults.")
     source: CalibrationSource
     decode_max_relative_error: float = Field(
-        ge=0, description="Largest |estimated − measured| / measured decode tokens/s over the points."
+        ge=0, description="Largest |estimated − measured| / measured decode tokens/s (batch ÷ median TPOT)."
     )
-    ttft_max_relative_error: float = Field(ge=0, description="Same for TTFT.")
+    ttft_max_relative_error: float = Field(ge=0, description="Same for TTFT (vs the median).")
     notes: list[str] = Field(default_factory=list)
 
     def hardware_spec(self) -> GpuSpec:
@@ -234,7 +236,7 @@ def calibrate(profile: Profile, origin: str | None = None, created_at: str | Non
     mean_context = n_in + n_out / 2  # mean of input+1 … input+output−1
     d_bytes = np.array([float(roof.decode_bytes(b, mean_context)) for b in batches])
     d_flops = np.array([float(roof.decode_flops(b, mean_context)) for b in batches])
-    d_seconds = np.array([p.tpot_ms.mean for p in points]) / MS_PER_S
+    d_seconds = np.array([p.tpot_ms.p50 for p in points]) / MS_PER_S
     bw, fl = bandwidth * 1e9, peak
     d = DEFAULT_EFFICIENCY
     theta0 = np.array([d.step_overhead_ms / MS_PER_S, 1 / (bw * d.mbu), 1 / (fl * d.decode_mfu)])
@@ -243,7 +245,7 @@ def calibrate(profile: Profile, origin: str | None = None, created_at: str | Non
 
     p_bytes = np.array([roof.prefill_bytes(b, n_in) for b in batches])
     p_flops = np.array([roof.prefill_flops(b, n_in) for b in batches])
-    p_seconds = np.array([p.ttft_ms.mean for p in points]) / MS_PER_S
+    p_seconds = np.array([p.ttft_ms.p50 for p in points]) / MS_PER_S
     p_theta0 = np.array([d.prefill_overhead_ms / MS_PER_S, 1 / (fl * d.mfu)])
     p_lower = np.array([0.0, 1 / (fl * MAX_EFFICIENCY)])
     c_p, beta_p = fit_prefill(p_bytes, p_flops, p_seconds, alpha, p_theta0, p_lower)
@@ -254,9 +256,14 @@ def calibrate(profile: Profile, origin: str | None = None, created_at: str | Non
     }
     fitted = [k for k, (v, v0) in fitted_values.items() if abs(v - v0) > FITTED_TOLERANCE * v0]
     reference = f"MBU vs {bw_ref} {bandwidth:g} GB/s, MFU vs {flop_ref} {peak / 1e12:.3g} TFLOP/s"
+    values = {
+        "mbu": 1 / (alpha * bw), "mfu": 1 / (beta_p * fl), "decode_mfu": 1 / (beta * fl),
+        "step_overhead_ms": c * MS_PER_S, "prefill_overhead_ms": c_p * MS_PER_S,
+    }
+    # What the data did not move stays exactly at its published default (no float round-trip noise).
+    values.update({k: getattr(DEFAULT_EFFICIENCY, k) for k in fitted_values if k not in fitted})
     efficiency = Efficiency(
-        mbu=1 / (alpha * bw), mfu=1 / (beta_p * fl), decode_mfu=1 / (beta * fl),
-        step_overhead_ms=c * MS_PER_S, prefill_overhead_ms=c_p * MS_PER_S,
+        **values,
         source=f"calibrated from a measured profile of {arch.name} {dtype} on {profile.hardware.name} "
                f"(batch sizes {', '.join(map(str, batches))}; {reference}); fitted: {', '.join(fitted) or 'none'}",
     )
@@ -264,9 +271,9 @@ def calibrate(profile: Profile, origin: str | None = None, created_at: str | Non
     decode_err, ttft_err = [], []
     for p in points:
         est = estimate_point(fitted_roof, p.batch_size, n_in, n_out)
-        measured_decode = p.decode_tokens_per_s or p.batch_size / (p.tpot_ms.mean / MS_PER_S)
+        measured_decode = p.batch_size / (p.tpot_ms.p50 / MS_PER_S)
         decode_err.append(abs(est.decode_tokens_per_s / measured_decode - 1))
-        ttft_err.append(abs(est.ttft_ms.mean / p.ttft_ms.mean - 1))
+        ttft_err.append(abs(est.ttft_ms.mean / p.ttft_ms.p50 - 1))
     notes = []
     if len(points) == 1:
         notes.append("One batch size: the overhead and MBU are not separable; the split follows the defaults.")

@@ -1,0 +1,147 @@
+"""Calibration: fitted efficiencies reproduce the profile they came from, transfer to other GPUs, and only
+measured profiles are accepted. The CPU test measures a tiny preset for real (marked slow)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from econ.profile import Hardware, load_profile
+from profiles.calibrate import Calibration, calibrate, load_calibration, write_calibration
+from profiles.cli import main
+from profiles.estimate import Efficiency, EstimateSettings, estimate_profile
+from profiles.store import write_profile
+
+TRUTH = Efficiency(mbu=0.6, mfu=0.5, decode_mfu=0.3, step_overhead_ms=2.0, prefill_overhead_ms=5.0,
+                   source="synthetic truth")
+
+
+def as_measured(profile):
+    """An estimate relabelled as a measurement: a synthetic profile whose true efficiencies are known."""
+    return profile.model_copy(update={"provenance": "measured"})
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    est = estimate_profile("llama-3.1-8b", "a100-80gb", EstimateSettings(
+        batch_sizes=(1, 4, 16, 64, 256), input_tokens=128, output_tokens=32), efficiency=TRUTH,
+        created_at="2026-11-01T00:00:00+00:00")
+    return as_measured(est)
+
+
+def test_calibration_reproduces_its_profile(synthetic):
+    cal = calibrate(synthetic)
+    assert cal.decode_max_relative_error < 0.01
+    assert cal.ttft_max_relative_error < 0.01
+    # The compute roofs are pinned by the large batches: MFU within 5% of the truth.
+    assert cal.efficiency.mfu == pytest.approx(TRUTH.mfu, rel=0.05)
+    assert cal.efficiency.decode_mfu == pytest.approx(TRUTH.decode_mfu, rel=0.05)
+    assert set(cal.fitted) >= {"mbu", "mfu", "decode_mfu", "step_overhead_ms"}
+    assert cal.source.bandwidth_reference == "spec" and cal.source.batch_sizes == [1, 4, 16, 64, 256]
+
+
+def test_calibration_projects_onto_another_gpu(synthetic):
+    cal = calibrate(synthetic)
+    settings = EstimateSettings(batch_sizes=(1,), input_tokens=128, output_tokens=32)
+    calibrated = estimate_profile("llama-3.1-8b", "h100-sxm", settings, efficiency=cal.efficiency)
+    truth = estimate_profile("llama-3.1-8b", "h100-sxm", settings, efficiency=TRUTH)
+    default = estimate_profile("llama-3.1-8b", "h100-sxm", settings)
+    got, want = calibrated.points[0].decode_tokens_per_s, truth.points[0].decode_tokens_per_s
+    # The calibrated estimate is far closer to the truth than the published defaults are.
+    assert got == pytest.approx(want, rel=0.05)
+    assert abs(default.points[0].decode_tokens_per_s / want - 1) > 0.3
+    assert "calibrated from a measured profile" in " ".join(calibrated.assumptions)
+    assert calibrated.provenance == "estimated"
+
+
+def test_one_batch_size_keeps_unconstrained_parameters_at_defaults(synthetic):
+    one = synthetic.model_copy(update={"points": synthetic.points[:1]})
+    cal = calibrate(one)
+    assert "decode_mfu" not in cal.fitted
+    assert cal.efficiency.decode_mfu == Efficiency().decode_mfu
+    assert cal.decode_max_relative_error < 0.01
+    assert any("not separable" in n for n in cal.notes)
+
+
+def test_only_measured_single_device_profiles_with_peaks(synthetic):
+    with pytest.raises(ValueError, match="needs a measured profile"):
+        calibrate(synthetic.model_copy(update={"provenance": "estimated"}))
+    with pytest.raises(ValueError, match="single-device"):
+        calibrate(synthetic.model_copy(update={"hardware": synthetic.hardware.model_copy(update={"gpu_count": 2})}))
+    bare = Hardware(device="cpu", name="some cpu")
+    with pytest.raises(ValueError, match="no bandwidth peak"):
+        calibrate(synthetic.model_copy(update={"hardware": bare}))
+
+
+def test_calibration_file_round_trip_and_bad_file(tmp_path, synthetic):
+    cal = calibrate(synthetic, origin="synthetic.json")
+    path = write_calibration(cal, tmp_path / "cal.json")
+    assert load_calibration(path) == cal
+    assert Calibration.model_json_schema()["title"] == "Calibration"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**json.loads(path.read_text()), "efficiency": {"mbu": -1}}))
+    with pytest.raises(ValueError, match="efficiency.mbu"):
+        load_calibration(bad)
+
+
+def test_calibrate_and_estimate_commands(tmp_path, synthetic, capsys):
+    measured = write_profile(synthetic, tmp_path / "measured.json")
+    cal_path = tmp_path / "cal.json"
+    assert main(["calibrate", str(measured), "--out", str(cal_path)]) == 0
+    assert "MBU" in capsys.readouterr().out
+    # Without --gpu: the calibrated machine itself (here the A100 the synthetic profile claims).
+    assert main(["estimate", "--model", "llama-3.1-8b", "--calibration", str(cal_path), "--batch-sizes", "1,4",
+                 "--input-tokens", "128", "--output-tokens", "32", "--format", "json"]) == 0
+    same = json.loads(capsys.readouterr().out)
+    assert same["provenance"] == "estimated"
+    assert same["points"][1]["decode_tokens_per_s"] == pytest.approx(synthetic.points[1].decode_tokens_per_s, rel=0.02)
+    assert main(["estimate", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--calibration", str(cal_path)]) == 0
+    capsys.readouterr()
+    assert main(["estimate", "--model", "llama-3.1-8b", "--calibration", str(cal_path), "--dtype", "fp16"]) == 2
+    estimated = write_profile(synthetic.model_copy(update={"provenance": "estimated"}), tmp_path / "est.json")
+    assert main(["calibrate", str(estimated)]) == 2
+    assert "needs a measured profile" in capsys.readouterr().err
+
+
+# --- Against our own CPU measurement of a tiny preset ---------------------------------------------------
+CPU_MODEL = "tiny-llama-4l"
+CPU_BATCHES = "1,2,4"
+# The issue's promise: the calibrated estimate reproduces the measured decode tokens/s within ±15%.
+CPU_TOLERANCE = 0.15
+# A point whose TPOT varies more than this (std / mean) was disturbed by other processes: the comparison
+# would test the machine's load, not the estimator, so the test skips and says so.
+MAX_QUIET_CV = 0.3
+
+
+def _profiler_available() -> bool:
+    probe = subprocess.run([sys.executable, "-m", "profiles", "run", "--help"], capture_output=True, text=True)
+    return probe.returncode == 0 and shutil.which(sys.executable) is not None
+
+
+@pytest.mark.slow
+def test_calibrated_estimate_reproduces_cpu_measurement(tmp_path):
+    pytest.importorskip("torch")
+    if not _profiler_available():
+        pytest.skip("needs `python -m profiles run` (the profiler: profiles/commands_measure.py, runner.py)")
+    out = tmp_path / "cpu.json"
+    subprocess.run([
+        sys.executable, "-m", "profiles", "run", "--model", CPU_MODEL, "--device", "cpu",
+        "--batch-sizes", CPU_BATCHES, "--input-tokens", "32", "--output-tokens", "16",
+        "--repeats", "10", "--min-seconds", "1", "--out", str(out),
+    ], check=True, capture_output=True, timeout=600)
+    measured = load_profile(out)
+    noisy = [p.batch_size for p in measured.fitting_points() if (p.tpot_ms.cv or 0) > MAX_QUIET_CV]
+    if noisy:
+        pytest.skip(f"machine too busy: TPOT CV > {MAX_QUIET_CV} at batch {noisy}")
+    cal = calibrate(measured, origin=str(out))
+    settings = EstimateSettings(dtype=measured.model.dtype, batch_sizes=tuple(p.batch_size for p in measured.points),
+                                input_tokens=measured.workload.input_tokens,
+                                output_tokens=measured.workload.output_tokens)
+    estimate = estimate_profile(CPU_MODEL, cal.hardware_spec(), settings, efficiency=cal.efficiency)
+    for est, got in zip(estimate.points, measured.points, strict=True):
+        assert est.decode_tokens_per_s == pytest.approx(got.decode_tokens_per_s, rel=CPU_TOLERANCE), got.batch_size
+
