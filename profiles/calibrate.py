@@ -28,9 +28,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from econ.profile import Profile, describe_validation_error
+from econ.units import GB
 from profiles.catalog import ModelArchitecture, model_catalog
 from profiles.estimate import (
     DEFAULT_EFFICIENCY,
+    FLOP_PER_TFLOP,
     MAX_EFFICIENCY,
     MS_PER_S,
     Efficiency,
@@ -237,7 +239,7 @@ def calibrate(profile: Profile, origin: str | None = None, created_at: str | Non
     d_bytes = np.array([float(roof.decode_bytes(b, mean_context)) for b in batches])
     d_flops = np.array([float(roof.decode_flops(b, mean_context)) for b in batches])
     d_seconds = np.array([p.tpot_ms.p50 for p in points]) / MS_PER_S
-    bw, fl = bandwidth * 1e9, peak
+    bw, fl = bandwidth * GB, peak
     d = DEFAULT_EFFICIENCY
     theta0 = np.array([d.step_overhead_ms / MS_PER_S, 1 / (bw * d.mbu), 1 / (fl * d.decode_mfu)])
     lower = np.array([0.0, 1 / (bw * MAX_EFFICIENCY), 1 / (fl * MAX_EFFICIENCY)])
@@ -255,7 +257,7 @@ def calibrate(profile: Profile, origin: str | None = None, created_at: str | Non
         "prefill_overhead_ms": (c_p, p_theta0[0]), "mfu": (beta_p, p_theta0[1]),
     }
     fitted = [k for k, (v, v0) in fitted_values.items() if abs(v - v0) > FITTED_TOLERANCE * v0]
-    reference = f"MBU vs {bw_ref} {bandwidth:g} GB/s, MFU vs {flop_ref} {peak / 1e12:.3g} TFLOP/s"
+    reference = f"MBU vs {bw_ref} {bandwidth:g} GB/s, MFU vs {flop_ref} {peak / FLOP_PER_TFLOP:.3g} TFLOP/s"
     values = {
         "mbu": 1 / (alpha * bw), "mfu": 1 / (beta_p * fl), "decode_mfu": 1 / (beta * fl),
         "step_overhead_ms": c * MS_PER_S, "prefill_overhead_ms": c_p * MS_PER_S,

@@ -111,6 +111,9 @@ def run_estimate(args) -> int:
         efficiency = None
     kwargs = {"efficiency": efficiency} if efficiency is not None else {}
     profile = estimate_profile(args.model, gpu, settings, command=command, **kwargs)
+    if settings.gpus is None and profile.hardware.gpu_count > 1:
+        print(f"note: {args.model} at {settings.dtype} does not fit on one {gpu.name}; estimated with the "
+              f"minimum, --gpus {profile.hardware.gpu_count:g}", file=sys.stderr)
     if args.out:
         write_profile(profile, args.out)
     if args.format == "json":

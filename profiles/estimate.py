@@ -99,6 +99,8 @@ MAX_BATCH_SIZE = 65_536
 MAX_TOKENS = 1_000_000
 DEFAULT_BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
 MS_PER_S = 1e3
+US_PER_S = 1e6
+FLOP_PER_TFLOP = 1e12
 PERCENTILES = (50, 90, 99)
 
 Dtype = Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4"]
@@ -368,7 +370,7 @@ def _assumptions(roof: Roofline, settings: EstimateSettings, usable: float | Non
         f"overhead {eff.step_overhead_ms:.3g} ms per decode step and {eff.prefill_overhead_ms:.3g} ms per prefill "
         f"(source: {eff.source}).",
         f"Peaks from the GPU catalog ({gpu.source}, {gpu.as_of}): {gpu.bandwidth_gb_per_s:g} GB/s, "
-        f"{roof.peak_flop_per_s / 1e12:g} TFLOP/s dense at {settings.dtype}.",
+        f"{roof.peak_flop_per_s / FLOP_PER_TFLOP:g} TFLOP/s dense at {settings.dtype}.",
         "Decode step = max(bytes ÷ (bandwidth × MBU), FLOPs ÷ (peak × decode MFU)) + overhead; bytes = "
         "non-embedding weights + LM head + KV cache read at the step's context; every output step computed.",
         "Prefill = FLOPs ÷ (peak × MFU) + weights read ÷ (bandwidth × MBU) + overhead; FLOPs = 2·N·tokens + "
@@ -387,7 +389,7 @@ def _assumptions(roof: Roofline, settings: EstimateSettings, usable: float | Non
         "growing context.",
     ]
     if roof.gpus > 1:
-        latency_us = ALLREDUCE_LATENCY_S[gpu.interconnect] * 1e6
+        latency_us = ALLREDUCE_LATENCY_S[gpu.interconnect] * US_PER_S
         out.append(
             f"Tensor parallel over {roof.gpus} GPUs ({'fewest that fit' if auto_gpus else 'as asked'}): weights, "
             f"FLOPs and KV heads split evenly; {ALLREDUCES_PER_LAYER} ring all-reduces per layer, each "
