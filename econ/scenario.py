@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from econ.profile import Profile, describe_validation_error
+from econ.uncertainty import Uncertainty
 
 PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -269,6 +270,9 @@ class Scenario(_Frozen):
     distillation: Distillation = Field(default_factory=Distillation)
     quality: Quality = Field(default_factory=Quality)
     swap: Swap | None = Field(None, description="Optional off-the-shelf alternative for stay / swap / distil.")
+    risk: Uncertainty | None = Field(
+        None, description="Optional risk settings: distributions and ranges of uncertain inputs (econ.risk)."
+    )
 
     @model_validator(mode="after")
     def _series_covers_horizon(self) -> Scenario:
