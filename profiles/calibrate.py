@@ -258,8 +258,10 @@ def calibrate(profile: Profile, origin: str | None = None, created_at: str | Non
     }
     fitted = [k for k, (v, v0) in fitted_values.items() if abs(v - v0) > FITTED_TOLERANCE * v0]
     reference = f"MBU vs {bw_ref} {bandwidth:g} GB/s, MFU vs {flop_ref} {peak / FLOP_PER_TFLOP:.3g} TFLOP/s"
+    # min(): a parameter fitted at its bound comes back a rounding error above MAX_EFFICIENCY.
     values = {
-        "mbu": 1 / (alpha * bw), "mfu": 1 / (beta_p * fl), "decode_mfu": 1 / (beta * fl),
+        "mbu": min(1 / (alpha * bw), MAX_EFFICIENCY), "mfu": min(1 / (beta_p * fl), MAX_EFFICIENCY),
+        "decode_mfu": min(1 / (beta * fl), MAX_EFFICIENCY),
         "step_overhead_ms": c * MS_PER_S, "prefill_overhead_ms": c_p * MS_PER_S,
     }
     # What the data did not move stays exactly at its published default (no float round-trip noise).
@@ -282,6 +284,12 @@ def calibrate(profile: Profile, origin: str | None = None, created_at: str | Non
     unfitted = [k for k in fitted_values if k not in fitted]
     if unfitted:
         notes.append(f"Not constrained by this profile, kept at the published defaults: {', '.join(unfitted)}.")
+    bounds = {"step_overhead_ms": lower[0], "mbu": lower[1], "decode_mfu": lower[2],
+              "prefill_overhead_ms": p_lower[0], "mfu": p_lower[1]}
+    at_bound = [k for k in fitted if np.isclose(fitted_values[k][0], bounds[k])]
+    if at_bound:
+        notes.append(f"At the edge of the allowed range (the data gives them little weight, e.g. a model small "
+                     f"enough to stay in cache): {', '.join(at_bound)}.")
     if bw_ref == "measured" or flop_ref == "measured":
         notes.append("Efficiencies are relative to the measured (microbenchmark) peaks of the source machine; "
                      "projected onto another GPU they multiply its data-sheet peaks.")

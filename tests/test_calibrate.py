@@ -4,7 +4,7 @@ measured profiles are accepted. The CPU test measures a tiny preset for real (ma
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import subprocess
 import sys
 
@@ -112,14 +112,17 @@ CPU_MODEL = "tiny-llama-4l"
 CPU_BATCHES = "1,2,4"
 # The promise: the calibrated estimate reproduces the measured decode tokens/s within ±15%.
 CPU_TOLERANCE = 0.15
-# A point whose TPOT varies more than this (std / mean) was disturbed by other processes: the comparison
-# would test the machine's load, not the estimator, so the test skips and says so.
+# The profile's decode tokens/s comes from mean step times, which one stall from another process on a
+# shared 2-core machine can drag far down; a point whose TPOT CV (std / mean) exceeds this was disturbed.
+# Every point is compared with batch ÷ median TPOT; quiet points also with the reported (mean) figure.
 MAX_QUIET_CV = 0.3
+# One intra-op thread: with two threads on two busy cores, one descheduled thread stalls every matmul.
+CPU_ENV = {"OMP_NUM_THREADS": "1"}
 
 
 def _profiler_available() -> bool:
     probe = subprocess.run([sys.executable, "-m", "profiles", "run", "--help"], capture_output=True, text=True)
-    return probe.returncode == 0 and shutil.which(sys.executable) is not None
+    return probe.returncode == 0
 
 
 @pytest.mark.slow
@@ -132,16 +135,17 @@ def test_calibrated_estimate_reproduces_cpu_measurement(tmp_path):
         sys.executable, "-m", "profiles", "run", "--model", CPU_MODEL, "--device", "cpu",
         "--batch-sizes", CPU_BATCHES, "--input-tokens", "32", "--output-tokens", "16",
         "--repeats", "10", "--min-seconds", "1", "--out", str(out),
-    ], check=True, capture_output=True, timeout=600)
+    ], check=True, capture_output=True, timeout=600, env={**os.environ, **CPU_ENV})
     measured = load_profile(out)
-    noisy = [p.batch_size for p in measured.fitting_points() if (p.tpot_ms.cv or 0) > MAX_QUIET_CV]
-    if noisy:
-        pytest.skip(f"machine too busy: TPOT CV > {MAX_QUIET_CV} at batch {noisy}")
+    assert measured.provenance == "measured" and len(measured.fitting_points()) == len(CPU_BATCHES.split(","))
     cal = calibrate(measured, origin=str(out))
     settings = EstimateSettings(dtype=measured.model.dtype, batch_sizes=tuple(p.batch_size for p in measured.points),
                                 input_tokens=measured.workload.input_tokens,
                                 output_tokens=measured.workload.output_tokens)
     estimate = estimate_profile(CPU_MODEL, cal.hardware_spec(), settings, efficiency=cal.efficiency)
+    assert estimate.provenance == "estimated"
     for est, got in zip(estimate.points, measured.points, strict=True):
-        assert est.decode_tokens_per_s == pytest.approx(got.decode_tokens_per_s, rel=CPU_TOLERANCE), got.batch_size
-
+        median_rate = got.batch_size / (got.tpot_ms.p50 / 1e3)
+        assert est.decode_tokens_per_s == pytest.approx(median_rate, rel=CPU_TOLERANCE), got.batch_size
+        if (got.tpot_ms.cv or 0) <= MAX_QUIET_CV:
+            assert est.decode_tokens_per_s == pytest.approx(got.decode_tokens_per_s, rel=CPU_TOLERANCE), got.batch_size
