@@ -29,6 +29,8 @@ TABLE_COLUMNS = (
 def _help(field: str) -> str:
     info = FIELDS[field]
     default = info.default
+    if default is None:  # the description says what happens without the flag
+        return info.description
     shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
     return f"{info.description} Default: {shown}."
 

@@ -249,3 +249,14 @@ def test_cli_bad_input_is_one_line_and_exit_2(argv, capsys):
 def test_cli_unknown_gpu_lists_known(capsys):
     main(["estimate", "--model", "llama-3.1-8b", "--gpu", "h100"])
     assert "known: a10, a100-40gb" in capsys.readouterr().err
+
+
+def test_weight_only_int4_with_fp8_kv_cache():
+    bf16 = estimate_profile("llama-3.1-8b", "h100-sxm", EstimateSettings(batch_sizes=(1,)))
+    int4 = estimate_profile("llama-3.1-8b", "h100-sxm", EstimateSettings(dtype="int4", kv_dtype="fp8",
+                                                                           batch_sizes=(1,)))
+    # fp8 KV: 2 × 32 × 8 × 128 × 1 B = 65,536 B per token; int4 weights: 8,030,261,248 × 0.5 B.
+    assert int4.model.kv_cache_bytes_per_token == 65_536
+    assert int4.model.weights_bytes == 8_030_261_248 * 0.5
+    assert int4.points[0].decode_tokens_per_s > 3 * bf16.points[0].decode_tokens_per_s
+    assert "weight-only quantization" in " ".join(int4.assumptions)
