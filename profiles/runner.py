@@ -1,0 +1,309 @@
+"""The sweep behind `python -m profiles run`: one point per batch size, optional training, one profile file.
+
+Imports torch and the measuring modules (measuring commands only). Per batch size: the cold first call
+is timed on its own, one warm-up run is discarded (and is the run whose peak memory is recorded, so
+the sampler never runs during timed runs), then runs repeat until both a minimum count and a minimum
+duration are reached. Out of memory at a batch → that point has oom=true, memory is freed, the sweep
+goes on. Ctrl-C → completed points are kept and the profile is written with partial=true. The file is
+always written atomically (`profiles.store.write_profile`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import torch
+
+from econ.profile import Hardware, ModelInfo, Point, Profile, Training, WorkloadShape
+from profiles.device import free_memory, is_oom, resolve_device, resolve_dtype, synchronize
+from profiles.energy import EnergyCounter, joules_per_token
+from profiles.environment import collect_environment
+from profiles.hw import GB, HardwareMeasurement, measure_hardware
+from profiles.measure import DecodeSession
+from profiles.memory import MemoryTracker, available_memory_gib
+from profiles.metrics import RunTiming, point_metrics
+from profiles.models import LoadedModel, load_model, resolve_model
+from profiles.roofline import (
+    analytic_memory_gib,
+    decode_bytes,
+    kv_cache_gib,
+    prefill_flops,
+    utilization,
+)
+from profiles.settings import MAX_REPEATS, RunSettings
+from profiles.spec import catalog_name_for, spec_peaks
+from profiles.store import DATA_DIR, write_profile
+from profiles.training import measure_training, training_mfu
+
+# Untimed runs after the cold call: warms caches and allocator; its peak memory is the point's.
+WARMUP_RUNS = 1
+# A batch whose analytic KV cache needs more than this share of the free memory is recorded as
+# out of memory without trying: on CPU a real OOM is the kernel's OOM killer, not an exception.
+KV_CACHE_MEMORY_SHARE = 0.9
+# The weights need this share of free memory at most, or the model is refused before building it.
+WEIGHTS_MEMORY_SHARE = 0.9
+
+NOTES = (
+    "Weights are random for presets (throughput and memory do not depend on weight values); "
+    "prompts are random tokens; output length is fixed (EOS ignored).",
+    "MBU: decode bytes (matmul weights + KV cache of the context, per step) per second over the "
+    "hw-measured copy bandwidth; MFU: prefill FLOPs (PaLM convention) per second over the hw-measured "
+    "matmul FLOP/s; *_spec: the same over data-sheet peaks.",
+)
+CPU_MEMORY_NOTE = "peak_memory_gib on CPU is the whole process RSS (weights, runtime, activations), sampled."
+
+
+class Progress(Protocol):
+    """Where the sweep reports progress (the CLI draws a bar; library code never prints)."""
+
+    def begin(self, description: str, total: int | None) -> None: ...
+    def advance(self, steps: int = 1) -> None: ...
+    def end(self) -> None: ...
+
+
+class NullProgress:
+    def begin(self, description: str, total: int | None) -> None:
+        pass
+
+    def advance(self, steps: int = 1) -> None:
+        pass
+
+    def end(self) -> None:
+        pass
+
+
+@dataclass
+class RunHooks:
+    """Callbacks into the sweep: `before_batch(batch)` runs inside the out-of-memory guard once the batch's
+    cache and inputs exist; `after_point(point)` after each point is complete."""
+
+    before_batch: Callable[[int], None] | None = None
+    after_point: Callable[[Point], None] | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    profile: Profile
+    path: Path
+    interrupted: bool
+
+
+@dataclass
+class _Context:
+    loaded: LoadedModel
+    device: str
+    settings: RunSettings
+    hw: HardwareMeasurement
+    bandwidth_spec_gb_per_s: float | None
+    flop_per_s_spec: float | None
+    energy: EnergyCounter | None
+    hooks: RunHooks
+    progress: Progress
+    notes: list[str] = field(default_factory=list)
+
+
+def default_out_path(name: str, device: str, dtype: str) -> Path:
+    """profiles/data/NAME-DEVICE-DTYPE.json."""
+    return DATA_DIR / f"{name}-{device}-{dtype}.json"
+
+
+def _timed_runs(session: DecodeSession, settings: RunSettings, progress: Progress) -> list[RunTiming]:
+    runs: list[RunTiming] = []
+    started = time.perf_counter()
+    while len(runs) < MAX_REPEATS and (len(runs) < settings.repeats
+                                       or time.perf_counter() - started < settings.min_seconds):
+        runs.append(session.run())
+        progress.advance()
+    return runs
+
+
+def measure_point(ctx: _Context, batch: int) -> Point:
+    """One batch size: cold call, warm-up (memory), timed runs; oom=true if it does not fit."""
+    s, arch, dtype, device = ctx.settings, ctx.loaded.arch, ctx.loaded.dtype, ctx.device
+    context = s.input_tokens + s.output_tokens
+    need_gib, free_gib = kv_cache_gib(arch, dtype, batch, context), available_memory_gib(device)
+    if need_gib > KV_CACHE_MEMORY_SHARE * free_gib:
+        ctx.notes.append(f"batch {batch}: not run, its KV cache ({need_gib:.2f} GiB) exceeds the free memory "
+                         f"({free_gib:.2f} GiB)")
+        return Point(batch_size=batch, oom=True)
+    ctx.progress.begin(f"batch {batch}", s.repeats)
+    session = None
+    oom = False
+    try:
+        with MemoryTracker(device) as tracker:
+            session = DecodeSession(ctx.loaded.model, device, batch, s.input_tokens, s.output_tokens,
+                                    compile_decode=s.compile)
+            if ctx.hooks.before_batch is not None:
+                ctx.hooks.before_batch(batch)
+            cold = session.run()
+            for _ in range(WARMUP_RUNS):
+                session.run()
+        synchronize(device)
+        energy_start = ctx.energy.read_j() if ctx.energy else None
+        window_start = time.perf_counter()
+        runs = _timed_runs(session, s, ctx.progress)
+        synchronize(device)
+        window_s = time.perf_counter() - window_start
+        energy_end = ctx.energy.read_j() if ctx.energy else None
+    except Exception as exc:  # only out-of-memory is a result; anything else is a bug to show
+        if not is_oom(exc):
+            raise
+        oom = True
+    finally:
+        ctx.progress.end()
+        session = None
+        free_memory(device)
+    if oom:
+        ctx.notes.append(f"batch {batch}: out of memory")
+        return Point(batch_size=batch, oom=True)
+
+    m = point_metrics(runs, batch, s.input_tokens, s.output_tokens)
+    decode_bytes_per_s = decode_bytes(arch, dtype, batch, s.input_tokens, s.output_tokens) / m.mean_decode_s
+    prefill_flop_per_s = prefill_flops(arch, batch, s.input_tokens) / m.mean_ttft_s
+    bandwidth_measured = ctx.hw.bandwidth_gb_per_s * GB
+    bandwidth_spec = ctx.bandwidth_spec_gb_per_s * GB if ctx.bandwidth_spec_gb_per_s else None
+    return Point(
+        batch_size=batch,
+        ttft_ms=m.ttft_ms, tpot_ms=m.tpot_ms, itl_ms=m.itl_ms, e2e_ms=m.e2e_ms,
+        prefill_tokens_per_s=m.prefill_tokens_per_s,
+        decode_tokens_per_s=m.decode_tokens_per_s,
+        decode_tokens_per_s_per_sequence=m.decode_tokens_per_s_per_sequence,
+        requests_per_s=m.requests_per_s,
+        peak_memory_gib=tracker.peak.allocated_gib,
+        peak_memory_reserved_gib=tracker.peak.reserved_gib,
+        analytic_memory_gib=analytic_memory_gib(arch, dtype, batch, context),
+        mbu=utilization(decode_bytes_per_s, bandwidth_measured),
+        mfu=utilization(prefill_flop_per_s, ctx.hw.flop_per_s.get(dtype)),
+        mbu_spec=utilization(decode_bytes_per_s, bandwidth_spec),
+        mfu_spec=utilization(prefill_flop_per_s, ctx.flop_per_s_spec),
+        energy_j_per_token=joules_per_token(energy_start, energy_end, window_s,
+                                            batch * s.output_tokens * len(runs)),
+        cold_first_call_ms=cold.e2e_s * 1e3,
+        repeats=m.repeats,
+    )
+
+
+def measure_training_block(ctx: _Context, points: list[Point]) -> Training | None:
+    """Training at seq_len = input + output and the largest batch that decoded; halve it on OOM."""
+    s = ctx.settings
+    fitting = [p.batch_size for p in points if not p.oom]
+    if not fitting:
+        ctx.notes.append("training: not measured, no batch size fit in memory")
+        return None
+    batch, seq_len = max(fitting), s.input_tokens + s.output_tokens
+    while batch >= 1:
+        ctx.progress.begin(f"training batch {batch}", s.repeats)
+        oom = False
+        try:
+            result = measure_training(ctx.loaded.model, ctx.loaded.arch, ctx.device, batch, seq_len,
+                                      s.repeats, s.min_seconds, on_step=ctx.progress.advance)
+        except Exception as exc:  # out of memory: try half the batch; anything else is a bug to show
+            if not is_oom(exc):
+                raise
+            oom = True
+        finally:
+            ctx.progress.end()
+            free_memory(ctx.device)
+        if not oom:
+            return Training(
+                tokens_per_s=result.tokens_per_s, seq_len=seq_len, batch_size=batch,
+                peak_memory_gib=result.peak_memory_gib,
+                mfu=training_mfu(result, ctx.hw.flop_per_s.get(ctx.loaded.dtype)),
+                mfu_spec=training_mfu(result, ctx.flop_per_s_spec),
+            )
+        ctx.notes.append(f"training: batch {batch} ran out of memory")
+        batch //= 2
+    return None
+
+
+def _hardware(ctx: _Context, catalog_name: str | None) -> Hardware:
+    kind = "rocm" if ctx.device == "cuda" and torch.version.hip else ctx.device
+    return Hardware(
+        device=kind, name=ctx.hw.name, gpu_count=1.0, memory_gib=ctx.hw.memory_gib,
+        bandwidth_gb_per_s_spec=ctx.bandwidth_spec_gb_per_s, bandwidth_gb_per_s_measured=ctx.hw.bandwidth_gb_per_s,
+        flop_per_s_spec=ctx.flop_per_s_spec, flop_per_s_measured=ctx.hw.flop_per_s.get(ctx.loaded.dtype),
+        catalog_name=catalog_name,
+    )
+
+
+def _model_info(loaded: LoadedModel) -> ModelInfo:
+    arch, dtype = loaded.arch, loaded.dtype
+    return ModelInfo(
+        name=loaded.name, parameters=loaded.parameters, dtype=dtype, source=loaded.source,
+        layers=arch.layers, hidden_size=arch.hidden_size, attention_heads=arch.attention_heads,
+        kv_heads=arch.kv_heads, head_dim=arch.head_dim, intermediate_size=arch.intermediate_size,
+        vocab_size=arch.vocab_size, tied_embeddings=arch.tied_embeddings,
+        weights_bytes=arch.weight_bytes(dtype), kv_cache_bytes_per_token=arch.kv_cache_bytes_per_token(dtype),
+    )
+
+
+def machine_load_note() -> str:
+    """Other work on the machine skews CPU timings: record the load average at the start."""
+    try:
+        one_minute = os.getloadavg()[0]
+    except OSError:  # not available on this platform
+        return "system load average: unknown"
+    return f"system load average {one_minute:.2f} over 1 min at the start, on {os.cpu_count()} CPUs"
+
+
+def check_fits(settings: RunSettings, device: str, dtype: str) -> None:
+    """Refuse, before building anything, a context longer than the model's or weights larger than memory."""
+    arch, _folder = resolve_model(settings.model)
+    context = settings.input_tokens + settings.output_tokens
+    if context > arch.max_position_embeddings:
+        raise ValueError(f"--input-tokens + --output-tokens = {context} exceeds the model's "
+                         f"max_position_embeddings ({arch.max_position_embeddings})")
+    weights_gib, free_gib = arch.weight_bytes(dtype) / 2**30, available_memory_gib(device)
+    if weights_gib > WEIGHTS_MEMORY_SHARE * free_gib:
+        raise ValueError(f"--model {settings.model}: its {dtype} weights ({weights_gib:.1f} GiB) do not fit in the "
+                         f"free memory of {device} ({free_gib:.1f} GiB)")
+
+
+def run_profile(settings: RunSettings, command: str | None = None, hooks: RunHooks | None = None,
+                progress: Progress | None = None) -> RunResult:
+    """Measure every batch size (and training with settings.train) and write the profile atomically."""
+    device = resolve_device(settings.device)
+    dtype = resolve_dtype(settings.dtype, device)
+    check_fits(settings, device, dtype)
+    loaded = load_model(settings.model, device, dtype)
+    out = Path(settings.out) if settings.out else default_out_path(loaded.name, device, dtype)
+    hw = measure_hardware(device, (dtype,))
+    catalog_name = catalog_name_for(hw.name) if device != "cpu" else None
+    bandwidth_spec, flop_spec = spec_peaks(catalog_name, dtype)
+    energy = EnergyCounter(torch.cuda.current_device()) if device == "cuda" else None
+    ctx = _Context(loaded=loaded, device=device, settings=settings, hw=hw, bandwidth_spec_gb_per_s=bandwidth_spec,
+                   flop_per_s_spec=flop_spec, energy=energy if energy and energy.available else None,
+                   hooks=hooks or RunHooks(), progress=progress or NullProgress())
+    load_note = machine_load_note()
+    points: list[Point] = []
+    training: Training | None = None
+    interrupted = False
+    try:
+        for batch in settings.batch_sizes:
+            point = measure_point(ctx, batch)
+            points.append(point)
+            if ctx.hooks.after_point is not None:
+                ctx.hooks.after_point(point)
+        if settings.train:
+            training = measure_training_block(ctx, points)
+    except KeyboardInterrupt:
+        if not points:
+            raise
+        interrupted = True
+        ctx.notes.append(f"interrupted after {len(points)} of {len(settings.batch_sizes)} batch sizes")
+    notes = [*NOTES, *([CPU_MEMORY_NOTE] if device == "cpu" else []), load_note, *ctx.notes]
+    profile = Profile(
+        provenance="measured", partial=interrupted,
+        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        model=_model_info(loaded), hardware=_hardware(ctx, catalog_name),
+        workload=WorkloadShape(input_tokens=settings.input_tokens, output_tokens=settings.output_tokens),
+        points=points, training=training,
+        environment=collect_environment(device, settings.compile, command), notes=notes,
+    )
+    return RunResult(profile=profile, path=write_profile(profile, out), interrupted=interrupted)
