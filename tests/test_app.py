@@ -146,7 +146,9 @@ def test_an_uploaded_profile_can_size_the_student():
     at.file_uploader(key="profiles.upload").set_value(
         ("est.json", json.dumps(profile_dict("estimated")).encode(), "application/json")).run()
     assert any("Estimated (not measured)" in s.value for s in at.success)
-    assert any("estimated, not a measurement" in w.value for w in at.warning)  # compare column label
+    compare_a = at.selectbox(key="profiles.a")
+    compare_a.set_value(next(o for o in compare_a.options if o.startswith("uploaded: est.json"))).run()
+    assert any("A: estimated, not a measurement" in w.value for w in at.warning)  # compare column label
     at.radio(key="in:student.__capacity").set_value("From a profile + latency SLO").run()
     picker = at.selectbox(key="in:student.profile")
     picker.set_value(next(o for o in picker.options if o.startswith("uploaded:") and o.endswith("est.json"))).run()
