@@ -75,16 +75,17 @@ except ValueError as exc:
 h = scenario.horizon_months
 st.subheader("How likely is payback?")
 year = min(12, h)
-row = st.columns(4)
+row = st.columns(2)
 row[0].metric("NPV range (P10–P90)", f"{fmt.usd(mc.npv_usd.p10)} to {fmt.usd(mc.npv_usd.p90)}", border=True,
               help="8 in 10 draws fall in this range.")
 p = mc.payback_months
 payback_range = "beyond the horizon" if p.p10 is None else (
     f"{p.p10:.1f} to " + (f"{p.p90:.1f} months" if p.p90 is not None else f"beyond {h} months"))
 row[1].metric("Payback range (P10–P90)", payback_range, border=True)
-row[2].metric("Chance NPV > 0", fmt.percent(mc.p_npv_positive), border=True,
+row = st.columns(2)
+row[0].metric("Chance NPV > 0", fmt.percent(mc.p_npv_positive), border=True,
               help=risk.chance_words(mc.p_npv_positive) + " that distilling makes money over the horizon.")
-row[3].metric(f"Chance of payback within {risk.period_words(year)}", fmt.percent(mc.p_payback_within(year)),
+row[1].metric(f"Chance of payback within {risk.period_words(year)}", fmt.percent(mc.p_payback_within(year)),
               border=True, help=risk.payback_chance_words(mc.p_payback_within(year), year))
 for sentence in mc.summary():
     st.markdown(f"- {sentence}")
@@ -107,7 +108,8 @@ with st.expander("Tornado table (NPV and payback at each end)"):
 
 st.subheader("Stay, swap or distil?")
 options = choice.to_frame()
-st.markdown(f"**Recommendation: {choice.recommendation}.** " + "; ".join(choice.reasons[:1]) + ".")
+headline = choice.reasons[0]
+st.markdown(f"**Recommendation: {choice.recommendation}.** {headline[0].upper()}{headline[1:]}.")
 for reason in choice.reasons[1:]:
     st.markdown(f"- {reason}")
 left, right = st.columns(2)
@@ -136,7 +138,8 @@ if upload is not None:
         row[1].metric("Month 1", f"{fc.requests_per_day:,.0f} requests/day", border=True)
         last = fc.monthly.iloc[-1]
         row[2].metric(f"Month {int(last.month)} (P10–P90)",
-                      f"{last.low / DAYS_PER_MONTH:,.0f} – {last.high / DAYS_PER_MONTH:,.0f} /day", border=True)
+                      f"{last.low / DAYS_PER_MONTH / 1e3:,.1f}k–{last.high / DAYS_PER_MONTH / 1e3:,.1f}k/day",
+                      border=True, help="Requests/day, P10–P90 of the last forecast month.")
         st.plotly_chart(risk_charts.traffic_forecast(fc.history, fc.monthly, DAYS_PER_MONTH), config=PLOT_CONFIG,
                         key="risk.forecast_chart")
         st.caption(f"{fc.model}; {len(fc.history)} days of history. The ranges hold the model's own noise, "

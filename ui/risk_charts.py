@@ -115,9 +115,10 @@ def decision_costs(options: pd.DataFrame, recommendation: str, months: int) -> g
                              hovertemplate="$%{x:,.0f}<extra>" + name + "</extra>"))
     fig.update_layout(barmode="stack")
     fig = _layout(fig, f"Total cost over {months} months (present value, errors included)", "USD", "",
-                  height=140 + 60 * len(options))
+                  height=220 + 60 * len(options))
     fig.update_xaxes(**MONEY_AXIS)
     fig.update_yaxes(autorange="reversed")
+    fig.update_layout(legend={"yanchor": "top", "y": -0.25})  # four components: below, clear of the title
     return fig
 
 
