@@ -42,7 +42,7 @@ def steady_month_savings_usd(x: NumericInputs, requests, sized_at=None) -> np.nd
         redistill = np.where(every > 0, col(x.redistill_usd) / np.where(every > 0, every, 1), 0.0)
     student = (
         fleet(x.student, r, sizing)
-        + fleet(x.teacher, r * f, sizing * f, keep_min=sizing * f > 0)
+        + fleet(x.teacher, r * f, sizing * f, keep_min=f > 0)
         + r * col(x.router_usd_per_request)
         + redistill
         + col(x.monitoring_usd_per_month)
@@ -65,6 +65,8 @@ def _fleet_boundaries(side: SideInputs, peak_to_average: float, share: float, up
 
 def breakeven_requests_per_day(x: NumericInputs) -> float | None:
     """Lowest constant requests/day with steady-month savings ≥ 0; None when no volume gets there.
+
+    Where a fleet step decides (the teacher's next replica), it is the volume just above which distilling saves.
 
     A coarse log grid finds the first volume that saves; within a fleet's step savings rise with
     volume, so any earlier saving window ends at a step's top: those boundaries up to the grid hit
@@ -94,5 +96,7 @@ def breakeven_requests_per_day(x: NumericInputs) -> float | None:
     # Inside (lo, hi] every fleet has the size it has at hi, so savings are linear there.
     s_lo = steady_month_savings_usd(x, [lo], sized_at=[hi])[0]
     s_hi = savings[i]
-    root = hi if s_hi == s_lo else lo + (0.0 - s_lo) * (hi - lo) / (s_hi - s_lo)
+    if s_lo >= 0:  # saves from just above lo: a step (e.g. the teacher's next replica) made the difference
+        return float(lo) / DAYS_PER_MONTH
+    root = lo + (0.0 - s_lo) * (hi - lo) / (s_hi - s_lo)
     return float(np.clip(root, lo, hi)) / DAYS_PER_MONTH

@@ -71,7 +71,7 @@ def serving_usd(
     """API: requests × $/request × (1 − decline)^((m−1)/12). Self-hosted: replicas × GPUs × 730 h × $/h.
 
     Utilization sizes the fleet; it never discounts the bill of an always-on GPU.
-    `keep_min` False drops min_replicas (a fleet with no traffic at all, e.g. no fallback).
+    `keep_min` False drops min_replicas (a fleet that never gets traffic, e.g. fallback rate 0).
     `replicas` fixes the fleet instead of sizing it (used to solve break-even inside one step).
     """
     if side.is_api:
@@ -136,8 +136,8 @@ def monthly_flows(x: NumericInputs) -> MonthlyFlows:
     teacher = serving_usd(x.teacher, requests, p2a, m)
     student = serving_usd(x.student, requests, p2a, m)
     fallback_requests = requests * col(x.fallback_rate)
-    # A self-hosted teacher keeps a (smaller) fleet for the fallback share only while it has any.
-    fallback = serving_usd(x.teacher, fallback_requests, p2a, m, keep_min=fallback_requests > 0)
+    # A self-hosted teacher keeps a (smaller) fleet for the fallback share whenever requests may fall back.
+    fallback = serving_usd(x.teacher, fallback_requests, p2a, m, keep_min=col(x.fallback_rate) > 0)
     shape = np.broadcast_shapes(requests.shape, teacher.usd.shape, student.usd.shape, fallback.usd.shape,
                                 col(x.upfront_usd).shape, col(x.student_error_rate).shape)
 

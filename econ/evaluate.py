@@ -115,6 +115,8 @@ def _warnings(scenario: Scenario, derivation: Derivation, table: pd.DataFrame,
     out = list(derivation.warnings)
     if breakeven is None:
         out.append("no traffic volume makes distillation pay: the student's marginal cost is not below the teacher's")
+    if breakeven == 0.0:
+        out.append("distillation saves money at any volume: the distilled setup's fixed costs are below the teacher's")
     if payback is None:
         out.append(f"payback is beyond the {scenario.horizon_months}-month horizon")
     utilization = table["utilization"].to_numpy()
