@@ -5,12 +5,16 @@ Imports pydantic, numpy and pandas only (never torch or streamlit). Typical use:
     import econ
     result = econ.evaluate(econ.example_scenario())
     result.payback_months, result.npv_usd, result.monthly
+    econ.monte_carlo(scenario), econ.tornado(scenario), econ.decide(scenario)   # risk
 """
 
+from econ.decision import Decision, decide
 from econ.evaluate import Evaluation, ManyResults, evaluate, evaluate_many
 from econ.examples import default_scenario, example_scenario
+from econ.forecast import TrafficForecast, apply_forecast, forecast_traffic, load_history
 from econ.inputs import NumericInputs, numeric_inputs, vary
 from econ.profile import Profile, ProfileError, load_profile, parse_profile
+from econ.risk import MonteCarlo, Tornado, monte_carlo, tornado
 from econ.scenario import (
     ApiServing,
     DataGeneration,
@@ -33,11 +37,13 @@ from econ.scenario import (
 __all__ = [
     "ApiServing",
     "DataGeneration",
+    "Decision",
     "Distillation",
     "EngineeringEffort",
     "Evaluation",
     "LatencySlo",
     "ManyResults",
+    "MonteCarlo",
     "NumericInputs",
     "Profile",
     "ProfileError",
@@ -46,18 +52,26 @@ __all__ = [
     "ScenarioError",
     "SelfHostedServing",
     "Swap",
+    "Tornado",
     "Traffic",
+    "TrafficForecast",
     "TrainingRun",
     "Workload",
+    "apply_forecast",
+    "decide",
     "default_scenario",
     "evaluate",
     "evaluate_many",
     "example_scenario",
+    "forecast_traffic",
+    "load_history",
     "load_profile",
     "load_scenario",
+    "monte_carlo",
     "numeric_inputs",
     "parse_profile",
     "parse_scenario",
     "save_scenario",
+    "tornado",
     "vary",
 ]
