@@ -15,6 +15,7 @@ Run: .venv/bin/python bench/profiler_bench.py   (imports torch, transformers and
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -74,6 +75,8 @@ def main() -> None:
     hw = measure_hardware("cpu", (DTYPE,))
     print(f"{MODEL} {DTYPE} ({loaded.parameters / 1e6:.1f}M parameters) on {hw.name}, {torch.get_num_threads()} "
           f"threads, torch {torch.__version__}; {INPUT_TOKENS} in / {OUTPUT_TOKENS} out; {REPEATS} runs per side")
+    print(f"machine load average (1 min) at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs "
+          "(other processes on the machine skew every CPU figure below)")
     print(f"hw: copy bandwidth {hw.bandwidth_gb_per_s:.1f} GB/s, fp32 matmul {hw.flop_per_s[DTYPE] / 1e9:.0f} GFLOP/s")
     print()
     print(f"{'batch':>5} {'ours tok/s':>11} {'generate tok/s':>15} {'ratio':>7} {'ours TTFT ms':>13} "
@@ -106,6 +109,7 @@ def main() -> None:
     for row in summary:
         print(f"(3) batch {row['batch']}: CV of TPOT across {REPEATS} runs = {pct(row['cv'])} "
               f"(target ≤ {TARGET_CV:.0%})")
+    print(f"machine load average (1 min) at the end: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
