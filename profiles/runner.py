@@ -11,6 +11,7 @@ always written atomically (`profiles.store.write_profile`).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import time
 from collections.abc import Callable
@@ -43,6 +44,9 @@ from profiles.training import measure_training, training_mfu
 
 # Untimed runs after the cold call: warms caches and allocator; its peak memory is the point's.
 WARMUP_RUNS = 1
+# Further untimed runs until this long has passed: a fresh process needs a moment (page faults,
+# allocator growth, CPU frequency) before its steps are steady.
+WARMUP_MIN_SECONDS = 0.5
 # A batch whose analytic KV cache needs more than this share of the free memory is recorded as
 # out of memory without trying: on CPU a real OOM is the kernel's OOM killer, not an exception.
 KV_CACHE_MEMORY_SHARE = 0.9
@@ -113,13 +117,27 @@ def default_out_path(name: str, device: str, dtype: str) -> Path:
     return DATA_DIR / f"{name}-{device}-{dtype}.json"
 
 
+def _warm_up(session: DecodeSession) -> None:
+    started = time.perf_counter()
+    while time.perf_counter() - started < WARMUP_MIN_SECONDS:
+        session.run()
+
+
 def _timed_runs(session: DecodeSession, settings: RunSettings, progress: Progress) -> list[RunTiming]:
+    """Runs until both minimums are met. Python's garbage collector is paused meanwhile: a collection
+    inside a timed step is a pause of the harness, not of the model."""
     runs: list[RunTiming] = []
     started = time.perf_counter()
-    while len(runs) < MAX_REPEATS and (len(runs) < settings.repeats
-                                       or time.perf_counter() - started < settings.min_seconds):
-        runs.append(session.run())
-        progress.advance()
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        while len(runs) < MAX_REPEATS and (len(runs) < settings.repeats
+                                           or time.perf_counter() - started < settings.min_seconds):
+            runs.append(session.run())
+            progress.advance()
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     return runs
 
 
@@ -144,6 +162,7 @@ def measure_point(ctx: _Context, batch: int) -> Point:
             cold = session.run()
             for _ in range(WARMUP_RUNS):
                 session.run()
+        _warm_up(session)
         synchronize(device)
         energy_start = ctx.energy.read_j() if ctx.energy else None
         window_start = time.perf_counter()
