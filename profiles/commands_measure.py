@@ -42,7 +42,7 @@ def require_torch(command: str) -> None:
 
 def _help(name: str) -> str:
     info = RunSettings.model_fields[name]
-    default = info.default
+    default = None if info.is_required() else info.default
     if isinstance(default, list):
         default = ",".join(str(v) for v in default)
     shown = "" if default in (None, False) else f" (default: {default})"
