@@ -7,6 +7,7 @@ handlers. Handlers return an exit code; a ValueError (bad input) becomes one lin
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from profiles import commands_estimate, commands_measure, commands_store
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -82,3 +82,12 @@ def test_schema_is_json_schema():
     schema = json.loads(out.stdout)
     assert schema["title"] == "Scenario"
     assert "horizon_months" in schema["properties"]
+
+
+def test_output_piped_into_a_closed_reader_is_not_an_error(example_file):
+    # `python -m econ evaluate f.json | head -0`: the reader is gone before the first write; no traceback, exit 0
+    proc = subprocess.Popen([sys.executable, "-m", "econ", "evaluate", str(example_file), "--format", "csv"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc.stdout.close()
+    assert proc.wait() == 0
+    assert b"Traceback" not in proc.stderr.read()
