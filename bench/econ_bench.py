@@ -6,25 +6,14 @@ Run: .venv/bin/python bench/econ_bench.py
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
+from timing import best_of
 
 import econ
 
 TARGET_EVALUATE_MS = 5.0
 TARGET_MANY_S = 2.0
 VARIANTS = 100_000
-
-
-def best_of(fn, repeats: int) -> float:
-    """Fastest wall time of `repeats` calls, seconds (the least disturbed by other load)."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

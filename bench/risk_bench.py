@@ -7,7 +7,7 @@ Run: .venv/bin/python bench/risk_bench.py
 
 from __future__ import annotations
 
-import time
+from timing import best_of
 
 import econ
 from econ.evaluate import evaluate_many
@@ -19,16 +19,6 @@ TARGET_MONTE_CARLO_S = 1.0
 TARGET_TORNADO_MS = 200.0
 DRAWS = 10_000
 MONTHS = 60
-
-
-def best_of(fn, repeats: int) -> float:
-    """Fastest wall time of `repeats` calls, seconds (the least disturbed by other load)."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

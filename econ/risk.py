@@ -18,6 +18,7 @@ import pandas as pd
 from econ.capacity import profile_of
 from econ.evaluate import ManyResults, evaluate_many
 from econ.inputs import Derivation, NumericInputs, numeric_inputs, vary
+from econ.report import usd
 from econ.scenario import Scenario, SelfHostedServing
 from econ.uncertainty import (
     INPUTS,
@@ -445,15 +446,6 @@ def payback_chance_words(p: float, months: float) -> str:
     return f"{chance_words(p)} of paying back within {period_words(months)}"
 
 
-def _usd_words(value: float) -> str:
-    sign = "-" if value < 0 else ""
-    v = abs(value)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if v >= limit:
-            return f"{sign}${v / limit:.1f}{suffix}"
-    return f"{sign}${v:,.0f}"
-
-
 def risk_sentences(mc: MonteCarlo) -> list[str]:
     """Ranges before points: NPV range, payback odds at a year and at the horizon, then the medians."""
     h = mc.horizon_months
@@ -464,8 +456,8 @@ def risk_sentences(mc: MonteCarlo) -> list[str]:
         odds += f"; {chance_words(mc.p_payback_within_horizon)} within {period_words(h)}"
     out.append(odds[0].upper() + odds[1:] + ".")
     r = mc.npv_usd
-    out.append(f"NPV over {period_words(h)} between {_usd_words(r.p10)} and {_usd_words(r.p90)} (P10–P90), "
-               f"median {_usd_words(r.p50)}; {chance_words(mc.p_npv_positive)} that it is positive.")
+    out.append(f"NPV over {period_words(h)} between {usd(r.p10)} and {usd(r.p90)} (P10–P90), "
+               f"median {usd(r.p50)}; {chance_words(mc.p_npv_positive)} that it is positive.")
     p = mc.payback_months
     if p.p10 is None:
         out.append(f"Payback is beyond {period_words(h)} in most draws.")

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -40,6 +38,7 @@ from profiles.estimate import (
     estimate_point,
 )
 from profiles.gpu_catalog import GpuSpec, gpu_catalog
+from profiles.store import write_text_atomically
 
 # Weight of the pull toward the defaults, relative to the squared relative error of the data: small
 # enough that a parameter the data constrains ignores it, large enough to break ties when it does not.
@@ -301,17 +300,7 @@ def calibrate(profile: Profile, origin: str | None = None, created_at: str | Non
 
 def write_calibration(calibration: Calibration, path: str | Path) -> Path:
     """Write atomically (temp file in the same folder, renamed over the target)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(calibration.model_dump_json(indent=2, exclude_none=True) + "\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_text_atomically(calibration.model_dump_json(indent=2, exclude_none=True) + "\n", path)
 
 
 def load_calibration(path: str | Path) -> Calibration:

@@ -24,14 +24,17 @@ LOG_AXIS_SPAN = 10.0  # cost axes spanning more than a decade go logarithmic
 SIDE_COLORS = {"Teacher": palette.TEACHER, "Student": palette.STUDENT}
 
 
-def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, money: bool = True) -> go.Figure:
+def apply_layout(fig: go.Figure, title: str, x_title: str, y_title: str, money: bool = True,
+                 height: int | None = None, top_margin: int = 70, hovermode: str = "x unified") -> go.Figure:
+    """The house style every chart shares: left title, horizontal legend on top, light grid, $ ticks."""
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         template="plotly_white",
         font={"color": palette.FONT_COLOR, "size": 13},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
-        hovermode="x unified",
+        margin={"l": 10, "r": 10, "t": top_margin, "b": 10},
+        hovermode=hovermode,
+        height=height,
     )
     fig.update_xaxes(title=x_title, gridcolor=palette.GRID_COLOR, zeroline=False)
     fig.update_yaxes(title=y_title, gridcolor=palette.GRID_COLOR, zeroline=False)
@@ -92,7 +95,7 @@ def cumulative_costs(monthly: pd.DataFrame, payback_months: float | None, upfron
             text=f"<b>No payback within {horizon} months</b>", showarrow=False,
             font={"color": palette.CROSSING}, bgcolor="rgba(255,255,255,0.9)", name="crossing",
         )
-    return _layout(fig, "Cumulative cost: stay on the teacher vs distil", "Month", "Cumulative cost (USD)")
+    return apply_layout(fig, "Cumulative cost: stay on the teacher vs distil", "Month", "Cumulative cost (USD)")
 
 
 def cost_breakdown(monthly: pd.DataFrame) -> go.Figure:
@@ -112,7 +115,7 @@ def cost_breakdown(monthly: pd.DataFrame) -> go.Figure:
         hovertemplate=MONEY_HOVER,
     ))
     fig.update_layout(barmode="stack", bargap=0.15, legend_traceorder="normal")
-    return _layout(fig, "Monthly cost of the distilled system, by line", "Month", "Cost per month (USD)")
+    return apply_layout(fig, "Monthly cost of the distilled system, by line", "Month", "Cost per month (USD)")
 
 
 def throughput_latency(points: pd.DataFrame, slo_tpot_ms: Mapping[str, float | None] | None = None,
@@ -153,7 +156,7 @@ def throughput_latency(points: pd.DataFrame, slo_tpot_ms: Mapping[str, float | N
                       annotation_text=f"{' and '.join(names)} SLO: p99 TPOT ≤ {slo:g} ms",
                       annotation_position="top left", annotation_font_color=palette.NEUTRAL)
     fig.update_layout(hovermode="closest")
-    return _layout(fig, "Throughput vs latency per batch size", "Decode throughput (tokens/s, all sequences)",
+    return apply_layout(fig, "Throughput vs latency per batch size", "Decode throughput (tokens/s, all sequences)",
                    "p99 time per output token (ms)", money=False)
 
 
@@ -171,7 +174,7 @@ def replicas_utilization(monthly: pd.DataFrame) -> go.Figure:
         x=monthly["month"], y=monthly["utilization"], name="Average utilization", mode="lines+markers",
         line={"color": palette.NEUTRAL, "width": 2}, hovertemplate="%{y:.0%}",
     ), secondary_y=True)
-    _layout(fig, "Student fleet: replicas and utilization per month", "Month", "Replicas", money=False)
+    apply_layout(fig, "Student fleet: replicas and utilization per month", "Month", "Replicas", money=False)
     fig.update_yaxes(title="Average utilization", tickformat=".0%", rangemode="tozero", secondary_y=True,
                      showgrid=False)
     fig.update_yaxes(rangemode="tozero", secondary_y=False)
@@ -209,7 +212,7 @@ def cost_per_mtok_vs_utilization(curves: pd.DataFrame, observed: pd.DataFrame | 
             hovertemplate=f"{series}, API: ${value:,.3f} per 1M tokens<extra></extra>",
         ))
     fig.update_layout(hovermode="closest")
-    _layout(fig, "Serving cost per 1M tokens vs GPU utilization", "Average utilization",
+    apply_layout(fig, "Serving cost per 1M tokens vs GPU utilization", "Average utilization",
             "USD per 1M tokens", money=False)
     fig.update_xaxes(tickformat=".0%")
     values = [v for t in fig.data for v in t.y if v is not None and v > 0]
@@ -239,5 +242,5 @@ def scenario_comparison(monthlies: Mapping[str, pd.DataFrame], paybacks: Mapping
                 marker={"color": color, "size": 12, "symbol": "diamond", "line": {"color": "white", "width": 2}},
                 hovertemplate=f"{name}: pays back after {fmt_months(payback)}<extra></extra>",
             ))
-    return _layout(fig, "Net cumulative savings of distilling, by scenario", "Month",
+    return apply_layout(fig, "Net cumulative savings of distilling, by scenario", "Month",
                    "Cumulative savings after upfront (USD)")

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui import palette
+from ui.charts import apply_layout
 from ui.format import usd as fmt_usd
 
 MONEY_AXIS = {"tickprefix": "$", "tickformat": "~s"}
@@ -30,17 +31,8 @@ DAY = pd.Timedelta(days=1)
 
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int | None = None) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
-        template="plotly_white",
-        font={"color": palette.FONT_COLOR, "size": 13},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
-        margin={"l": 10, "r": 10, "t": 80, "b": 10},
-        height=height,
-    )
-    fig.update_xaxes(title=x_title, gridcolor=palette.GRID_COLOR, zeroline=False)
-    fig.update_yaxes(title=y_title, gridcolor=palette.GRID_COLOR, zeroline=False)
-    return fig
+    """The shared house style (ui.charts), money ticks left to each chart, hover on the nearest point."""
+    return apply_layout(fig, title, x_title, y_title, money=False, height=height, top_margin=80, hovermode="closest")
 
 
 def _value(v: float) -> str:
