@@ -4,7 +4,6 @@ Imports streamlit and ui. Run: `streamlit run app.py`. Pages live in ui/ (one th
 all numbers come from econ.
 """
 
-from pathlib import Path
 
 import streamlit as st
 
@@ -18,7 +17,6 @@ pages = [
     st.Page("ui/serving.py", title="Serving", icon=":material/dns:"),
     st.Page("ui/profiles_page.py", title="Profiles", icon=":material/speed:"),
     st.Page("ui/scenarios.py", title="Scenarios", icon=":material/compare_arrows:"),
+    st.Page("ui/risk.py", title="Risk", icon=":material/casino:"),
 ]
-if (Path(__file__).parent / "ui" / "risk.py").exists():  # the risk page lands separately
-    pages.append(st.Page("ui/risk.py", title="Risk", icon=":material/casino:"))
 st.navigation(pages).run()

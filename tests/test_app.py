@@ -20,9 +20,7 @@ from ui.state import SCENARIO_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-PAGES = ["ui/breakeven.py", "ui/serving.py", "ui/profiles_page.py", "ui/scenarios.py"]
-if (ROOT / "ui" / "risk.py").exists():
-    PAGES.append("ui/risk.py")
+PAGES = ["ui/breakeven.py", "ui/serving.py", "ui/profiles_page.py", "ui/scenarios.py", "ui/risk.py"]
 TIMEOUT = 60  # seconds per script run; generous for a loaded 2-core CI machine, never asserted
 
 
