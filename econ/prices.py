@@ -6,15 +6,14 @@ Imports pydantic, pandas and the standard library. Loaded only when asked (never
 from __future__ import annotations
 
 import datetime as dt
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from econ.profile import describe_validation_error
+from econ.profile import validated_json
 
 DATA_DIR = Path(__file__).parent / "data"
 NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -54,11 +53,7 @@ class ApiPriceTable(_Table):
 
 
 def _load(name: str, model: type[_Table]) -> _Table:
-    path = DATA_DIR / name
-    try:
-        return model.model_validate(json.loads(path.read_text()))
-    except ValidationError as exc:
-        raise ValueError(f"{path}: {describe_validation_error(exc)}") from None
+    return validated_json(DATA_DIR / name, model)
 
 
 @lru_cache(maxsize=1)

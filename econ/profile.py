@@ -190,6 +190,16 @@ def describe_validation_error(error: ValidationError, prefix: str = "") -> str:
     return "; ".join(f"{prefix}{where}: {msg}" for where, msg in first_by_field.items())
 
 
+def validated_json(path: Path, model: type[BaseModel], error: type[ValueError] = ValueError) -> BaseModel:
+    """Read a shipped JSON data file and validate it; `error` names the file and each bad field."""
+    try:
+        return model.model_validate(json.loads(Path(path).read_text()))
+    except ValidationError as exc:
+        raise error(f"{path}: {describe_validation_error(exc)}") from None
+    except json.JSONDecodeError as exc:
+        raise error(f"{path}: not valid JSON ({exc})") from None
+
+
 def parse_profile(text: str | bytes, origin: str = "profile") -> Profile:
     """Validate a profile from JSON text; raise ProfileError naming the field on any problem."""
     if len(text) > MAX_PROFILE_BYTES:

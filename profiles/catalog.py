@@ -7,14 +7,13 @@ Analytic sizes (parameters, weight bytes, KV-cache bytes per token) are computed
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from econ.profile import describe_validation_error
+from econ.profile import validated_json
 
 CATALOG_DIR = Path(__file__).parent / "catalogs"
 BYTES_PER_DTYPE = {"fp32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1, "int4": 0.5}
@@ -103,10 +102,7 @@ class CatalogError(ValueError):
 def model_catalog() -> dict[str, ModelArchitecture]:
     """All model presets by name (validated on first use)."""
     path = CATALOG_DIR / "models.json"
-    try:
-        catalog = ModelCatalog.model_validate(json.loads(path.read_text()))
-    except ValidationError as exc:
-        raise CatalogError(f"{path}: {describe_validation_error(exc)}") from None
+    catalog = validated_json(path, ModelCatalog, CatalogError)
     names = [m.name for m in catalog.models]
     if len(set(names)) != len(names):
         raise CatalogError(f"{path}: duplicate model names")

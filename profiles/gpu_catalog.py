@@ -8,15 +8,14 @@ duplicated here: they come from econ's dated price table) and `profiles.catalog`
 from __future__ import annotations
 
 import datetime as dt
-import json
 from functools import lru_cache
 from typing import Annotated, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from econ.prices import gpu_prices
-from econ.profile import describe_validation_error
+from econ.profile import validated_json
 from profiles.catalog import CATALOG_DIR, CatalogError
 
 GPU_CATALOG_PATH = CATALOG_DIR / "gpus.json"
@@ -92,10 +91,7 @@ class GpuCatalog(BaseModel):
 @lru_cache(maxsize=1)
 def gpu_catalog() -> dict[str, GpuSpec]:
     """Every catalog GPU by name (validated on first use)."""
-    try:
-        catalog = GpuCatalog.model_validate(json.loads(GPU_CATALOG_PATH.read_text()))
-    except ValidationError as exc:
-        raise CatalogError(f"{GPU_CATALOG_PATH}: {describe_validation_error(exc)}") from None
+    catalog = validated_json(GPU_CATALOG_PATH, GpuCatalog, CatalogError)
     return {g.name: g for g in catalog.gpus}
 
 

@@ -26,3 +26,16 @@ def test_lookups():
 def test_frames_have_one_row_per_offer():
     assert len(prices.gpu_price_frame()) == len(prices.gpu_prices())
     assert {"model", "input_usd_per_mtok", "output_usd_per_mtok"} <= set(prices.api_price_frame().columns)
+
+
+def test_a_broken_data_file_names_the_file_and_the_field(tmp_path):
+    from econ.profile import validated_json
+
+    path = tmp_path / "gpu_prices.json"
+    path.write_text('{"description": "x", "rows": [{"gpu": "h100-sxm", "offer": "o", "usd_per_gpu_hour": -1,'
+                    ' "as_of": "2026-01-01", "source": "s"}]}')
+    with pytest.raises(ValueError, match=r"gpu_prices\.json: rows\.0\.usd_per_gpu_hour"):
+        validated_json(path, prices.GpuPriceTable)
+    path.write_text("{oops")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        validated_json(path, prices.GpuPriceTable)
