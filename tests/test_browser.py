@@ -74,6 +74,8 @@ def server():
 def browser():
     executable = shutil.which("chromium")
     if executable is None:
+        if os.environ.get("CI"):  # .ci/run installs chromium: in CI its absence is a failure, not a skip
+            pytest.fail("chromium is not on PATH although CI should have installed it (.ci/run)")
         pytest.skip("chromium is not on PATH (Debian: apt-get install chromium); Playwright's own browser "
                     "download does not work here")
     sync_api = pytest.importorskip("playwright.sync_api")
