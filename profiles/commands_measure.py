@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from profiles.commands_store import fmt
 from profiles.settings import (
     RunSettings,
     flag_name,
@@ -122,28 +123,24 @@ class TqdmProgress:
             self._bar = None
 
 
-def _fmt(value: float | None, digits: int = 4) -> str:
-    return "-" if value is None else f"{value:.{digits}g}"
-
-
 def _print_summary(result) -> None:
     profile = result.profile
     hw = profile.hardware
     print(f"{profile.model.name} ({profile.model.parameters:,} parameters, {profile.model.dtype}) on {hw.name}: "
-          f"{_fmt(hw.bandwidth_gb_per_s_measured)} GB/s copy, {_fmt(hw.flop_per_s_measured)} FLOP/s matmul")
+          f"{fmt(hw.bandwidth_gb_per_s_measured)} GB/s copy, {fmt(hw.flop_per_s_measured)} FLOP/s matmul")
     print(f"{'batch':>5} {'TTFT p50 ms':>11} {'TPOT p50 ms':>11} {'decode tok/s':>12} {'req/s':>8} "
           f"{'peak GiB':>8} {'MBU':>6} {'MFU':>6}")
     for p in profile.points:
         if p.oom:
             print(f"{p.batch_size:>5} out of memory")
             continue
-        print(f"{p.batch_size:>5} {_fmt(p.ttft_ms.p50):>11} {_fmt(p.tpot_ms.p50):>11} "
-              f"{_fmt(p.decode_tokens_per_s):>12} {_fmt(p.requests_per_s):>8} {_fmt(p.peak_memory_gib, 3):>8} "
-              f"{_fmt(p.mbu, 2):>6} {_fmt(p.mfu, 2):>6}")
+        print(f"{p.batch_size:>5} {fmt(p.ttft_ms.p50):>11} {fmt(p.tpot_ms.p50):>11} "
+              f"{fmt(p.decode_tokens_per_s):>12} {fmt(p.requests_per_s):>8} {fmt(p.peak_memory_gib, 3):>8} "
+              f"{fmt(p.mbu, 2):>6} {fmt(p.mfu, 2):>6}")
     if profile.training:
         t = profile.training
-        print(f"training: {_fmt(t.tokens_per_s)} tokens/s at batch {t.batch_size} × {t.seq_len} tokens, "
-              f"MFU {_fmt(t.mfu, 2)}")
+        print(f"training: {fmt(t.tokens_per_s)} tokens/s at batch {t.batch_size} × {t.seq_len} tokens, "
+              f"MFU {fmt(t.mfu, 2)}")
     state = "PARTIAL profile (interrupted)" if result.interrupted else "profile"
     print(f"{state} written to {result.path}")
 
