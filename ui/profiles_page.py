@@ -12,6 +12,20 @@ import streamlit as st
 from econ.profile import MAX_PROFILE_BYTES, ProfileError
 from ui import charts, loads, tables, uploads
 
+
+def column_formats(columns) -> dict:
+    """Percent for MBU/MFU, milliseconds to 0.01, rates and memory to 0.1 (batch and flags as they are)."""
+    formats = {}
+    for column in columns:
+        if column.startswith(("MBU", "MFU")):
+            formats[column] = st.column_config.NumberColumn(format="percent")
+        elif ", ms" in column:
+            formats[column] = st.column_config.NumberColumn(format="%.2f")
+        elif "/s" in column or "GiB" in column:
+            formats[column] = st.column_config.NumberColumn(format="%.1f")
+    return formats
+
+
 PLOT_CONFIG = {"displaylogo": False}
 
 st.title("Profiles: measured and estimated serving performance")
@@ -67,9 +81,8 @@ for column, label, name in ((pick[0], first, "A"), (pick[1], second, "B")):
         if profile.partial:
             st.warning("Partial sweep: the run was interrupted; only completed batch sizes are kept.")
         st.dataframe(tables.profile_facts(profile), hide_index=True)
-        st.dataframe(tables.points_table(profile), hide_index=True, column_config={
-            c: st.column_config.NumberColumn(format="percent") for c in tables.points_table(profile).columns
-            if c.startswith(("MBU", "MFU"))})
+        points = tables.points_table(profile)
+        st.dataframe(points, hide_index=True, column_config=column_formats(points.columns))
         for line in profile.assumptions:
             st.caption(f"Assumption: {line}")
         for line in profile.notes:

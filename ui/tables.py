@@ -84,7 +84,7 @@ def profile_facts(profile: Profile) -> pd.DataFrame:
     hw, model = profile.hardware, profile.model
     facts = {
         "How obtained": provenance_label(profile),
-        "Model": f"{model.name} ({model.parameters / 1e9:.2f} B parameters, {model.dtype})",
+        "Model": f"{model.name} ({_count(model.parameters)} parameters, {model.dtype})",
         "Hardware": f"{hw.name} × {hw.gpu_count:g} ({hw.device})",
         "Workload": f"{profile.workload.input_tokens} in / {profile.workload.output_tokens} out tokens",
         "Bandwidth, GB/s (spec / measured)": f"{_num(hw.bandwidth_gb_per_s_spec)} / {_num(hw.bandwidth_gb_per_s_measured)}",
@@ -99,8 +99,24 @@ def _num(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
 
+SI_SUFFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"))  # 102G FLOP/s, 124.7M parameters
+
+
+def _si(value: float) -> str | None:
+    for limit, suffix in SI_SUFFIXES:
+        if abs(value) >= limit:
+            return f"{value / limit:.3g}{suffix}"
+    return None
+
+
 def _sci(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3g}"
+    """FLOP/s as 989T / 102G."""
+    return "—" if value is None else (_si(value) or f"{value:,.0f}")
+
+
+def _count(value: int) -> str:
+    """Parameter counts: 8.03G reads badly for parameters, so B for billions, M for millions."""
+    return (_si(value) or f"{value:,}").replace("G", " B").replace("M", " M").replace("T", " T")
 
 
 HEADLINE_ROWS = (  # (label, Evaluation attribute, format, delta kind or None)
