@@ -28,11 +28,11 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from transformers import LogitsProcessor, LogitsProcessorList  # noqa: E402
 
-from profiles.hw import GB, measure_hardware  # noqa: E402
-from profiles.measure import DecodeSession  # noqa: E402
-from profiles.metrics import RunTiming, point_metrics  # noqa: E402
-from profiles.models import load_model  # noqa: E402
-from profiles.roofline import decode_bytes  # noqa: E402
+from profiles.analytic.roofline import decode_bytes  # noqa: E402
+from profiles.backends.transformers.hw import GB, measure_hardware  # noqa: E402
+from profiles.backends.transformers.measure import DecodeSession  # noqa: E402
+from profiles.backends.transformers.metrics import RunTiming, point_metrics  # noqa: E402
+from profiles.backends.transformers.models import load_model  # noqa: E402
 
 MODEL = "llama-100m"  # ~125M parameters, ~100M of them read per decode step
 DTYPE = "fp32"

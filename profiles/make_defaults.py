@@ -20,7 +20,7 @@ from pathlib import Path
 
 from econ.examples import DEFAULT_SCENARIO_PATH
 from econ.profile import Profile
-from profiles.estimate import EstimateSettings, estimate_profile
+from profiles.analytic.estimate import EstimateSettings, estimate_profile
 from profiles.store import DATA_DIR, write_profile
 
 # Shipped data files are world-readable (the atomic temp file starts owner-only).

@@ -11,9 +11,9 @@ import sys
 import pytest
 
 from econ.profile import Hardware, load_profile
-from profiles.calibrate import Calibration, calibrate, load_calibration, write_calibration
+from profiles.analytic.calibrate import Calibration, calibrate, load_calibration, write_calibration
+from profiles.analytic.estimate import Efficiency, EstimateSettings, estimate_profile
 from profiles.cli import main
-from profiles.estimate import Efficiency, EstimateSettings, estimate_profile
 from profiles.store import write_profile
 
 TRUTH = Efficiency(mbu=0.6, mfu=0.5, decode_mfu=0.3, step_overhead_ms=2.0, prefill_overhead_ms=5.0,

@@ -13,9 +13,7 @@ from hypothesis import strategies as st
 from econ.capacity import replica_capacity
 from econ.profile import parse_profile
 from econ.scenario import SelfHostedServing
-from profiles.catalog import model_catalog, model_preset
-from profiles.cli import main
-from profiles.estimate import (
+from profiles.analytic.estimate import (
     DEFAULT_EFFICIENCY,
     Efficiency,
     EstimateSettings,
@@ -25,6 +23,8 @@ from profiles.estimate import (
     minimum_gpus,
     usable_memory_gib,
 )
+from profiles.catalog import model_catalog, model_preset
+from profiles.cli import main
 from profiles.gpu_catalog import gpu_catalog, gpu_spec
 
 # --- Known values --------------------------------------------------------------------------------------

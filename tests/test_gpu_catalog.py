@@ -101,7 +101,7 @@ def test_bad_catalog_row_is_refused(tmp_path, monkeypatch):
 def test_catalog_loads_only_when_asked_and_without_torch():
     code = (
         "import sys; sys.modules['torch'] = None\n"
-        "import profiles.gpu_catalog as g, profiles.estimate, profiles.calibrate, profiles.commands_estimate\n"
+        "import profiles.gpu_catalog as g, profiles.analytic.estimate, profiles.analytic.calibrate, profiles.cli.estimate\n"
         "import profiles.make_defaults\n"
         "assert g.gpu_catalog.cache_info().currsize == 0\n"
         "g.gpu_spec('h100-sxm'); assert g.gpu_catalog.cache_info().currsize == 1\n"

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 BLOCK = (
     "import sys\n"
-    "for name in ('torch', 'streamlit', 'plotly', 'transformers', 'statsmodels'):\n"
+    "for name in ('torch', 'streamlit', 'plotly', 'transformers', 'statsmodels', 'aiohttp', 'httpx'):\n"
     "    sys.modules[name] = None  # any import of these now raises ImportError\n"
 )
 
@@ -31,7 +31,9 @@ def test_blocking_really_blocks():
 
 
 def test_import_profiles_schema_store_and_catalog_need_no_torch():
-    out = run_blocked("import profiles, profiles.schema, profiles.store, profiles.catalog, profiles.cli\nprint('ok')")
+    modules = ("profiles, profiles.schema, profiles.store, profiles.catalog, profiles.cli, profiles.sweep, "
+               "profiles.analytic.estimate, profiles.analytic.calibrate, profiles.backends.endpoint")
+    out = run_blocked(f"import {modules}\nprint('ok')")
     assert out.returncode == 0, out.stderr
 
 
@@ -40,3 +42,27 @@ def test_econ_imports_nothing_from_the_project():
         text = path.read_text()
         for other in ("profiles", "ui", "app"):
             assert f"import {other}" not in text and f"from {other}" not in text, f"{path.name} imports {other}"
+
+
+HEAVY = ("torch", "transformers", "aiohttp", "httpx")
+
+
+def test_only_backend_modules_import_torch_or_the_http_client():
+    for path in (ROOT / "profiles").rglob("*.py"):
+        relative = path.relative_to(ROOT / "profiles")
+        if relative.parts[0] == "backends":
+            continue
+        for line in path.read_text().splitlines():
+            words = line.strip().split()
+            if len(words) >= 2 and words[0] in ("import", "from"):
+                top = words[1].split(".")[0]
+                assert top not in HEAVY, f"profiles/{relative} imports {top} outside profiles/backends"
+
+
+def test_the_transformers_backend_does_not_import_the_http_client_nor_the_endpoint_backend_torch():
+    for backend, forbidden in (("transformers", ("aiohttp", "httpx")), ("endpoint", ("torch", "transformers"))):
+        for path in (ROOT / "profiles" / "backends" / backend).rglob("*.py"):
+            for line in path.read_text().splitlines():
+                words = line.strip().split()
+                if len(words) >= 2 and words[0] in ("import", "from"):
+                    assert words[1].split(".")[0] not in forbidden, f"{path.name} imports {words[1]}"

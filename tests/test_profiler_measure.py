@@ -9,14 +9,14 @@ torch = pytest.importorskip("torch")
 import econ  # noqa: E402
 from econ.profile import load_profile  # noqa: E402
 from profiles import store  # noqa: E402
+from profiles.backends.transformers.hw import measure_hardware  # noqa: E402
+from profiles.backends.transformers.measure import DecodeSession  # noqa: E402
+from profiles.backends.transformers.memory import MemoryTracker  # noqa: E402
+from profiles.backends.transformers.models import build_preset, load_model  # noqa: E402
+from profiles.backends.transformers.runner import RunHooks, run_profile  # noqa: E402
+from profiles.backends.transformers.training import measure_training  # noqa: E402
 from profiles.catalog import ModelArchitecture, model_catalog, model_preset  # noqa: E402
-from profiles.hw import measure_hardware  # noqa: E402
-from profiles.measure import DecodeSession  # noqa: E402
-from profiles.memory import MemoryTracker  # noqa: E402
-from profiles.models import build_preset, load_model  # noqa: E402
-from profiles.runner import RunHooks, run_profile  # noqa: E402
 from profiles.settings import run_settings  # noqa: E402
-from profiles.training import measure_training  # noqa: E402
 
 TINY = dict(model="tiny-llama", device="cpu", input_tokens=8, output_tokens=4, repeats=2, min_seconds=0.0)
 

@@ -8,10 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from profiles.analytic.roofline import (
+    decode_bytes,
+    decode_flops,
+    prefill_flops,
+    training_flops_per_token,
+)
+from profiles.backends.transformers.energy import joules_per_token
+from profiles.backends.transformers.metrics import RunTiming, point_metrics
 from profiles.catalog import model_preset
-from profiles.energy import joules_per_token
-from profiles.metrics import RunTiming, point_metrics
-from profiles.roofline import decode_bytes, decode_flops, prefill_flops, training_flops_per_token
 from profiles.settings import parse_batch_sizes, run_settings
 from profiles.spec import catalog_name_for, spec_peaks
 from profiles.stats import ci95_half_width, coefficient_of_variation, percentiles_ms, t_critical_95

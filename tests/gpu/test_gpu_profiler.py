@@ -12,7 +12,7 @@ FAST = dict(model="llama-100m", device="cuda", dtype="bf16", batch_sizes=[1, 8],
 
 
 def test_cuda_profile_has_event_timings_memory_and_spec(tmp_path):
-    from profiles.runner import run_profile
+    from profiles.backends.transformers.runner import run_profile
     from profiles.settings import run_settings
 
     out = tmp_path / "gpu.json"
@@ -33,8 +33,8 @@ def test_cuda_profile_has_event_timings_memory_and_spec(tmp_path):
 
 
 def test_nvml_energy_per_token_when_available(tmp_path):
-    from profiles.energy import EnergyCounter
-    from profiles.runner import run_profile
+    from profiles.backends.transformers.energy import EnergyCounter
+    from profiles.backends.transformers.runner import run_profile
     from profiles.settings import run_settings
 
     if not EnergyCounter(0).available:
@@ -48,7 +48,7 @@ def test_cuda_event_clock_agrees_with_a_synchronized_wall_clock():
 
     import torch
 
-    from profiles.device import StepClock
+    from profiles.backends.transformers.device import StepClock
 
     a = torch.randn(4096, 4096, device="cuda")
     clock = StepClock("cuda", 3)
@@ -65,7 +65,7 @@ def test_cuda_event_clock_agrees_with_a_synchronized_wall_clock():
 
 
 def test_compiled_decode_runs(tmp_path):
-    from profiles.runner import run_profile
+    from profiles.backends.transformers.runner import run_profile
     from profiles.settings import run_settings
 
     settings = run_settings(**{**FAST, "batch_sizes": [1], "compile": True}, out=str(tmp_path / "c.json"))

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import torch
 
+from profiles.analytic.roofline import training_flops_per_token, utilization
+from profiles.backends.transformers.device import StepClock, synchronize
+from profiles.backends.transformers.measure import random_prompt
+from profiles.backends.transformers.memory import MemoryTracker
 from profiles.catalog import ModelArchitecture
-from profiles.device import StepClock, synchronize
-from profiles.measure import random_prompt
-from profiles.memory import MemoryTracker
-from profiles.roofline import training_flops_per_token, utilization
 
 # The first steps allocate AdamW's state and warm the kernels: untimed.
 WARMUP_STEPS = 2

@@ -1,7 +1,7 @@
 """Calibration: fit the estimator's efficiencies (MBU, MFU, per-step overhead) from a measured profile,
 so one real measurement corrects every estimate (llm-analysis's "a measured value replaces the assumption").
 
-Torch-free: imports numpy, pydantic, the profile schema, the catalogs and `profiles.estimate`.
+Torch-free: imports numpy, pydantic, the profile schema, the catalogs and `profiles.analytic.estimate`.
 
 Medians are fitted (p50 TPOT and TTFT): robust to stalls from other processes on a shared machine; on a
 quiet one median and mean agree. Decode: each point's median TPOT is one step at the average context
@@ -27,8 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from econ.profile import Profile, describe_validation_error
 from econ.units import GB
-from profiles.catalog import ModelArchitecture, model_catalog
-from profiles.estimate import (
+from profiles.analytic.estimate import (
     DEFAULT_EFFICIENCY,
     FLOP_PER_TFLOP,
     MAX_EFFICIENCY,
@@ -37,6 +36,7 @@ from profiles.estimate import (
     Roofline,
     estimate_point,
 )
+from profiles.catalog import ModelArchitecture, model_catalog
 from profiles.gpu_catalog import GpuSpec, gpu_catalog
 from profiles.store import write_text_atomically
 

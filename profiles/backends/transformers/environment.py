@@ -1,7 +1,7 @@
 """The environment block of a profile: device, driver, library versions, dtype, threads, project commit.
 
 Imports torch and transformers (measuring commands only), the standard library, and NVML through
-`profiles.energy` when it is there.
+`profiles.backends.transformers.energy` when it is there.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import torch
 import transformers
 
 from econ.profile import Environment
-from profiles.device import cpu_name
-from profiles.energy import driver_version
+from profiles.backends.transformers.device import cpu_name
+from profiles.backends.transformers.energy import driver_version
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 # git must answer quickly; a hung git (network filesystem) must not hold up a measurement.
 GIT_TIMEOUT_S = 5
 

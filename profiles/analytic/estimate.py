@@ -15,7 +15,7 @@ and GPU catalogs. Per GPU of a tensor-parallel group of N:
   whose memory exceeds the usable share of the GPU is marked oom.
 
 Default efficiencies come from published measurements (constants below, with their arithmetic);
-`profiles.calibrate` fits them from a measured profile instead. Library code: no printing.
+`profiles.analytic.calibrate` fits them from a measured profile instead. Library code: no printing.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from profiles.commands_store import fmt
+from profiles.cli.store import fmt
 from profiles.settings import (
     RunSettings,
     flag_name,
@@ -27,7 +27,7 @@ from profiles.settings import (
 INSTALL_HINT = ("needs torch, transformers, safetensors, psutil and tqdm: pip install torch==2.13.0 "
                 "transformers safetensors psutil tqdm (or `make test`, which sets them up)")
 MEASURE_PACKAGES = ("torch", "transformers", "safetensors", "psutil", "tqdm")
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Flags shared by `run` and `pair` (everything but --model and --out), in RunSettings' field order.
 SHARED_FIELDS = ("device", "dtype", "batch_sizes", "input_tokens", "output_tokens", "repeats",
                  "min_seconds", "train", "compile")
@@ -148,7 +148,7 @@ def _print_summary(result) -> None:
 def handle_run(args: argparse.Namespace) -> int:
     settings = run_settings(model=args.model, out=args.out, **_shared_values(args))
     require_torch("run")
-    from profiles.runner import run_profile
+    from profiles.backends.transformers.runner import run_profile
 
     command = "python -m profiles run " + " ".join(settings_argv(settings))
     result = run_profile(settings, command=command, progress=TqdmProgress())
@@ -197,8 +197,8 @@ def handle_pair(args: argparse.Namespace) -> int:
 
 def handle_hw(args: argparse.Namespace) -> int:
     require_torch("hw")
-    from profiles.device import TORCH_DTYPES, resolve_device
-    from profiles.hw import measure_hardware
+    from profiles.backends.transformers.device import TORCH_DTYPES, resolve_device
+    from profiles.backends.transformers.hw import measure_hardware
     from profiles.spec import catalog_name_for, spec_peaks
 
     device = resolve_device(args.device or "auto")

@@ -2,7 +2,7 @@
 
 Imports torch (measuring commands only). These are the "measured peaks" MBU and MFU are computed
 against. Each figure is the best of several timed repetitions (a peak, not an average), timed with
-CUDA events or synchronize as `profiles.device` does.
+CUDA events or synchronize as `profiles.backends.transformers.device` does.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import torch
 
-from profiles.device import TORCH_DTYPES, device_name, synchronize
-from profiles.memory import total_memory_gib
+from profiles.backends.transformers.device import TORCH_DTYPES, device_name, synchronize
+from profiles.backends.transformers.memory import total_memory_gib
 
 GB = 1e9  # bandwidth in GB/s = 1e9 bytes/s (DESIGN.md conventions)
 MIB = 2**20

@@ -12,8 +12,8 @@ import numpy as np
 import torch
 from transformers import StaticCache
 
-from profiles.device import StepClock
-from profiles.metrics import RunTiming
+from profiles.backends.transformers.device import StepClock
+from profiles.backends.transformers.metrics import RunTiming
 
 # Seed of the random-token prompts, so two runs of the same point feed the same tokens.
 PROMPT_SEED = 0

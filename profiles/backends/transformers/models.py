@@ -23,8 +23,8 @@ from transformers import (
     Qwen2ForCausalLM,
 )
 
+from profiles.backends.transformers.device import TORCH_DTYPES
 from profiles.catalog import ModelArchitecture, model_preset
-from profiles.device import TORCH_DTYPES
 from profiles.settings import model_spec_problem
 
 FAMILIES = {

@@ -11,7 +11,6 @@ always written atomically (`profiles.store.write_profile`).
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import time
 from collections.abc import Callable
@@ -22,25 +21,32 @@ from typing import Protocol
 import torch
 
 from econ.profile import Hardware, ModelInfo, Point, Profile, Training, WorkloadShape
-from profiles.device import free_memory, is_oom, resolve_device, resolve_dtype, synchronize
-from profiles.energy import EnergyCounter, joules_per_token
-from profiles.environment import collect_environment
-from profiles.hw import GB, HardwareMeasurement, measure_hardware
-from profiles.measure import DecodeSession
-from profiles.memory import MemoryTracker, available_memory_gib
-from profiles.metrics import RunTiming, point_metrics
-from profiles.models import LoadedModel, load_model, resolve_model
-from profiles.roofline import (
+from profiles.analytic.roofline import (
     analytic_memory_gib,
     decode_bytes,
     kv_cache_gib,
     prefill_flops,
     utilization,
 )
+from profiles.backends.transformers.device import (
+    free_memory,
+    is_oom,
+    resolve_device,
+    resolve_dtype,
+    synchronize,
+)
+from profiles.backends.transformers.energy import EnergyCounter, joules_per_token
+from profiles.backends.transformers.environment import collect_environment
+from profiles.backends.transformers.hw import GB, HardwareMeasurement, measure_hardware
+from profiles.backends.transformers.measure import DecodeSession
+from profiles.backends.transformers.memory import MemoryTracker, available_memory_gib
+from profiles.backends.transformers.metrics import point_metrics
+from profiles.backends.transformers.models import LoadedModel, load_model, resolve_model
+from profiles.backends.transformers.training import measure_training, training_mfu
 from profiles.settings import MAX_REPEATS, RunSettings
 from profiles.spec import catalog_name_for, spec_peaks
 from profiles.store import DATA_DIR, write_profile
-from profiles.training import measure_training, training_mfu
+from profiles.sweep import repeat_until_minimums, sweep, unless_oom, warm_up
 
 # Untimed runs after the cold call: warms caches and allocator; its peak memory is the point's.
 WARMUP_RUNS = 1
@@ -117,28 +123,26 @@ def default_out_path(name: str, device: str, dtype: str) -> Path:
     return DATA_DIR / f"{name}-{device}-{dtype}.json"
 
 
-def _warm_up(session: DecodeSession) -> None:
-    started = time.perf_counter()
-    while time.perf_counter() - started < WARMUP_MIN_SECONDS:
-        session.run()
-
-
-def _timed_runs(session: DecodeSession, settings: RunSettings, progress: Progress) -> list[RunTiming]:
-    """Runs until both minimums are met. Python's garbage collector is paused meanwhile: a collection
-    inside a timed step is a pause of the harness, not of the model."""
-    runs: list[RunTiming] = []
-    started = time.perf_counter()
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        while len(runs) < MAX_REPEATS and (len(runs) < settings.repeats
-                                           or time.perf_counter() - started < settings.min_seconds):
-            runs.append(session.run())
-            progress.advance()
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return runs
+def _timed_point(ctx: _Context, batch: int):
+    """Cold call, warm-up (whose peak memory is the point's), then the timed runs inside an energy window."""
+    s, device = ctx.settings, ctx.device
+    with MemoryTracker(device) as tracker:
+        session = DecodeSession(ctx.loaded.model, device, batch, s.input_tokens, s.output_tokens,
+                                compile_decode=s.compile)
+        if ctx.hooks.before_batch is not None:
+            ctx.hooks.before_batch(batch)
+        cold = session.run()
+        for _ in range(WARMUP_RUNS):
+            session.run()
+    warm_up(session.run, WARMUP_MIN_SECONDS)
+    synchronize(device)
+    energy_start = ctx.energy.read_j() if ctx.energy else None
+    window_start = time.perf_counter()
+    runs = repeat_until_minimums(session.run, s.repeats, s.min_seconds, MAX_REPEATS, ctx.progress.advance)
+    synchronize(device)
+    window_s = time.perf_counter() - window_start
+    energy_end = ctx.energy.read_j() if ctx.energy else None
+    return cold, runs, tracker.peak, energy_start, energy_end, window_s
 
 
 def measure_point(ctx: _Context, batch: int) -> Point:
@@ -151,36 +155,16 @@ def measure_point(ctx: _Context, batch: int) -> Point:
                          f"({free_gib:.2f} GiB)")
         return Point(batch_size=batch, oom=True)
     ctx.progress.begin(f"batch {batch}", s.repeats)
-    session = None
-    oom = False
-    try:
-        with MemoryTracker(device) as tracker:
-            session = DecodeSession(ctx.loaded.model, device, batch, s.input_tokens, s.output_tokens,
-                                    compile_decode=s.compile)
-            if ctx.hooks.before_batch is not None:
-                ctx.hooks.before_batch(batch)
-            cold = session.run()
-            for _ in range(WARMUP_RUNS):
-                session.run()
-        _warm_up(session)
-        synchronize(device)
-        energy_start = ctx.energy.read_j() if ctx.energy else None
-        window_start = time.perf_counter()
-        runs = _timed_runs(session, s, ctx.progress)
-        synchronize(device)
-        window_s = time.perf_counter() - window_start
-        energy_end = ctx.energy.read_j() if ctx.energy else None
-    except Exception as exc:  # only out-of-memory is a result; anything else is a bug to show
-        if not is_oom(exc):
-            raise
-        oom = True
-    finally:
+
+    def cleanup() -> None:
         ctx.progress.end()
-        session = None
         free_memory(device)
-    if oom:
+
+    timed = unless_oom(lambda: _timed_point(ctx, batch), is_oom, cleanup)
+    if timed is None:
         ctx.notes.append(f"batch {batch}: out of memory")
         return Point(batch_size=batch, oom=True)
+    cold, runs, peak, energy_start, energy_end, window_s = timed
 
     m = point_metrics(runs, batch, s.input_tokens, s.output_tokens)
     decode_bytes_per_s = decode_bytes(arch, dtype, batch, s.input_tokens, s.output_tokens) / m.mean_decode_s
@@ -194,8 +178,8 @@ def measure_point(ctx: _Context, batch: int) -> Point:
         decode_tokens_per_s=m.decode_tokens_per_s,
         decode_tokens_per_s_per_sequence=m.decode_tokens_per_s_per_sequence,
         requests_per_s=m.requests_per_s,
-        peak_memory_gib=tracker.peak.allocated_gib,
-        peak_memory_reserved_gib=tracker.peak.reserved_gib,
+        peak_memory_gib=peak.allocated_gib,
+        peak_memory_reserved_gib=peak.reserved_gib,
         analytic_memory_gib=analytic_memory_gib(arch, dtype, batch, context),
         mbu=utilization(decode_bytes_per_s, bandwidth_measured),
         mfu=utilization(prefill_flop_per_s, ctx.hw.flop_per_s.get(dtype)),
@@ -218,18 +202,15 @@ def measure_training_block(ctx: _Context, points: list[Point]) -> Training | Non
     batch, seq_len = max(fitting), s.input_tokens + s.output_tokens
     while batch >= 1:
         ctx.progress.begin(f"training batch {batch}", s.repeats)
-        oom = False
-        try:
-            result = measure_training(ctx.loaded.model, ctx.loaded.arch, ctx.device, batch, seq_len,
-                                      s.repeats, s.min_seconds, on_step=ctx.progress.advance)
-        except Exception as exc:  # out of memory: try half the batch; anything else is a bug to show
-            if not is_oom(exc):
-                raise
-            oom = True
-        finally:
+
+        def cleanup() -> None:
             ctx.progress.end()
             free_memory(ctx.device)
-        if not oom:
+
+        result = unless_oom(lambda b=batch: measure_training(ctx.loaded.model, ctx.loaded.arch, ctx.device, b,
+                                                             seq_len, s.repeats, s.min_seconds,
+                                                             on_step=ctx.progress.advance), is_oom, cleanup)
+        if result is not None:
             return Training(
                 tokens_per_s=result.tokens_per_s, seq_len=seq_len, batch_size=batch,
                 peak_memory_gib=result.peak_memory_gib,
@@ -300,21 +281,15 @@ def run_profile(settings: RunSettings, command: str | None = None, hooks: RunHoo
                    flop_per_s_spec=flop_spec, energy=energy if energy and energy.available else None,
                    hooks=hooks or RunHooks(), progress=progress or NullProgress())
     load_note = machine_load_note()
-    points: list[Point] = []
     training: Training | None = None
-    interrupted = False
-    try:
-        for batch in settings.batch_sizes:
-            point = measure_point(ctx, batch)
-            points.append(point)
-            if ctx.hooks.after_point is not None:
-                ctx.hooks.after_point(point)
-        if settings.train:
+    result = sweep(settings.batch_sizes, lambda batch: measure_point(ctx, batch), ctx.hooks.after_point)
+    points, interrupted = result.points, result.interrupted
+    if settings.train and not interrupted:
+        try:
             training = measure_training_block(ctx, points)
-    except KeyboardInterrupt:
-        if not points:
-            raise
-        interrupted = True
+        except KeyboardInterrupt:
+            interrupted = True
+    if interrupted:
         ctx.notes.append(f"interrupted after {len(points)} of {len(settings.batch_sizes)} batch sizes")
     notes = [*NOTES, *([CPU_MEMORY_NOTE] if device == "cpu" else []), load_note, *ctx.notes]
     profile = Profile(

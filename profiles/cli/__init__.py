@@ -10,7 +10,9 @@ import argparse
 import os
 import sys
 
-from profiles import commands_estimate, commands_measure, commands_store
+from profiles.cli import estimate as commands_estimate
+from profiles.cli import measure as commands_measure
+from profiles.cli import store as commands_store
 
 EXIT_BAD_INPUT = 2
 

@@ -13,9 +13,9 @@ import sys
 from pydantic import ValidationError
 
 from econ.profile import Profile, describe_validation_error, load_profile
-from profiles.calibrate import calibrate, load_calibration, write_calibration
+from profiles.analytic.calibrate import calibrate, load_calibration, write_calibration
+from profiles.analytic.estimate import EstimateSettings, estimate_profile
 from profiles.catalog import model_catalog, model_preset
-from profiles.estimate import EstimateSettings, estimate_profile
 from profiles.gpu_catalog import gpu_catalog, gpu_spec
 from profiles.store import write_profile
 

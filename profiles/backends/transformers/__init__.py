@@ -1,0 +1,6 @@
+"""The static-batch backend: a manual prefill + decode loop over eager transformers on this machine.
+
+The modules here import torch and transformers (only when a measuring command runs): the loop
+(`measure`), the sweep over batch sizes (`runner`), device timing, memory, energy, training and the
+hardware microbenchmarks.
+"""
