@@ -22,16 +22,13 @@ from econ.scenario import (
     LatencySlo,
     Quality,
     Scenario,
-    ScenarioError,
     SelfHostedServing,
     Swap,
     Traffic,
     TrainingRun,
     Workload,
-    load_scenario,
-    parse_scenario,
-    save_scenario,
 )
+from econ.scenario_files import ScenarioError, load_scenario, parse_scenario, save_scenario
 from econ.sensitivity import Tornado, tornado
 from econ.simulation import MonteCarlo, monte_carlo
 

@@ -18,7 +18,8 @@ from econ.examples import EXAMPLE_SCENARIO
 from econ.forecast import DEFAULT_MONTHS, MAX_MONTHS, forecast_traffic, load_history
 from econ.report import headline_text, monthly_text, usd
 from econ.risk import monte_carlo, settings_of, tornado
-from econ.scenario import Scenario, load_scenario
+from econ.scenario import Scenario
+from econ.scenario_files import load_scenario
 from econ.uncertainty import MAX_DRAWS
 
 EXIT_BAD_INPUT = 2

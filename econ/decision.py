@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from econ.cashflow import MonthlyFlows, monthly_flows
+from econ.errors import FieldError
 from econ.inputs import numeric_inputs, vary
 from econ.scenario import Scenario
 
@@ -56,7 +57,7 @@ def swap_flows(scenario: Scenario) -> MonthlyFlows:
     """Monthly flows with the swap model as the student: its serving and errors, switching cost up front."""
     swap = scenario.swap
     if swap is None:
-        raise ValueError("swap: the scenario has no off-the-shelf alternative")
+        raise FieldError("swap", "the scenario has no off-the-shelf alternative")
     x, _ = numeric_inputs(scenario.model_copy(update={"student": swap.serving}))
     x = vary(x, fallback_rate=[0.0], router_usd_per_request=[0.0], student_error_rate=[swap.error_rate],
              upfront_usd=[swap.switching_usd], redistill_usd=[0.0], redistill_every_months=[0.0],

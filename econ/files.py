@@ -40,8 +40,12 @@ def read_bounded_bytes(path: str | os.PathLike, limit_bytes: int, field: str) ->
         raise FieldError(field, "no file name given")
     try:
         fd = os.open(shown, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise _problem(field, shown, "cannot read: file not found") from None
     except OSError as exc:
         raise _problem(field, shown, f"cannot read ({exc.strerror or exc})") from None
+    except ValueError:  # a NUL byte in the name
+        raise _problem(field, shown, "cannot read: the file name contains a NUL byte") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from econ.capacity import profile_of, replica_capacity
+from econ.errors import FieldError
 from econ.scenario import (
     ApiServing,
     DataGeneration,
@@ -72,7 +73,7 @@ def training_usd(spec: float | TrainingRun) -> tuple[float, str]:
     elif spec.profile is not None:
         profile = profile_of(spec.profile, "distillation.training_usd")
         if profile.training is None:
-            raise ValueError("distillation.training_usd.profile: the profile has no training block")
+            raise FieldError("distillation.training_usd.profile", "the profile has no training block")
         # The profile's tokens/s is for its own GPUs; more GPUs scale it linearly.
         run_tokens_per_s = profile.training.tokens_per_s * spec.gpus / profile.hardware.gpu_count
         seconds = tokens / run_tokens_per_s
