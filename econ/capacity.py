@@ -74,6 +74,7 @@ class Capacity:
     source: str
     point: OperatingPoint | None
     warnings: tuple[str, ...]
+    profile: Profile | None = None  # the profile the point was read from (None when capacity was typed)
 
 
 def replica_capacity(
@@ -102,7 +103,7 @@ def replica_capacity(
         raise FieldError(f"{field}.profile", f"capacity {point.requests_per_s * share:.3g} requests/s per replica is "
                                              f"below {MIN_CAPACITY_RPS:g}: not a serving replica")
     source = f"{profile.provenance} profile {profile.model.name}, batch {point.batch_size}"
-    return Capacity(point.requests_per_s * share, source, point, tuple(warnings))
+    return Capacity(point.requests_per_s * share, source, point, tuple(warnings), profile)
 
 
 def replicas_for_peak(peak_rps, capacity_rps, target_utilization, min_replicas):

@@ -18,6 +18,7 @@ from econ.cashflow import MonthlyFlows, monthly_flows
 from econ.errors import FieldError
 from econ.inputs import numeric_inputs, vary
 from econ.scenario import Scenario
+from econ.serialize import json_ready
 
 Option = Literal["stay", "swap", "distil"]
 # Two options whose totals differ by less than this share of the cheaper one are a close call.
@@ -40,13 +41,12 @@ class Decision:
         return self.options.copy()
 
     def to_dict(self) -> dict:
-        return {
+        return json_ready({
             "recommendation": self.recommendation,
             "reasons": list(self.reasons),
             "horizon_months": self.horizon_months,
-            "options": [{k: (float(v) if isinstance(v, float | np.floating) else v) for k, v in row.items()}
-                        for row in self.options.to_dict(orient="records")],
-        }
+            "options": self.options.to_dict(orient="records"),
+        })
 
 
 def _pv(flows: MonthlyFlows, line: np.ndarray) -> float:

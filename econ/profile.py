@@ -14,10 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 
-from econ.errors import FieldError, describe_validation_error, field_path  # noqa: F401 (profiles imports field_path)
-from econ.files import parse_json, read_bounded_bytes, read_bounded_json
+from econ.errors import describe_validation_error, field_path  # noqa: F401 (profiles imports them from here)
+from econ.files import read_validated_json, validate_json
 from econ.types import (
     MAX_CAPACITY_RPS,
     MAX_TOKENS_PER_S,
@@ -199,28 +199,12 @@ class ProfileError(ValueError):
 def validated_json(path: Path, model: type[BaseModel], error: type[ValueError] = ValueError,
                    limit_bytes: int = MAX_DATA_FILE_BYTES) -> BaseModel:
     """Read a JSON data file (bounded, see econ.files) and validate it; `error` names the file and each bad field."""
-    try:
-        data = read_bounded_json(path, limit_bytes, str(path))
-    except FieldError as exc:
-        raise error(str(exc)) from None
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise error(f"{path}: {describe_validation_error(exc)}") from None
+    return read_validated_json(path, model, limit_bytes, error)
 
 
 def parse_profile(text: str | bytes, origin: str = "profile") -> Profile:
     """Validate a profile from JSON text; raise ProfileError naming the field on any problem."""
-    if len(text) > MAX_PROFILE_BYTES:
-        raise ProfileError(f"{origin}: file is larger than {MAX_PROFILE_BYTES // 2**20} MiB")
-    try:
-        data = parse_json(text, origin, origin)
-    except FieldError as exc:
-        raise ProfileError(str(exc)) from None
-    try:
-        return Profile.model_validate(data)
-    except ValidationError as exc:
-        raise ProfileError(f"{origin}: {describe_validation_error(exc)}") from None
+    return validate_json(text, Profile, origin, MAX_PROFILE_BYTES, ProfileError)
 
 
 def load_profile(path: str | Path) -> Profile:
@@ -238,11 +222,7 @@ def load_profile(path: str | Path) -> Profile:
 
 
 def _read_profile(path: str) -> Profile:
-    try:
-        data = read_bounded_bytes(path, MAX_PROFILE_BYTES, path)
-    except FieldError as exc:
-        raise ProfileError(str(exc)) from None
-    return parse_profile(data, origin=path)
+    return read_validated_json(path, Profile, MAX_PROFILE_BYTES, ProfileError)
 
 
 @lru_cache(maxsize=64)

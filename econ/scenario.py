@@ -18,6 +18,7 @@ from econ.types import (
     MAX_HORIZON_MONTHS,
     MAX_TOKENS,
     MAX_TOKENS_PER_S,
+    MIN_GPUS,
     CapacityRps,
     FlopPerSecond,
     Gpus,
@@ -46,6 +47,8 @@ from econ.uncertainty import Uncertainty
 MAX_SEASON_MULTIPLIER = 100.0  # a month 100× the average: beyond any seasonal business
 MAX_EXAMPLES = 10**10  # training examples: 1,000× the largest published distillation sets
 MAX_EPOCHS = 1_000.0
+MIN_TRAINING_TOKENS_PER_S = 1e-3  # a token every 17 minutes: slower is not a training run
+MIN_MFU = 1e-4  # 0.01% of peak
 
 
 class Workload(_Frozen):
@@ -124,7 +127,7 @@ class SelfHostedServing(_Frozen):
     kind: Literal["self_hosted"] = "self_hosted"
     gpu_name: Name | None = Field(None, description="GPU in the price table, e.g. h100-sxm (informational).")
     gpu_usd_per_hour: UsdPerHour = Field(description="Price of one GPU (USD per GPU-hour).")
-    gpus_per_replica: real("GPUs", 0.1, gt=0, le=1024) = Field(
+    gpus_per_replica: real("GPUs", 0.1, ge=MIN_GPUS, le=1024) = Field(
         1.0, description="GPUs one replica uses (GPUs); a fraction for a MIG slice or a shared GPU."
     )
     requests_per_second_per_replica: CapacityRps | None = Field(
@@ -178,7 +181,7 @@ class TrainingRun(_Frozen):
     epochs: real("epochs", 0.1, gt=0, le=MAX_EPOCHS) = Field(1.0, description="Passes over the data (epochs).")
     gpu_usd_per_hour: UsdPerHour = Field(description="Price of one training GPU (USD per GPU-hour).")
     gpus: Gpus = Field(1.0, description="GPUs in the training run (GPUs).")
-    training_tokens_per_s: real("tokens/s", gt=0, le=MAX_TOKENS_PER_S) | None = Field(
+    training_tokens_per_s: real("tokens/s", ge=MIN_TRAINING_TOKENS_PER_S, le=MAX_TOKENS_PER_S) | None = Field(
         None, description="Measured training throughput of the whole run (tokens/s)."
     )
     profile: PathText | Profile | None = Field(
@@ -186,7 +189,7 @@ class TrainingRun(_Frozen):
     )
     parameters: real("parameters", ge=1, le=MAX_COUNT) | None = Field(None, description="Student parameters N, for 6·N·D (parameters).")
     peak_flop_per_s: FlopPerSecond | None = Field(None, description="Peak FLOP/s of one GPU (FLOP/s).")
-    mfu: real("fraction", 0.01, gt=0, le=1) | None = Field(
+    mfu: real("fraction", 0.01, ge=MIN_MFU, le=1) | None = Field(
         None, description="Model FLOP utilization assumed for 6·N·D (fraction)."
     )
 
@@ -229,7 +232,8 @@ class Distillation(_Frozen):
         6, description="Re-distil every k months (months); 0 = never."
     )
     redistill_usd: Usd | None = Field(
-        3750, description="Cost of one re-distillation (USD); ignored when redistill_fraction_of_upfront is given."
+        3750, description="Cost of one re-distillation (USD); null: derived from redistill_fraction_of_upfront "
+        "(null alone is an error, not free: type 0 for that)."
     )
     redistill_fraction_of_upfront: real("fraction", 0.01, ge=0, le=10) | None = Field(
         None, description="Or: one re-distillation costs this fraction of upfront data + training (fraction)."
@@ -241,6 +245,10 @@ class Distillation(_Frozen):
         typed = "redistill_usd" in self.model_fields_set and self.redistill_usd is not None
         if typed and self.redistill_fraction_of_upfront is not None:
             raise ValueError("give redistill_usd or redistill_fraction_of_upfront, not both")
+        derived = self.redistill_fraction_of_upfront is not None
+        if self.redistill_usd is None and not derived and self.redistill_every_months > 0:
+            raise ValueError("redistill_usd is null but redistill_fraction_of_upfront is not given: "
+                             "give one of them (0 for a free re-distillation)")
         return self
 
 

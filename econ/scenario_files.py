@@ -13,10 +13,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from econ.errors import FieldError, describe_validation_error
-from econ.files import parse_json, read_bounded_bytes
+from econ.files import read_validated_json, validate_json
 from econ.profile import MAX_PROFILE_BYTES
 from econ.scenario import Scenario, SelfHostedServing, TrainingRun
 
@@ -34,27 +31,13 @@ def parse_scenario(data: dict | str | bytes, origin: str = "scenario") -> Scenar
 
     JSON text is at most MAX_SCENARIO_BYTES, with no repeated key and no deep nesting (econ.files).
     """
-    if isinstance(data, str | bytes):
-        if len(data) > MAX_SCENARIO_BYTES:
-            raise ScenarioError(f"{origin}: file is larger than {MAX_SCENARIO_BYTES // 2**20} MiB")
-        try:
-            data = parse_json(data, origin, origin)
-        except FieldError as exc:
-            raise ScenarioError(str(exc)) from None
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(f"{origin}: {describe_validation_error(exc)}") from None
+    return validate_json(data, Scenario, origin, MAX_SCENARIO_BYTES, ScenarioError)
 
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario file (a regular file of at most MAX_SCENARIO_BYTES); profile paths inside it are
     resolved relative to the file's folder."""
-    try:
-        text = read_bounded_bytes(path, MAX_SCENARIO_BYTES, str(path))
-    except FieldError as exc:
-        raise ScenarioError(str(exc)) from None
-    scenario = parse_scenario(text, origin=str(path))
+    scenario = read_validated_json(path, Scenario, MAX_SCENARIO_BYTES, ScenarioError)
     return resolve_profile_paths(scenario, Path(path).parent)
 
 

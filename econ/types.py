@@ -32,6 +32,7 @@ MAX_TOKENS_PER_S = 1e12
 MAX_FLOP_PER_S = 1e19  # 10 EFLOP/s per device: 5× beyond any accelerator announced
 MIN_FLOP_PER_S = 1e6
 MAX_GPUS = 1e6
+MIN_GPUS = 1e-3  # a thousandth of a GPU: finer shares are not sold
 MAX_MS = 1e9  # 11.6 days
 MAX_GIB = 1e7
 MAX_BYTES = 1e16
@@ -86,7 +87,7 @@ CapacityRps = real("requests/s", ge=MIN_CAPACITY_RPS, le=MAX_CAPACITY_RPS)
 Milliseconds = real("ms", ge=0, le=MAX_MS)
 PositiveMilliseconds = real("ms", gt=0, le=MAX_MS)
 Hours = real("hours", ge=0, le=MAX_HOURS)
-Gpus = real("GPUs", gt=0, le=MAX_GPUS)
+Gpus = real("GPUs", 0.1, ge=MIN_GPUS, le=MAX_GPUS)
 TokensPerSecond = real("tokens/s", ge=0, le=MAX_TOKENS_PER_S)
 FlopPerSecond = real("FLOP/s", ge=MIN_FLOP_PER_S, le=MAX_FLOP_PER_S)
 Gib = real("GiB", ge=0, le=MAX_GIB)
