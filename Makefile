@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# The app listens on this machine only; ADDRESS=0.0.0.0 opens it to the network (trusted networks only).
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test lint bench browser-deps clean
 
@@ -20,7 +22,8 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false --browser.serverAddress localhost
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest

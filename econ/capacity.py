@@ -12,8 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
+from econ.errors import FieldError
 from econ.profile import Profile, ProfileError, load_profile
 from econ.scenario import LatencySlo, SelfHostedServing
+from econ.types import MIN_CAPACITY_RPS
 from econ.units import REPLICA_ROUNDING_TOLERANCE
 
 
@@ -35,14 +37,14 @@ def profile_of(ref: str | Profile, field: str) -> Profile:
     try:
         return load_profile(Path(ref))
     except ProfileError as exc:
-        raise ValueError(f"{field}.profile: {exc}") from None
+        raise FieldError(f"{field}.profile", str(exc)) from None
 
 
 def operating_point(profile: Profile, slo: LatencySlo | None, field: str) -> OperatingPoint:
     """Largest fitting batch whose p99 TTFT and TPOT meet the SLO (no SLO: the largest fitting batch)."""
     fitting = profile.fitting_points()
     if not fitting:
-        raise ValueError(f"{field}.profile: no batch size fits in memory; the profile has no usable point")
+        raise FieldError(f"{field}.profile", "no batch size fits in memory; the profile has no usable point")
     meeting = [
         p for p in fitting
         if (slo is None or slo.ttft_ms_p99 is None or p.ttft_ms.p99 <= slo.ttft_ms_p99)
@@ -50,8 +52,8 @@ def operating_point(profile: Profile, slo: LatencySlo | None, field: str) -> Ope
     ]
     if not meeting:
         best = fitting[0]
-        raise ValueError(
-            f"{field}.slo: no measured batch meets the SLO; batch {best.batch_size} has p99 TTFT "
+        raise FieldError(
+            f"{field}.slo", f"no measured batch meets the SLO; batch {best.batch_size} has p99 TTFT "
             f"{best.ttft_ms.p99:.1f} ms and p99 TPOT {best.tpot_ms.p99:.2f} ms"
         )
     chosen = max(meeting, key=lambda p: p.batch_size)
@@ -72,6 +74,7 @@ class Capacity:
     source: str
     point: OperatingPoint | None
     warnings: tuple[str, ...]
+    profile: Profile | None = None  # the profile the point was read from (None when capacity was typed)
 
 
 def replica_capacity(
@@ -96,8 +99,11 @@ def replica_capacity(
         warnings.append(f"{field}: the profile is partial (its sweep was interrupted)")
     # Capacity is that of the replica's GPU share (a MIG slice gets its fraction of the profiled GPUs).
     share = side.gpus_per_replica / profile.hardware.gpu_count
+    if point.requests_per_s * share < MIN_CAPACITY_RPS:
+        raise FieldError(f"{field}.profile", f"capacity {point.requests_per_s * share:.3g} requests/s per replica is "
+                                             f"below {MIN_CAPACITY_RPS:g}: not a serving replica")
     source = f"{profile.provenance} profile {profile.model.name}, batch {point.batch_size}"
-    return Capacity(point.requests_per_s * share, source, point, tuple(warnings))
+    return Capacity(point.requests_per_s * share, source, point, tuple(warnings), profile)
 
 
 def replicas_for_peak(peak_rps, capacity_rps, target_utilization, min_replicas):
