@@ -153,6 +153,8 @@ def handle_run(args: argparse.Namespace) -> int:
     command = "python -m profiles run " + " ".join(settings_argv(settings))
     result = run_profile(settings, command=command, progress=TqdmProgress())
     _print_summary(result)
+    for warning in result.warnings:
+        print(f"warning: {warning.removeprefix('WARNING: ')}", file=sys.stderr)
     return EXIT_INTERRUPTED if result.interrupted else 0
 
 
