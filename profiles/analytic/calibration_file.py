@@ -8,13 +8,13 @@ Torch-free: imports pydantic, the profile schema, the GPU catalog, the store and
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from econ.files import read_bounded_json
 from econ.profile import describe_validation_error
 from profiles.analytic.efficiency import Efficiency
 from profiles.gpu_catalog import GpuSpec
@@ -87,18 +87,10 @@ def write_calibration(calibration: Calibration, path: str | Path) -> Path:
     return write_text_atomically(calibration.model_dump_json(indent=2, exclude_none=True) + "\n", path)
 
 
-def load_calibration(path: str | Path) -> Calibration:
-    """Read and validate a calibration file; ValueError naming the field on any problem."""
-    p = Path(path)
+def load_calibration(path: str | Path, field: str = "calibration") -> Calibration:
+    """Read (a regular file, bounded) and validate a calibration file; ValueError naming `field` and the file."""
+    data = read_bounded_json(path, MAX_CALIBRATION_BYTES, field)
     try:
-        text = p.read_bytes()
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot read calibration ({exc.strerror})") from None
-    if len(text) > MAX_CALIBRATION_BYTES:
-        raise ValueError(f"{path}: calibration file is too large")
-    try:
-        return Calibration.model_validate(json.loads(text))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: not valid JSON ({exc})") from None
+        return Calibration.model_validate(data)
     except ValidationError as exc:
-        raise ValueError(f"{path}: {describe_validation_error(exc)}") from None
+        raise ValueError(f"{field}: {path}: {describe_validation_error(exc)}") from None

@@ -40,7 +40,7 @@ from profiles.backends.transformers.preflight import check_fits, machine_load
 from profiles.backends.transformers.training import measure_training, training_mfu
 from profiles.settings import MAX_REPEATS, RunSettings
 from profiles.spec import catalog_name_for, spec_peaks
-from profiles.store import DATA_DIR, write_profile
+from profiles.store import DATA_DIR, check_out_path, write_profile
 from profiles.sweep import repeat_until_minimums, sweep, unless_oom, warm_up
 
 # Untimed runs after the cold call: warms caches and allocator; its peak memory is the point's.
@@ -240,9 +240,11 @@ def run_profile(settings: RunSettings, command: str | None = None, hooks: RunHoo
     """Measure every batch size (and training with settings.train) and write the profile atomically."""
     device = resolve_device(settings.device)
     dtype = resolve_dtype(settings.dtype, device)
+    if settings.out is not None:
+        check_out_path(settings.out)  # before anything is measured: a failed write would lose it all
     check_fits(settings, device, dtype)
     loaded = load_model(settings.model, device, dtype)
-    out = Path(settings.out) if settings.out else default_out_path(loaded.name, device, dtype)
+    out = Path(settings.out) if settings.out is not None else default_out_path(loaded.name, device, dtype)
     hw = measure_hardware(device, (dtype,))
     catalog_name = catalog_name_for(hw.name) if device != "cpu" else None
     energy = EnergyCounter(torch.cuda.current_device()) if device == "cuda" else None
