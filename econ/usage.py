@@ -10,6 +10,7 @@ about a second. Every problem is one `UsageError` naming the file, the line and 
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ AGGREGATED_COLUMNS = ("date", "task", "requests", "input_tokens", "output_tokens
 RAW_COLUMNS = ("task", "input_tokens", "output_tokens")  # plus `timestamp` or `date`
 TEXT_COLUMNS = ("date", "timestamp", "task", "model")
 HEADER_LINE = 1
+FIRST_ROWS_CHARS = 64 * 1024  # enough text to hold the header and the first data row
+MIXED_SHAPES_HINT = (": a file of daily totals needs requests on every row (a row per request has none: "
+                     "mixed shapes? give one shape per file)")
 FIRST_DATA_LINE = 2  # pandas row 0 is line 2 of the file (blank lines are kept so numbering holds)
 
 
@@ -50,12 +54,29 @@ class UsageLog:
     task_models: dict[str, str]  # the model serving most of each task's requests (when `model` is given)
 
 
-def _header(data: bytes, origin: str) -> list[str]:
-    first = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").strip("\r")
-    if not first.strip():
+def _check_text(data: bytes, origin: str) -> list[str]:
+    """The header's column names, after checking the file is UTF-8 and its first data row has as many cells."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        cell = data.count(b",", line_start, exc.start)
+        header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")]), [])
+        column = header[cell].strip().lower() if cell < len(header) else None
+        raise UsageError(origin, f"not UTF-8 text (byte {exc.start})", line, column) from None
+    lines = iter(csv.reader(io.StringIO(text[:FIRST_ROWS_CHARS])))
+    header = next(lines, [])
+    if not any(cell.strip() for cell in header):
         raise UsageError(origin, "empty file: the first line must be the header "
                          f"({','.join(AGGREGATED_COLUMNS)} for daily totals)", HEADER_LINE)
-    return [name.strip().strip('"').lower() for name in first.split(",")]
+    for line, cells in enumerate(lines, start=FIRST_DATA_LINE):
+        if any(cell.strip() for cell in cells):
+            # pandas would read one extra cell in the first data row as an index column: refuse it here.
+            if len(cells) > len(header):
+                raise UsageError(origin, f"expected {len(header)} cells (as in the header), got {len(cells)}", line)
+            break
+    return [name.strip().lower() for name in header]
 
 
 def detect_shape(columns: list[str], origin: str) -> str:
@@ -85,8 +106,6 @@ def _read_frame(data: bytes, origin: str, columns: list[str]) -> pd.DataFrame:
     try:
         frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=text_dtypes, keep_default_na=False,
                             na_values=[""], skip_blank_lines=False, skipinitialspace=True)
-    except UnicodeDecodeError as exc:
-        raise UsageError(origin, f"not UTF-8 text (byte {exc.start})") from None
     except pd.errors.ParserError as exc:
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if found:
@@ -111,12 +130,13 @@ def _fail_at(frame: pd.DataFrame, bad: np.ndarray, origin: str, column: str, mes
         raise UsageError(origin, message(i), int(frame["line"].iat[i]), column)
 
 
-def _numbers(frame: pd.DataFrame, column: str, origin: str) -> np.ndarray:
+def _numbers(frame: pd.DataFrame, column: str, origin: str, empty_hint: str = "") -> np.ndarray:
     """A column of finite, non-negative numbers (float64)."""
     raw = frame[column]
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-    _fail_at(frame, raw.isna().to_numpy(), origin, column, lambda i: "empty cell")
-    _fail_at(frame, ~np.isfinite(values), origin, column, lambda i: f"{raw.iat[i]!r} is not a number")
+    _fail_at(frame, raw.isna().to_numpy(), origin, column, lambda i: "empty cell" + empty_hint)
+    _fail_at(frame, np.isnan(values), origin, column, lambda i: f"'{raw.iat[i]}' is not a number")
+    _fail_at(frame, np.isinf(values), origin, column, lambda i: f"'{raw.iat[i]}' is not a finite number")
     _fail_at(frame, values < 0, origin, column, lambda i: f"{values[i]:g} is negative")
     return values
 
@@ -181,14 +201,15 @@ def parse_usage(data: bytes, origin: str = "usage") -> UsageLog:
         raise UsageError(origin, f"file is larger than {MAX_USAGE_BYTES // 2**20} MiB")
     if not data.strip():
         raise UsageError(origin, "empty file: the first line must be the header", HEADER_LINE)
-    shape = detect_shape(_header(data, origin), origin)
-    frame = _read_frame(data, origin, _header(data, origin))
+    columns = _check_text(data, origin)
+    shape = detect_shape(columns, origin)
+    frame = _read_frame(data, origin, columns)
     tasks = _tasks(frame, origin)
     days = _days(frame, "date" if shape == "aggregated" or "timestamp" not in frame.columns else "timestamp", origin)
     input_tokens = _numbers(frame, "input_tokens", origin)
     output_tokens = _numbers(frame, "output_tokens", origin)
     if shape == "aggregated":
-        requests = _numbers(frame, "requests", origin)
+        requests = _numbers(frame, "requests", origin, MIXED_SHAPES_HINT)
         for column, tokens in (("input_tokens", input_tokens), ("output_tokens", output_tokens)):
             _fail_at(frame, (requests == 0) & (tokens > 0), origin, column,
                      lambda i, t=tokens: f"{t[i]:g} tokens on a day with 0 requests")
