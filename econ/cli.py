@@ -19,6 +19,7 @@ from econ.forecast import DEFAULT_MONTHS, MAX_MONTHS, forecast_traffic, load_his
 from econ.report import headline_text, monthly_text, usd
 from econ.risk import monte_carlo, settings_of, tornado
 from econ.scenario import Scenario, load_scenario
+from econ.screen_cli import add_screen_command
 from econ.uncertainty import MAX_DRAWS
 
 EXIT_BAD_INPUT = 2
@@ -155,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help=f"months to forecast (default {DEFAULT_MONTHS})")
     fc.add_argument("--format", choices=("table", "json"), default="table")
     fc.set_defaults(handler=_forecast)
+    add_screen_command(sub, _bounded_int)
     sub.add_parser("schema", help="print the scenario JSON schema").set_defaults(handler=_schema)
     sub.add_parser("example", help="print the example scenario JSON").set_defaults(handler=_example)
     return parser

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from econ.csvfile import CsvError
+from econ.errors import FieldError
+from econ.files import read_bounded_bytes
 from econ.prices import api_prices
 from econ.units import TOKENS_PER_MTOK
 
@@ -28,18 +31,19 @@ RAW_COLUMNS = ("task", "input_tokens", "output_tokens")  # plus `timestamp` or `
 TEXT_COLUMNS = ("date", "timestamp", "task", "model")
 HEADER_LINE = 1
 FIRST_ROWS_CHARS = 64 * 1024  # enough text to hold the header and the first data row
-MIXED_SHAPES_HINT = (": a file of daily totals needs requests on every row (a row per request has none: "
-                     "mixed shapes? give one shape per file)")
+MIXED_SHAPES_HINT = (" (a file of daily totals needs requests on every row (a row per request has none: "
+                     "mixed shapes? give one shape per file))")
 FIRST_DATA_LINE = 2  # pandas row 0 is line 2 of the file (blank lines are kept so numbering holds)
 
 
-class UsageError(ValueError):
-    """A usage log that cannot be used: `.origin`, `.line` and `.column` say where."""
+class UsageError(CsvError):
+    """A usage log that cannot be used: `.origin`, `.line` and `.column` say where (as every econ CSV error).
+
+    A cell's message starts with its column: "usage.csv: line 7: requests -3 is negative".
+    """
 
     def __init__(self, origin: str, message: str, line: int | None = None, column: str | None = None):
-        self.origin, self.line, self.column = origin, line, column
-        where = origin if line is None else f"{origin}: line {line}"
-        super().__init__(f"{where}: {message}" if column is None else f"{where}, column {column}: {message}")
+        super().__init__(origin, message if column is None else f"{column} {message}", line, column)
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def _check_text(data: bytes, origin: str) -> list[str]:
         cell = data.count(b",", line_start, exc.start)
         header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")]), [])
         column = header[cell].strip().lower() if cell < len(header) else None
-        raise UsageError(origin, f"not UTF-8 text (byte {exc.start})", line, column) from None
+        raise UsageError(origin, f"is not UTF-8 text (byte {exc.start})", line, column) from None
     lines = iter(csv.reader(io.StringIO(text[:FIRST_ROWS_CHARS])))
     header = next(lines, [])
     if not any(cell.strip() for cell in header):
@@ -134,7 +138,7 @@ def _numbers(frame: pd.DataFrame, column: str, origin: str, empty_hint: str = ""
     """A column of finite, non-negative numbers (float64)."""
     raw = frame[column]
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-    _fail_at(frame, raw.isna().to_numpy(), origin, column, lambda i: "empty cell" + empty_hint)
+    _fail_at(frame, raw.isna().to_numpy(), origin, column, lambda i: "is empty" + empty_hint)
     _fail_at(frame, np.isnan(values), origin, column, lambda i: f"'{raw.iat[i]}' is not a number")
     _fail_at(frame, np.isinf(values), origin, column, lambda i: f"'{raw.iat[i]}' is not a finite number")
     _fail_at(frame, values < 0, origin, column, lambda i: f"{values[i]:g} is negative")
@@ -144,7 +148,7 @@ def _numbers(frame: pd.DataFrame, column: str, origin: str, empty_hint: str = ""
 def _days(frame: pd.DataFrame, column: str, origin: str) -> np.ndarray:
     """Calendar day (datetime64[ns], midnight) of each row; dates YYYY-MM-DD, timestamps ISO 8601."""
     raw = frame[column]
-    _fail_at(frame, raw.isna().to_numpy(), origin, column, lambda i: "empty cell")
+    _fail_at(frame, raw.isna().to_numpy(), origin, column, lambda i: "is empty")
     if column == "date":
         codes, uniques = pd.factorize(raw)  # a log repeats its days: parse each distinct text once
         parsed = pd.to_datetime(pd.Series(uniques), format="%Y-%m-%d", errors="coerce")
@@ -161,11 +165,11 @@ def _days(frame: pd.DataFrame, column: str, origin: str) -> np.ndarray:
 
 def _tasks(frame: pd.DataFrame, origin: str) -> np.ndarray:
     raw = frame["task"]
-    _fail_at(frame, raw.isna().to_numpy(), origin, "task", lambda i: "empty cell: every row names its task")
+    _fail_at(frame, raw.isna().to_numpy(), origin, "task", lambda i: "is empty: every row names its task")
     codes, uniques = pd.factorize(raw)  # strip each distinct name once
     names = pd.Series(uniques).str.strip().to_numpy(dtype=object)[codes]
     long = np.flatnonzero(pd.Series(uniques).str.strip().str.len().to_numpy() > MAX_TASK_CHARS)
-    _fail_at(frame, np.isin(codes, long), origin, "task", lambda i: f"task name longer than {MAX_TASK_CHARS} characters")
+    _fail_at(frame, np.isin(codes, long), origin, "task", lambda i: f"is longer than {MAX_TASK_CHARS} characters")
     return names
 
 
@@ -175,8 +179,8 @@ def _priced_usd(frame: pd.DataFrame, origin: str, input_tokens: np.ndarray, outp
         models = frame["model"].str.strip()
         table = {row.model: row for row in api_prices()}
         known = models.isin(list(table)).to_numpy()
-        _fail_at(frame, models.isna().to_numpy(), origin, "model", lambda i: "empty cell")
-        _fail_at(frame, ~known, origin, "model", lambda i: f"unknown model {models.iat[i]!r}; known: {', '.join(table)}")
+        _fail_at(frame, models.isna().to_numpy(), origin, "model", lambda i: "is empty")
+        _fail_at(frame, ~known, origin, "model", lambda i: f"{models.iat[i]!r} is not in the API price table; known: {', '.join(table)}")
     if "usd" in frame.columns:
         return _numbers(frame, "usd", origin)
     if "model" not in frame.columns:
@@ -212,12 +216,12 @@ def parse_usage(data: bytes, origin: str = "usage") -> UsageLog:
         requests = _numbers(frame, "requests", origin, MIXED_SHAPES_HINT)
         for column, tokens in (("input_tokens", input_tokens), ("output_tokens", output_tokens)):
             _fail_at(frame, (requests == 0) & (tokens > 0), origin, column,
-                     lambda i, t=tokens: f"{t[i]:g} tokens on a day with 0 requests")
+                     lambda i, t=tokens: f"has {t[i]:g} tokens on a day with 0 requests")
     else:
         requests = np.ones(len(frame))
     usd = _priced_usd(frame, origin, input_tokens, output_tokens)
     if usd is not None:
-        _fail_at(frame, (requests == 0) & (usd > 0), origin, "usd", lambda i: f"{usd[i]:g} USD on a day with 0 requests")
+        _fail_at(frame, (requests == 0) & (usd > 0), origin, "usd", lambda i: f"has {usd[i]:g} USD on a day with 0 requests")
     per_row = pd.DataFrame({
         "task": tasks, "date": days, "requests": requests, "input_tokens": input_tokens,
         "output_tokens": output_tokens, "usd": np.nan if usd is None else usd,
@@ -228,7 +232,7 @@ def parse_usage(data: bytes, origin: str = "usage") -> UsageLog:
             i = int(np.flatnonzero(repeated)[0])
             same = (per_row["task"] == tasks[i]) & (per_row["date"] == days[i])
             first = int(frame["line"].to_numpy()[same.to_numpy()][0])
-            raise UsageError(origin, f"task {tasks[i]!r} on {str(days[i])[:10]} repeats line {first}: one row per "
+            raise UsageError(origin, f"{str(days[i])[:10]} repeats line {first} for task {tasks[i]!r}: one row per "
                              "task and day", int(frame["line"].iat[i]), "date")
         daily = per_row
     else:
@@ -238,16 +242,9 @@ def parse_usage(data: bytes, origin: str = "usage") -> UsageLog:
 
 
 def load_usage(path) -> UsageLog:
-    """Read a usage CSV file (at most MAX_USAGE_BYTES, a regular file) and parse it."""
-    from pathlib import Path
-
-    p = Path(path)
+    """Read a usage CSV file (a regular file of at most MAX_USAGE_BYTES, `econ.files`) and parse it."""
     try:
-        if not p.is_file():
-            raise UsageError(str(path), "not a regular file" if p.exists() else "cannot read (no such file)")
-        if p.stat().st_size > MAX_USAGE_BYTES:
-            raise UsageError(str(path), f"file is larger than {MAX_USAGE_BYTES // 2**20} MiB")
-        data = p.read_bytes()
-    except OSError as exc:
-        raise UsageError(str(path), f"cannot read ({exc.strerror})") from None
+        data = read_bounded_bytes(path, MAX_USAGE_BYTES, str(path))
+    except FieldError as exc:
+        raise UsageError(str(path), exc.message) from None
     return parse_usage(data, origin=str(path))

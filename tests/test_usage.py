@@ -24,20 +24,20 @@ def error_of(text: str | bytes) -> UsageError:
      "'yesterday' is not an ISO 8601 timestamp"),
     (f"{HEADER}\n2026-01-01,a,-5,10,3\n", 2, "requests", "-5 is negative"),
     (f"{HEADER}\n2026-01-01,a,5,10,-3\n", 2, "output_tokens", "-3 is negative"),
-    (f"{HEADER}\n2026-01-01,a,0,10,3\n", 2, "input_tokens", "10 tokens on a day with 0 requests"),
+    (f"{HEADER}\n2026-01-01,a,0,10,3\n", 2, "input_tokens", "has 10 tokens on a day with 0 requests"),
     (f"{HEADER}\n2026-01-01,a,1,10,3\n2026-01-02,a,1,10,3\n2026-01-01,a,1,10,3\n", 4, "date", "repeats line 2"),
-    (f"{HEADER},model\n2026-01-01,a,1,10,3,gpt-4.1\n2026-01-02,a,1,10,3,gpt-9\n", 3, "model", "unknown model 'gpt-9'"),
+    (f"{HEADER},model\n2026-01-01,a,1,10,3,gpt-4.1\n2026-01-02,a,1,10,3,gpt-9\n", 3, "model", "'gpt-9' is not in the API price table"),
     (f"{HEADER}\n2026-01-01,a,1,10,3\n2026-01-01,b,,10,3\n", 3, "requests", "mixed shapes"),
     (f"{HEADER}\n2026-01-01,a,abc,10,3\n", 2, "requests", "'abc' is not a number"),
     (f"{HEADER}\n2026-01-01,a,inf,10,3\n", 2, "requests", "'inf' is not a finite number"),
-    (f"{HEADER}\n2026-01-01,,1,10,3\n", 2, "task", "empty cell"),
+    (f"{HEADER}\n2026-01-01,,1,10,3\n", 2, "task", "is empty"),
     (f"{HEADER},usd\n2026-01-01,a,1,10,3,-0.5\n", 2, "usd", "-0.5 is negative"),
     (f"{HEADER}\n\n\n2026-01-01,a,-1,10,3\n", 4, "requests", "negative"),  # blank lines keep the numbering
 ])
 def test_a_bad_cell_is_named_by_line_and_column(text, line, column, words):
     error = error_of(text)
     assert (error.line, error.column) == (line, column)
-    assert f"u.csv: line {line}, column {column}: " in str(error) and words in str(error)
+    assert str(error).startswith(f"u.csv: line {line}: {column} ") and words in str(error)
 
 
 @pytest.mark.parametrize(("text", "line", "words"), [
@@ -57,7 +57,7 @@ def test_a_bad_file_shape_is_named_by_line(text, line, words):
 
 def test_text_that_is_not_utf8_names_line_and_column():
     error = error_of(f"{HEADER}\n2026-01-01,a,1,10,3\n2026-01-02,".encode() + b"\xff\xfe,1,10,3\n")
-    assert (error.line, error.column) == (3, "task") and "not UTF-8" in str(error)
+    assert (error.line, error.column) == (3, "task") and "task is not UTF-8" in str(error)
 
 
 def test_a_file_over_200_mib_is_refused_before_it_is_read(tmp_path):
@@ -67,7 +67,7 @@ def test_a_file_over_200_mib_is_refused_before_it_is_read(tmp_path):
         f.truncate(MAX_USAGE_BYTES + 1)
     with pytest.raises(UsageError, match="larger than 200 MiB"):
         load_usage(big)
-    with pytest.raises(UsageError, match="not a regular file"):
+    with pytest.raises(UsageError, match="is a folder, not a file"):
         load_usage(tmp_path)
 
 
