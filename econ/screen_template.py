@@ -64,6 +64,10 @@ class Template:
                 side = side.model_copy(update={"profile": profile_of(side.profile, name)})
             sides[name] = side
         dist = scenario.distillation
+        if dist.redistill_fraction_of_upfront is not None:
+            # The default redistill_usd would be written out beside the fraction, and the written file
+            # would then be refused ("not both"): the fraction decides, so the typed default goes.
+            dist = dist.model_copy(update={"redistill_usd": None})
         run = dist.training_usd
         if isinstance(run, TrainingRun) and isinstance(run.profile, str):
             dist = dist.model_copy(update={"training_usd": run.model_copy(
