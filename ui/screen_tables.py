@@ -23,5 +23,8 @@ def ranked_table(result: econ.Screen) -> pd.DataFrame:
     frame = result.to_frame().loc[:, list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
     frame.insert(0, "Rank", range(1, len(frame) + 1))
     daily = result.recent_daily
-    frame[DAILY_COLUMN] = [daily[t.task].tolist() if t.task in daily else [] for t in result.tasks]
+    # Right after the verdict, so the shape of each task's traffic sits beside the call on it.
+    frame.insert(3, DAILY_COLUMN, [daily[t.task].tolist() if t.task in daily else [] for t in result.tasks])
+    for column in ("Requests/day", "Break-even/day"):  # whole requests: a ranking, not an invoice
+        frame[column] = frame[column].round(0)
     return frame

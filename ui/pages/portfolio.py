@@ -67,10 +67,10 @@ except ValueError as exc:
     left.error(f"Not screened: {exc}")
     st.stop()
 
-t1, t2 = st.columns([4, 1])
+t1, t2 = st.columns([3, 1])
 t1.caption(f"**{source[0]}** screened on template **{template.name}** (its student, distillation and quality; "
            f"{template.horizon_months}-month horizon).")
-if t2.button("Use the sidebar's scenario as template", key="portfolio.retemplate"):
+if t2.button("Re-screen on the sidebar scenario", key="portfolio.retemplate"):
     st.session_state[TEMPLATE_KEY] = state.current_scenario().model_dump_json()
     st.rerun()
 
