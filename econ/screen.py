@@ -25,9 +25,9 @@ from econ.inputs import NumericInputs, numeric_inputs, vary
 from econ.report import usd
 from econ.scenario import Scenario, save_scenario
 from econ.screen_template import Template, task_scenario
+from econ.units import REQUESTS_PER_KREQ
 from econ.usage import UsageLog
 from econ.usage_stats import TaskStats, task_stats
-from econ.units import REQUESTS_PER_KREQ
 from econ.verdicts import DISTIL, Facts, unscored_verdict, verdict
 
 MIN_HISTORY_DAYS = 28  # four whole weeks: the least that shows a weekly pattern and a trend

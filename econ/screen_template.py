@@ -62,6 +62,10 @@ class Template:
             side = side.model_copy(update={"input_tokens": None, "output_tokens": None})
             if isinstance(side, SelfHostedServing) and isinstance(side.profile, str):
                 side = side.model_copy(update={"profile": profile_of(side.profile, name)})
+            if isinstance(side, SelfHostedServing) and side.profile is not None and (name == "student" or not priced):
+                shape = side.profile.workload
+                warnings.append(f"template: {name} capacity comes from a profile measured at {shape.input_tokens} in / "
+                                f"{shape.output_tokens} out tokens; it is kept for every task's token mix")
             sides[name] = side
         dist = scenario.distillation
         if dist.redistill_fraction_of_upfront is not None:

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from econ.forecast import WEEK_DAYS, compound_growth
-from econ.usage import UsageLog
 from econ.units import DAYS_PER_MONTH
+from econ.usage import UsageLog
 
 LEVEL_DAYS = 28  # four whole weeks: today's volume, weekly pattern cancelled (the "last 28 days")
 TREND_DAYS = 26 * WEEK_DAYS  # half a year of whole weeks: growth of +5%/month shows clearly over noise
