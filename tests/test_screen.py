@@ -141,3 +141,10 @@ def test_short_history_is_listed_but_not_scored():
     shorter = screen(parse_usage(csv_bytes(frame), "short.csv"), econ.example_scenario(), min_days=14)
     assert by_name(shorter)["new"].verdict == "watch"
     assert any("only 20 days of history" in r for r in by_name(shorter)["new"].reasons)
+
+
+def test_scenario_file_names_are_safe_and_distinct():
+    from econ.screen import scenario_file_names
+
+    names = scenario_file_names(["../../etc/passwd", "a b", "a/b", "A-B", "..", "ünïcode"])
+    assert names == ["etc-passwd.json", "a-b.json", "a-b-2.json", "A-B-3.json", "task.json", "n-code.json"]

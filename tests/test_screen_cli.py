@@ -87,3 +87,11 @@ def test_bad_options_exit_2():
     missing = run("screen", str(SAMPLE), "--template", str(ROOT / "nope.json"))
     assert missing.returncode == 2 and "nope.json" in missing.stderr
     assert run("screen", str(SAMPLE)).returncode == 2  # --template is required
+
+
+def test_an_out_dir_that_is_a_file_exits_2_and_keeps_the_file(tmp_path):
+    blocker = tmp_path / "out"
+    blocker.write_text("keep me\n")
+    out = run("screen", str(SAMPLE), "--template", str(TEMPLATE), "--out-dir", str(blocker))
+    assert out.returncode == 2 and "is not a folder" in out.stderr and out.stderr.count("\n") == 1
+    assert blocker.read_text() == "keep me\n"
