@@ -32,6 +32,9 @@ from econ.units import TOKENS_PER_MTOK
 # promise 3,000× today's traffic. +10%/month is 3.1× a year, already a fast-growing product.
 MAX_PROJECTED_MONTHLY_GROWTH = 0.10
 MIN_PROJECTED_MONTHLY_GROWTH = -0.99  # the traffic model needs growth > −1
+# A log priced by `model` reproduces the list price up to float rounding (1e-16); within a billionth
+# (a millionth of a cent on $1,000) it is the list price.
+UNSCALED_PRICE_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,8 @@ def _scaled_teacher(template: Template, model: str | None, in_tok: int, out_tok:
         return listed.model_copy(update={"input_usd_per_mtok": flat, "output_usd_per_mtok": flat,
                                          "cached_input_share": 0.0})
     k = usd_per_request / list_price
+    if abs(k - 1.0) < UNSCALED_PRICE_TOLERANCE:  # the log paid list price: keep $3.00, not $2.9999999999
+        k = 1.0
     cached = listed.cached_input_usd_per_mtok
     return ApiServing.model_validate({
         **listed.model_dump(), "input_usd_per_mtok": listed.input_usd_per_mtok * k,

@@ -134,6 +134,7 @@ def test_portfolio_ranks_the_sample_log_and_opens_a_task_for_every_page(server, 
     page.screenshot(path=str(ARTIFACTS / "portfolio.png"), full_page=True)
 
     page.get_by_role("button", name=f"Open {top.task} in the sidebar").click()
+    expect(page.get_by_text(f"{top.task} is the current scenario")).to_be_visible(timeout=UI_TIMEOUT_MS)
     page.get_by_role("link", name="Break-even").click()
     expect(_payback(page)).to_have_text(fmt.months(top.payback_months), timeout=UI_TIMEOUT_MS)
     page.screenshot(path=str(ARTIFACTS / "portfolio-opened-task.png"), full_page=True)

@@ -69,6 +69,7 @@ def test_opening_a_task_makes_it_the_scenario_every_page_shows():
     assert any("invoice-extraction: distil" in md.value for md in uploaded.markdown)
     uploaded.button(key="portfolio.open").click().run()
     assert not uploaded.exception
+    assert any("invoice-extraction is the current scenario" in s.value for s in uploaded.success)
     current = uploaded.session_state[SCENARIO_KEY]
     assert current.name == "invoice-extraction"
     task = next(t for t in expected().tasks if t.task == "invoice-extraction")

@@ -113,7 +113,7 @@ def test_the_scenario_carries_the_tasks_traffic_workload_and_price(result):
     assert s.traffic.monthly_growth == pytest.approx(0.08, rel=0.05)
     assert (s.workload.input_tokens, s.workload.output_tokens) == (1000, 300)
     # The log's effective price is the list price here: $3 / $15 per million tokens, unscaled.
-    assert s.teacher.input_usd_per_mtok == pytest.approx(3.0) and s.teacher.output_usd_per_mtok == pytest.approx(15.0)
+    assert (s.teacher.input_usd_per_mtok, s.teacher.output_usd_per_mtok) == (3.0, 15.0)
     assert s.teacher.name == "claude-sonnet-4-5"
 
 

@@ -22,6 +22,7 @@ PLOT_CONFIG = {"displaylogo": False}
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "usage.csv"
 TEMPLATE_KEY = "portfolio.template"  # JSON of the template the log was screened on
 SAMPLE_KEY = "portfolio.use_sample"
+OPENED_KEY = "portfolio.opened"  # the task last opened in the sidebar
 MAX_MIN_DAYS = 3650
 
 
@@ -114,7 +115,10 @@ if task.scenario is None:
 elif st.button(f"Open {task.task} in the sidebar", key="portfolio.open", type="primary",
                help="Makes this task's scenario the current one: every page then shows it."):
     state.load_scenario(task.scenario, econ.evaluate(task.scenario))
+    st.session_state[OPENED_KEY] = task.task
     st.rerun()
+if st.session_state.get(OPENED_KEY) and st.session_state[OPENED_KEY] == state.current_scenario().name:
+    st.success(f"{st.session_state[OPENED_KEY]} is the current scenario: the sidebar and every page show it.")
 d1, d2 = st.columns(2)
 d1.download_button("Screen JSON", lambda: json.dumps(result.to_dict(), indent=2),
                    file_name="screen.json", mime="application/json", key="portfolio.json")
