@@ -6,6 +6,7 @@ Imports pydantic, numpy and pandas only (never torch or streamlit). Typical use:
     result = econ.evaluate(econ.example_scenario())
     result.payback_months, result.npv_usd, result.monthly
     econ.monte_carlo(scenario), econ.tornado(scenario), econ.decide(scenario)   # risk
+    econ.screen(econ.load_usage("usage.csv"), scenario).to_frame()             # which tasks to distil
 """
 
 from econ import _startup  # first: a quiet Ctrl-C under `python -m econ`
@@ -30,8 +31,10 @@ from econ.scenario import (
     Workload,
 )
 from econ.scenario_files import ScenarioError, load_scenario, parse_scenario, save_scenario
+from econ.screen import Screen, TaskScore, screen
 from econ.sensitivity import Tornado, tornado
 from econ.simulation import MonteCarlo, monte_carlo
+from econ.usage import UsageError, UsageLog, load_usage, parse_usage
 
 _startup.restore_interrupts()
 
@@ -51,12 +54,16 @@ __all__ = [
     "Quality",
     "Scenario",
     "ScenarioError",
+    "Screen",
     "SelfHostedServing",
     "Swap",
+    "TaskScore",
     "Tornado",
     "Traffic",
     "TrafficForecast",
     "TrainingRun",
+    "UsageError",
+    "UsageLog",
     "Workload",
     "apply_forecast",
     "decide",
@@ -68,11 +75,14 @@ __all__ = [
     "load_history",
     "load_profile",
     "load_scenario",
+    "load_usage",
     "monte_carlo",
     "numeric_inputs",
     "parse_profile",
     "parse_scenario",
+    "parse_usage",
     "save_scenario",
+    "screen",
     "tornado",
     "vary",
 ]

@@ -24,6 +24,7 @@ from econ.report import headline_text, monthly_text
 from econ.risk import monte_carlo, settings_of, tornado
 from econ.scenario import Scenario
 from econ.scenario_files import load_scenario
+from econ.screen_cli import add_screen_command
 from econ.uncertainty import MAX_DRAWS
 
 EXIT_BAD_INPUT = 2
@@ -165,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help=f"months to forecast (default {DEFAULT_MONTHS})")
     fc.add_argument("--format", choices=("table", "json"), default="table")
     fc.set_defaults(handler=_forecast)
+    add_screen_command(sub, _bounded_int)
     sub.add_parser("schema", help="print the scenario JSON schema").set_defaults(handler=_schema)
     sub.add_parser("example", help="print the example scenario JSON").set_defaults(handler=_example)
     return parser

@@ -21,7 +21,7 @@ from ui.state import SCENARIO_KEY
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 PAGES = ["ui/pages/breakeven.py", "ui/pages/serving.py", "ui/pages/profiles.py", "ui/pages/scenarios.py",
-         "ui/pages/risk.py"]
+         "ui/pages/risk.py", "ui/pages/portfolio.py"]
 TIMEOUT = 60  # seconds per script run; generous for a loaded 2-core CI machine, never asserted
 
 

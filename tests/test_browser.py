@@ -114,3 +114,28 @@ def test_landing_page_shows_chart_and_metrics_and_follows_an_input(server, brows
     expect(_payback(page)).to_have_text(fmt.months(after.payback_months), timeout=UI_TIMEOUT_MS)
     page.screenshot(path=str(ARTIFACTS / "breakeven-60k-requests.png"), full_page=True)
     page.close()
+
+
+def test_portfolio_ranks_the_sample_log_and_opens_a_task_for_every_page(server, browser):
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    result = econ.screen(econ.load_usage(ROOT / "examples" / "usage.csv"), default_scenario())
+    top = result.tasks[0]
+    page = browser.new_page(viewport={"width": 1400, "height": 2600})
+    page.goto(f"{server}/portfolio")
+    page.get_by_role("button", name="Use the sample log (examples/usage.csv)").click()
+    npv = page.get_by_test_id("stMetric").filter(has_text="Distil set NPV").get_by_test_id("stMetricValue")
+    expect(npv).to_have_text(fmt.usd(result.distil_npv_usd), timeout=UI_TIMEOUT_MS)
+    bars = page.locator(".js-plotly-plot .barlayer .trace")
+    expect(bars.first).to_be_attached(timeout=UI_TIMEOUT_MS)
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    expect(page.get_by_text(f"{top.task}: {top.verdict}")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "portfolio.png"), full_page=True)
+
+    page.get_by_role("button", name=f"Open {top.task} in the sidebar").click()
+    expect(page.get_by_text(f"{top.task} is the current scenario")).to_be_visible(timeout=UI_TIMEOUT_MS)
+    page.get_by_role("link", name="Break-even").click()
+    expect(_payback(page)).to_have_text(fmt.months(top.payback_months), timeout=UI_TIMEOUT_MS)
+    page.screenshot(path=str(ARTIFACTS / "portfolio-opened-task.png"), full_page=True)
+    page.close()

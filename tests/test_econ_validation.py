@@ -95,6 +95,7 @@ PUBLIC_API = {
     "ApiServing", "DataGeneration", "Decision", "Distillation", "EngineeringEffort", "Evaluation", "LatencySlo",
     "ManyResults", "MonteCarlo", "NumericInputs", "Profile", "ProfileError", "Quality", "Scenario", "ScenarioError",
     "SelfHostedServing", "Swap", "Tornado", "Traffic", "TrafficForecast", "TrainingRun", "Workload",
+    "Screen", "TaskScore", "UsageError", "UsageLog", "load_usage", "parse_usage", "screen",
     "apply_forecast", "decide", "default_scenario", "evaluate", "evaluate_many", "example_scenario",
     "forecast_traffic", "load_history", "load_profile", "load_scenario", "monte_carlo", "numeric_inputs",
     "parse_profile", "parse_scenario", "save_scenario", "tornado", "vary",
