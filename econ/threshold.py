@@ -20,7 +20,8 @@ from econ.evaluate import evaluate_many
 from econ.evidence import QualityEvidence
 from econ.inputs import NumericInputs, numeric_inputs, vary
 from econ.router import RouterCurve
-from econ.scenario import Scenario
+from econ.measured_quality import ALWAYS_MEASURED, FALLBACK, TEACHER_ERROR, evidence_of
+from econ.scenario import Quality, Scenario
 
 # 200 thresholds put a point every half point of fallback rate; the sweep then takes ~10 ms (bench).
 MAX_SWEEP_THRESHOLDS = 200
@@ -97,3 +98,16 @@ def threshold_sweep(scenario: Scenario, evidence: QualityEvidence,
         horizon_months=scenario.horizon_months, swept_of=int(curve.threshold.size),
         errors_free=scenario.quality.usd_per_error == 0,
     )
+
+
+def with_evidence(scenario: Scenario, path: str, threshold: float | None) -> Scenario:
+    """The scenario measuring its quality from `path` at `threshold`; the typed rates it measures are dropped."""
+    found = evidence_of(path)
+    measured = set(ALWAYS_MEASURED)
+    if found.router is not None:
+        measured.add(FALLBACK)
+    if found.teacher_error is not None:
+        measured.add(TEACHER_ERROR)
+    kept = {k: v for k, v in scenario.quality.model_dump().items() if k not in measured | {"evidence"}}
+    quality = Quality.model_validate({**kept, "evidence": {"path": path, "router_threshold": threshold}})
+    return scenario.model_copy(update={"quality": quality})
