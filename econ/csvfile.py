@@ -102,14 +102,14 @@ class CsvTable:
 
 
 def _check_header(header: list[str], origin: str, required: Sequence[str], optional: Sequence[str],
-                  error: type[CsvError]) -> tuple[str, ...]:
+                  error: type[CsvError], ignore_unknown: bool = False) -> tuple[str, ...]:
     names = tuple(cell.strip().lower() for cell in header)
     expected = f"the header must be '{','.join(required)}'" + (
         f" (optional: {', '.join(optional)})" if optional else "")
     for name in names:
         if names.count(name) > 1:
             raise error(origin, f"{expected}; column {name!r} appears twice", 1)
-        if name not in required and name not in optional:
+        if name not in required and name not in optional and not ignore_unknown:
             raise error(origin, f"{expected}; unknown column {name!r}", 1)
     missing = [name for name in required if name not in names]
     if missing:
@@ -118,10 +118,12 @@ def _check_header(header: list[str], origin: str, required: Sequence[str], optio
 
 
 def parse_csv(text: str | bytes, origin: str, required: Sequence[str], optional: Sequence[str] = (),
-              max_rows: int = MAX_CSV_ROWS, error: type[CsvError] = CsvError) -> CsvTable:
+              max_rows: int = MAX_CSV_ROWS, error: type[CsvError] = CsvError,
+              ignore_unknown: bool = False) -> CsvTable:
     """CSV text with a header row → CsvTable; `error` (a CsvError) naming the line otherwise.
 
-    Header names are matched without case or surrounding spaces; cells are stripped.
+    Header names are matched without case or surrounding spaces; cells are stripped. `ignore_unknown`
+    keeps columns outside required + optional (as text) instead of refusing them.
     """
     if isinstance(text, bytes):
         try:
@@ -138,7 +140,7 @@ def parse_csv(text: str | bytes, origin: str, required: Sequence[str], optional:
             if any(len(cell) > MAX_CELL_CHARS for cell in cells):
                 raise error(origin, f"a cell is longer than {MAX_CELL_CHARS:,} characters", line)
             if columns is None:
-                columns = _check_header(cells, origin, required, optional, error)
+                columns = _check_header(cells, origin, required, optional, error, ignore_unknown)
                 continue
             if not any(cell.strip() for cell in cells):
                 continue  # blank lines (a trailing newline) carry nothing

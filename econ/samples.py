@@ -1,8 +1,11 @@
 """Graded samples: a CSV of graded requests (source, student_correct, ...) read into validated arrays.
 
-Imports numpy and pandas only. The CSV is tokenized by pandas' C reader as text and every column is
-validated with vectorized checks, so a million rows read in well under a second; a bad cell raises a
-`SamplesError` naming the file line and the column. Nothing in the file is executed or evaluated.
+Imports numpy, pandas and `econ.csvfile`/`econ.files`/`econ.errors`. Two readers, one answer: the fast
+one tokenizes with pandas' C reader (labels and flags as categories, numbers as floats) and checks
+whole columns at once, so a million rows read in about half a second; at any doubt (a cell that is not
+a clean number or flag, an empty cell, a ragged row, a bad header) the strict one, econ's shared
+`parse_csv`, reads the file row by row and names the file line and the column of the first problem.
+Nothing in the file is executed or evaluated.
 
 Columns (header row required, names case-insensitive, extra columns ignored and listed):
 `source` (free label; `production` = sampled from real traffic), `student_correct` (0/1/true/false),
@@ -21,17 +24,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-MAX_SAMPLES_BYTES = 50 * 2**20  # 50 MiB: about 1.5 million graded rows of the five columns
+from econ.csvfile import CsvError, CsvTable, parse_csv
+from econ.errors import FieldError
+from econ.files import decode_text, read_bounded_bytes
+
+MAX_SAMPLES_BYTES = 50 * 2**20  # 50 MiB: about 1.7 million graded rows of the five columns
+MAX_SAMPLES_ROWS = 2_000_000  # more rows than 50 MiB can hold
 PRODUCTION = "production"  # the source label that means "sampled from real traffic"
 REQUIRED_COLUMNS = ("source", "student_correct")
 OPTIONAL_COLUMNS = ("teacher_correct", "student_confidence", "weight")
+FLAG_COLUMNS = ("student_correct", "teacher_correct")
 TRUE_WORDS = ("1", "true")
 FALSE_WORDS = ("0", "false")
-HEADER_LINE = 1
+FIRST_DATA_LINE = 2
 
 
-class SamplesError(ValueError):
-    """A graded-samples file that cannot be used; the message names the line and the column."""
+class SamplesError(CsvError):
+    """A graded-samples file that cannot be used; `.field` names the file and line, `.column` the column."""
 
 
 @dataclass(frozen=True)
@@ -69,68 +78,12 @@ class GradedSamples:
 
 def _decode(data: bytes, origin: str) -> str:
     if len(data) > MAX_SAMPLES_BYTES:
-        raise SamplesError(f"{origin}: {len(data) / 2**20:.1f} MiB is over the "
-                           f"{MAX_SAMPLES_BYTES // 2**20} MiB limit for a samples file")
+        raise SamplesError(origin, f"{len(data) / 2**20:.1f} MiB is over the {MAX_SAMPLES_BYTES // 2**20} MiB "
+                                   "limit for a samples file")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SamplesError(f"{origin}: byte {exc.start}: not UTF-8 text") from None
-
-
-def _line_of(text: str, record: int) -> int:
-    """File line (1-based) where data record `record` ends (0-based, blank lines skipped, quoted newlines counted)."""
-    reader = csv.reader(io.StringIO(text))
-    next(reader)
-    index = -1
-    for row in reader:
-        index += bool(row)
-        if index == record:
-            break
-    return reader.line_num
-
-
-def _too_long_record(text: str, origin: str, exc: Exception) -> SamplesError:
-    """The first record with more fields than the header, found with the csv module (error path only)."""
-    reader = csv.reader(io.StringIO(text))
-    width = len(next(reader))
-    try:
-        for row in reader:
-            if len(row) > width:
-                return SamplesError(f"{origin}: line {reader.line_num}: {len(row)} fields, the header has {width}")
-    except csv.Error as bad:
-        return SamplesError(f"{origin}: line {reader.line_num}: {bad}")
-    return SamplesError(f"{origin}: not a readable CSV table ({str(exc).strip().splitlines()[-1]})")
-
-
-def _header(text: str, origin: str) -> list[str]:
-    """Column names (stripped, lower-cased), with the required ones present and none repeated."""
-    if not text.strip():
-        raise SamplesError(f"{origin}: line {HEADER_LINE}: the file is empty; it needs a header row with "
-                           f"{', '.join(REQUIRED_COLUMNS)}")
-    names = [c.strip().lower() for c in next(csv.reader(io.StringIO(text)))]
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
-    if missing:
-        raise SamplesError(f"{origin}: line {HEADER_LINE}: missing required column {', '.join(missing)} "
-                           f"(header has {', '.join(names) or 'nothing'})")
-    repeated = sorted({c for c in names if c and names.count(c) > 1})
-    if repeated:
-        raise SamplesError(f"{origin}: line {HEADER_LINE}: column {', '.join(repeated)} appears twice")
-    return names
-
-
-def _read(text: str, origin: str, names: list[str], dtypes: dict[str, str] | None) -> pd.DataFrame:
-    """The table as pandas' C reader tokenizes it; dtypes None reads every cell as text."""
-    kwargs = {"dtype": str, "keep_default_na": False} if dtypes is None else {"dtype": dtypes}
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", pd.errors.ParserWarning)  # extra fields would be dropped silently
-        try:
-            table = pd.read_csv(io.StringIO(text), index_col=False, engine="c", skip_blank_lines=True,
-                                header=0, names=names, **kwargs)
-        except (pd.errors.ParserError, pd.errors.ParserWarning, csv.Error) as exc:
-            raise _too_long_record(text, origin, exc) from None
-    if table.empty:
-        raise SamplesError(f"{origin}: line {HEADER_LINE + 1}: no graded rows after the header")
-    return table
+        return decode_text(data, origin, origin)
+    except FieldError as exc:
+        raise SamplesError(origin, exc.message) from None
 
 
 FAST_DTYPES = {"source": "category", "student_correct": "category", "teacher_correct": "category",
@@ -144,15 +97,28 @@ def _fast_flags(column: pd.Series) -> np.ndarray | None:
     return np.asarray(words.isin(TRUE_WORDS))[column.cat.codes.to_numpy()]
 
 
-def _fast(text: str, origin: str, names: list[str]) -> GradedSamples | None:
-    """Typed read (categories, floats) with vectorized checks; None sends any doubt to the strict path."""
-    try:
-        table = _read(text, origin, names, {c: t for c, t in FAST_DTYPES.items() if c in names})
-    except ValueError as exc:
-        if isinstance(exc, SamplesError):
-            raise
-        return None  # a cell that is not a number: the strict path names it
-    flags = {c: _fast_flags(table[c]) for c in ("student_correct", "teacher_correct") if c in names}
+def _fast_table(text: str) -> tuple[list[str], pd.DataFrame] | None:
+    """Header names and the typed table, or None when the header or the tokenizing is in any doubt."""
+    names = [c.strip().lower() for c in next(csv.reader(io.StringIO(text)), [])]
+    if any(c not in names for c in REQUIRED_COLUMNS) or len(set(names)) != len(names):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)  # extra fields would be dropped silently
+        try:
+            table = pd.read_csv(io.StringIO(text), index_col=False, engine="c", skip_blank_lines=True, header=0,
+                                names=names, dtype={c: t for c, t in FAST_DTYPES.items() if c in names})
+        except (ValueError, pd.errors.ParserWarning, csv.Error):
+            return None
+    return (names, table) if 0 < len(table) <= MAX_SAMPLES_ROWS else None
+
+
+def _fast(text: str, origin: str) -> GradedSamples | None:
+    """Typed read (categories, floats) with whole-column checks; None sends any doubt to the strict reader."""
+    found = _fast_table(text)
+    if found is None:
+        return None
+    names, table = found
+    flags = {c: _fast_flags(table[c]) for c in FLAG_COLUMNS if c in names}
     numbers = {c: table[c].to_numpy(dtype=float) for c in ("student_confidence", "weight") if c in names}
     in_range = all(np.all((v >= 0) & (v <= (1 if c == "student_confidence" else np.inf)))
                    for c, v in numbers.items())
@@ -168,7 +134,7 @@ def _fast(text: str, origin: str, names: list[str]) -> GradedSamples | None:
 def _samples(origin, names, codes, labels, flags, numbers) -> GradedSamples:
     weight = numbers.get("weight", np.ones(codes.size))
     if weight.sum() <= 0:
-        raise SamplesError(f"{origin}: column weight: the weights sum to 0; no row counts")
+        raise SamplesError(origin, "weight: the weights sum to 0, so no row counts", column="weight")
     return GradedSamples(
         source_code=codes, source_names=labels, student_correct=flags["student_correct"],
         teacher_correct=flags.get("teacher_correct"), confidence=numbers.get("student_confidence"),
@@ -179,19 +145,19 @@ def _samples(origin, names, codes, labels, flags, numbers) -> GradedSamples:
 
 
 class _Strict:
-    """Cell-by-cell checks on the table read as text; an error names the file line of the first bad row."""
+    """Whole-column checks on the text cells of econ's row reader; an error names the first bad row's line."""
 
-    def __init__(self, table: pd.DataFrame, text: str, origin: str):
-        self.table, self.text, self.origin = table, text, origin
+    def __init__(self, table: CsvTable):
+        self.table, self.frame = table, table.to_frame()
 
     def fail(self, row: int, column: str, problem: str) -> SamplesError:
-        return SamplesError(f"{self.origin}: line {_line_of(self.text, row)}, column {column}: {problem}")
+        return self.table.rows[row].error(column, problem)
 
     def cells(self, column: str) -> pd.Series:
-        values = self.table[column].fillna("").str.strip()
+        values = self.frame[column].fillna("")
         empty = np.flatnonzero((values == "").to_numpy())
         if empty.size:
-            raise self.fail(int(empty[0]), column, "empty (every row needs a value)")
+            raise self.fail(int(empty[0]), column, "is empty (every row needs a value)")
         return values
 
     def flags(self, column: str) -> np.ndarray:
@@ -211,9 +177,13 @@ class _Strict:
         return values
 
 
-def _strict(text: str, origin: str, names: list[str]) -> GradedSamples:
-    check = _Strict(_read(text, origin, names, None), text, origin)
-    flags = {c: check.flags(c) for c in ("student_correct", "teacher_correct") if c in names}
+def _strict(text: str, origin: str) -> GradedSamples:
+    table = parse_csv(text, origin, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, max_rows=MAX_SAMPLES_ROWS,
+                      error=SamplesError, ignore_unknown=True)
+    if not table.rows:
+        raise SamplesError(origin, "no graded rows after the header", FIRST_DATA_LINE)
+    check, names = _Strict(table), list(table.columns)
+    flags = {c: check.flags(c) for c in FLAG_COLUMNS if c in names}
     numbers = {}
     if "student_confidence" in names:
         numbers["student_confidence"] = check.numbers("student_confidence", 0.0, 1.0, "a confidence in [0, 1]")
@@ -226,20 +196,13 @@ def _strict(text: str, origin: str, names: list[str]) -> GradedSamples:
 def parse_samples(data: str | bytes, origin: str = "samples") -> GradedSamples:
     """Validate graded-samples CSV text → GradedSamples; SamplesError naming line and column otherwise."""
     text = _decode(data, origin) if isinstance(data, bytes) else data
-    names = _header(text, origin)
-    return _fast(text, origin, names) or _strict(text, origin, names)
+    return _fast(text, origin) or _strict(text, origin)
 
 
 def load_samples(path: str | Path) -> GradedSamples:
-    """Read a graded-samples CSV file (see parse_samples); the size limit is checked before reading."""
-    p = Path(path)
+    """Read a graded-samples CSV file: a regular file of at most 50 MiB (econ.files), then parse_samples."""
     try:
-        if not p.is_file():
-            raise SamplesError(f"{path}: not a regular file")
-        if p.stat().st_size > MAX_SAMPLES_BYTES:
-            raise SamplesError(f"{path}: {p.stat().st_size / 2**20:.1f} MiB is over the "
-                               f"{MAX_SAMPLES_BYTES // 2**20} MiB limit for a samples file")
-        data = p.read_bytes()
-    except OSError as exc:
-        raise SamplesError(f"{path}: cannot read ({exc.strerror})") from None
+        data = read_bounded_bytes(path, MAX_SAMPLES_BYTES, str(path))
+    except FieldError as exc:
+        raise SamplesError(str(path), exc.message) from None
     return parse_samples(data, origin=str(path))

@@ -12,34 +12,38 @@ HEAD = "source,student_correct,teacher_correct,student_confidence,weight\n"
 
 @pytest.mark.parametrize(("text", "message"), [
     (HEAD + "production,1,1,0.5,1\nproduction,maybe,1,0.5,1\n",
-     "line 3, column student_correct: 'maybe' is not 0/1 or true/false"),
-    (HEAD + "production,1,2,0.5,1\n", "line 2, column teacher_correct: '2' is not 0/1 or true/false"),
-    (HEAD + "production,1,1,1.5,1\n", "line 2, column student_confidence: '1.5' is not a confidence in [0, 1]"),
-    (HEAD + "production,1,1,-0.1,1\n", "line 2, column student_confidence: '-0.1' is not a confidence in [0, 1]"),
-    (HEAD + "production,1,1,high,1\n", "line 2, column student_confidence: 'high' is not a confidence in [0, 1]"),
-    (HEAD + "production,1,1,nan,1\n", "line 2, column student_confidence: 'nan' is not a confidence in [0, 1]"),
-    (HEAD + "production,1,1,0.5,-1\n", "line 2, column weight: '-1' is not a weight ≥ 0"),
-    (HEAD + "production,1,1,,1\n", "line 2, column student_confidence: empty (every row needs a value)"),
-    (HEAD + ",1,1,0.5,1\n", "line 2, column source: empty (every row needs a value)"),
-    ("source,teacher_correct\nproduction,1\n", "line 1: missing required column student_correct"),
-    ("", "line 1: the file is empty"),
+     "line 3: student_correct 'maybe' is not 0/1 or true/false"),
+    (HEAD + "production,1,2,0.5,1\n", "line 2: teacher_correct '2' is not 0/1 or true/false"),
+    (HEAD + "production,1,1,1.5,1\n", "line 2: student_confidence '1.5' is not a confidence in [0, 1]"),
+    (HEAD + "production,1,1,-0.1,1\n", "line 2: student_confidence '-0.1' is not a confidence in [0, 1]"),
+    (HEAD + "production,1,1,high,1\n", "line 2: student_confidence 'high' is not a confidence in [0, 1]"),
+    (HEAD + "production,1,1,nan,1\n", "line 2: student_confidence 'nan' is not a confidence in [0, 1]"),
+    (HEAD + "production,1,1,0.5,-1\n", "line 2: weight '-1' is not a weight ≥ 0"),
+    (HEAD + "production,1,1,,1\n", "line 2: student_confidence is empty (every row needs a value)"),
+    (HEAD + ",1,1,0.5,1\n", "line 2: source is empty (every row needs a value)"),
+    ("source,teacher_correct\nproduction,1\n", "line 1: the header must be 'source,student_correct'"),
+    ("", "line 1: empty file"),
     (HEAD, "line 2: no graded rows after the header"),
-    ("source,student_correct\nproduction,1,extra\n", "line 2: 3 fields, the header has 2"),
-    ("source,student_correct,Source\nproduction,1,x\n", "line 1: column source appears twice"),
-    (HEAD + "production,1,1,0.5,0\n", "column weight: the weights sum to 0"),
+    ("source,student_correct\nproduction,1,extra\n", "line 2: expected 2 columns (source,student_correct), got 3"),
+    ("source,student_correct,Source\nproduction,1,x\n", "line 1: the header must be"),
+    (HEAD + "production,1,1,0.5,0\n", "weight: the weights sum to 0"),
 ])
 def test_bad_input_names_line_and_column(text, message):
     with pytest.raises(SamplesError) as err:
         parse_samples(text, origin="s.csv")
     assert str(err.value).startswith("s.csv: ")
     assert message in str(err.value)
+    tail = message.split(": ", 1)[-1] if message.startswith("line") else message
+    column = next((c for c in ("student_correct", "teacher_correct", "student_confidence", "weight", "source")
+                   if tail.startswith(c)), None)
+    assert err.value.column == column  # the app places the message by this field, not by the text
     assert "\n" not in str(err.value)
 
 
 def test_line_numbers_count_blank_lines_and_quoted_newlines():
     text = ("source,student_correct,note\nproduction,1,a\n\n"
             "synthetic,0,\"two\nlines\"\nproduction,yes,b\n")
-    with pytest.raises(SamplesError, match="line 6, column student_correct: 'yes'"):
+    with pytest.raises(SamplesError, match="line 6: student_correct 'yes'"):
         parse_samples(text)
 
 
@@ -64,7 +68,7 @@ def test_a_file_over_50_mib_is_refused_before_it_is_read(tmp_path):
     big = tmp_path / "big.csv"
     with big.open("wb") as f:
         f.truncate(MAX_SAMPLES_BYTES + 1)  # sparse: no 50 MiB written to disk
-    with pytest.raises(SamplesError, match=r"big.csv: 50.0 MiB is over the 50 MiB limit"):
+    with pytest.raises(SamplesError, match=r"big.csv: file is larger than 50 MiB"):
         load_samples(big)
     with pytest.raises(SamplesError, match="over the 50 MiB limit"):
         parse_samples(b"x" * (MAX_SAMPLES_BYTES + 1))
@@ -73,5 +77,7 @@ def test_a_file_over_50_mib_is_refused_before_it_is_read(tmp_path):
 def test_not_utf8_and_missing_files_are_one_line(tmp_path):
     with pytest.raises(SamplesError, match="not UTF-8"):
         parse_samples(b"source,student_correct\n\xff,1\n")
-    with pytest.raises(SamplesError, match="not a regular file"):
+    with pytest.raises(SamplesError, match="missing.csv: cannot read"):
         load_samples(tmp_path / "missing.csv")
+    with pytest.raises(SamplesError, match="is a folder"):
+        load_samples(tmp_path)
