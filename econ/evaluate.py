@@ -16,6 +16,7 @@ from econ import finance
 from econ.breakeven import breakeven_requests_per_day
 from econ.cashflow import MonthlyFlows, monthly_flows
 from econ.inputs import Derivation, NumericInputs, numeric_inputs
+from econ.measured_quality import evidence_warnings
 from econ.scenario import Scenario
 from econ.units import LOW_UTILIZATION_WARNING, REQUESTS_PER_KREQ, TOKENS_PER_MTOK, monthly_rate
 
@@ -127,7 +128,9 @@ def _warnings(scenario: Scenario, derivation: Derivation, table: pd.DataFrame,
                 f"student GPUs are under {LOW_UTILIZATION_WARNING:.0%} utilized on average in {low} of "
                 f"{len(utilization)} months: you pay for idle GPUs (consider a GPU share, autoscaling or an API)"
             )
-    if not scenario.quality.student_eval_on_production_traffic:
+    if derivation.quality is not None:
+        out.extend(evidence_warnings(derivation.quality))
+    elif not scenario.quality.student_eval_on_production_traffic:
         out.append("the student's quality was not measured on production traffic "
                    "(teacher-generated validation data flatters it); fallback and error rates are assumptions")
     return tuple(out)

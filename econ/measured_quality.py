@@ -1,7 +1,7 @@
 """A scenario's quality rates measured from graded samples (`quality.evidence`), and what they imply.
 
-Imports pydantic, numpy and the `econ` evidence modules (never the scenario: `econ.scenario` imports
-this). The `Evidence` block names a graded-samples CSV and an optional router threshold; `measured`
+Imports pydantic and the `econ` evidence, types and uncertainty modules (never the scenario:
+`econ.scenario` imports this). The `Evidence` block names a graded-samples CSV and an optional router threshold; `measured`
 reads the file once per (path, size, mtime), takes the fallback rate, the residual error rate and the
 teacher's error rate at that threshold (production rows when there are any), and rejects a typed value
 of a rate the evidence measures, naming both fields. The warnings about production traffic follow the
@@ -15,13 +15,15 @@ import functools
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from econ.errors import FieldError
 from econ.evidence import MAX_HALF_WIDTH, EvidenceRates, QualityEvidence, quality_evidence
 from econ.proportions import POINTS, Proportion
 from econ.samples import SamplesError, load_samples
+from econ.types import Fraction, Frozen
+from econ.uncertainty import Beta, UncertainInput
 
 EVIDENCE_CACHE_FILES = 8  # evidence files kept parsed (a 50 MiB file is ~40 MB of arrays)
 # Rates the evidence can measure, as named in the scenario's quality block and in econ.uncertainty.
@@ -29,13 +31,11 @@ FALLBACK, STUDENT_ERROR, TEACHER_ERROR = "fallback_rate", "student_error_rate", 
 ALWAYS_MEASURED = (STUDENT_ERROR, "student_eval_on_production_traffic")
 
 
-class Evidence(BaseModel):
+class Evidence(Frozen):
     """Graded samples the quality rates are measured from (see `python -m econ quality`)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     path: str = Field(min_length=1, description="Graded-samples CSV (relative to the scenario file).")
-    router_threshold: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = Field(
+    router_threshold: Fraction | None = Field(
         None, description="Router threshold: requests with student confidence below it go to the teacher "
         "(fraction; none or 0 = never fall back).",
     )
@@ -50,7 +50,8 @@ def static_conflicts(evidence: Evidence | None, typed: set[str]) -> list[str]:
 
 
 def conflict_message(field: str) -> str:
-    return f"quality.{field} and quality.evidence are both given: the evidence measures {field}; remove one"
+    """Said under the field path `quality`: both fields named."""
+    return f"{field} and evidence are both given: the evidence measures {field}; remove one"
 
 
 @functools.lru_cache(maxsize=EVIDENCE_CACHE_FILES)
@@ -65,9 +66,9 @@ def evidence_of(path: str) -> QualityEvidence:
         stat = p.stat()
         return _evidence(str(p.resolve()), stat.st_size, stat.st_mtime_ns)
     except OSError as exc:
-        raise ValueError(f"quality.evidence.path: {path}: cannot read ({exc.strerror})") from None
+        raise FieldError("quality.evidence.path", f"{path}: cannot read ({exc.strerror})") from None
     except SamplesError as exc:
-        raise ValueError(f"quality.evidence.path: {exc}") from None
+        raise FieldError("quality.evidence.path", str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def measured(evidence: Evidence, typed: set[str]) -> MeasuredQuality:
     """Read the evidence and take its rates at the router threshold; typed values of measured rates conflict."""
     found = evidence_of(evidence.path)
     if evidence.router_threshold is not None and found.router is None:
-        raise ValueError(f"quality.evidence.router_threshold: {found.origin} has no student_confidence column, "
+        raise FieldError("quality.evidence.router_threshold", f"{found.origin} has no student_confidence column, "
                          "so there is no router threshold to set")
     at = found.rates_at(evidence.router_threshold)
     rates = {STUDENT_ERROR: at.error.rate}
@@ -103,7 +104,7 @@ def measured(evidence: Evidence, typed: set[str]) -> MeasuredQuality:
         rates[TEACHER_ERROR] = at.teacher_error.rate
     for field in rates:
         if field in typed:
-            raise ValueError(conflict_message(field))
+            raise FieldError("quality", conflict_message(field))
     return MeasuredQuality(found, at, rates)
 
 
@@ -134,3 +135,17 @@ def posterior_mean_sd(p: Proportion) -> tuple[float, float]:
     a, b = p.posterior()
     total = a + b
     return a / total, math.sqrt(a * b / (total**2 * (total + 1)))
+
+
+def measured_inputs(m: MeasuredQuality | None) -> dict[str, UncertainInput]:
+    """Each measured rate as an uncertain input: its Beta posterior (Monte Carlo), its 95% Wilson interval (tornado).
+
+    A Beta(mean, sd) with the posterior's mean and sd is that same Beta(x + 1/2, n − x + 1/2).
+    """
+    if m is None:
+        return {}
+    out = {}
+    for name, p in m.proportions.items():
+        mean, sd = posterior_mean_sd(p)
+        out[name] = UncertainInput(input=name, distribution=Beta(mean=mean, sd=sd), low=p.ci95[0], high=p.ci95[1])
+    return out

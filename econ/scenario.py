@@ -12,9 +12,10 @@ import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_serializer, model_validator
 
 from econ.errors import describe_validation_error
+from econ.measured_quality import Evidence, conflict_message, static_conflicts
 from econ.profile import Profile
 from econ.types import (
     MAX_HORIZON_MONTHS,
@@ -243,6 +244,25 @@ class Quality(_Frozen):
     student_eval_on_production_traffic: bool = Field(
         False, description="The student's error rate was measured on real production traffic."
     )
+    evidence: Evidence | None = Field(
+        None, description="Graded samples that measure fallback_rate, student_error_rate and (when graded) "
+        "teacher_error_rate at a router threshold; those rates may then not be typed.",
+    )
+
+    @model_validator(mode="after")
+    def _measured_not_typed(self) -> Quality:
+        conflicts = static_conflicts(self.evidence, self.model_fields_set)
+        if conflicts:
+            raise ValueError(conflict_message(conflicts[0]))
+        return self
+
+    @model_serializer(mode="wrap")
+    def _typed_fields_only(self, handler):
+        """With evidence, only the fields given are written: a default never reads back as a typed rate."""
+        data = handler(self)
+        if self.evidence is not None and isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k in self.model_fields_set}
+        return data
 
 
 class Swap(_Frozen):
@@ -304,7 +324,7 @@ def parse_scenario(data: dict | str | bytes, origin: str = "scenario") -> Scenar
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read a scenario file; profile paths inside it are resolved relative to the file's folder."""
+    """Read a scenario file; profile and evidence paths inside it are resolved relative to the file's folder."""
     p = Path(path)
     try:
         text = p.read_bytes()
@@ -315,7 +335,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def resolve_profile_paths(scenario: Scenario, base_dir: Path) -> Scenario:
-    """Make relative profile paths absolute against base_dir (where the scenario file lives)."""
+    """Make relative profile and evidence paths absolute against base_dir (where the scenario file lives)."""
 
     def fix(obj):
         if isinstance(obj, SelfHostedServing | TrainingRun) and isinstance(obj.profile, str):
@@ -332,6 +352,10 @@ def resolve_profile_paths(scenario: Scenario, base_dir: Path) -> Scenario:
     }
     if scenario.swap is not None:
         updates["swap"] = scenario.swap.model_copy(update={"serving": fix(scenario.swap.serving)})
+    evidence = scenario.quality.evidence
+    if evidence is not None and not Path(evidence.path).is_absolute() and (base_dir / evidence.path).exists():
+        moved = evidence.model_copy(update={"path": str((base_dir / evidence.path).resolve())})
+        updates["quality"] = scenario.quality.model_copy(update={"evidence": moved})
     return scenario.model_copy(update=updates)
 
 

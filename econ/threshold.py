@@ -19,8 +19,8 @@ import pandas as pd
 from econ.evaluate import evaluate_many
 from econ.evidence import QualityEvidence
 from econ.inputs import NumericInputs, numeric_inputs, vary
-from econ.router import RouterCurve
 from econ.measured_quality import ALWAYS_MEASURED, FALLBACK, TEACHER_ERROR, evidence_of
+from econ.router import RouterCurve
 from econ.scenario import Quality, Scenario
 
 # 200 thresholds put a point every half point of fallback rate; the sweep then takes ~10 ms (bench).
