@@ -6,13 +6,16 @@ Imports pydantic, numpy and pandas only (never torch or streamlit). Typical use:
     result = econ.evaluate(econ.example_scenario())
     result.payback_months, result.npv_usd, result.monthly
     econ.monte_carlo(scenario), econ.tornado(scenario), econ.decide(scenario)   # risk
+    econ.quality_evidence(econ.load_samples("samples.csv"))                     # measured quality
 """
 
 from econ.decision import Decision, decide
 from econ.evaluate import Evaluation, ManyResults, evaluate, evaluate_many
+from econ.evidence import QualityEvidence, quality_evidence
 from econ.examples import default_scenario, example_scenario
 from econ.forecast import TrafficForecast, apply_forecast, forecast_traffic, load_history
 from econ.inputs import NumericInputs, numeric_inputs, vary
+from econ.measured_quality import Evidence
 from econ.profile import Profile, ProfileError, load_profile, parse_profile
 from econ.scenario import (
     ApiServing,
@@ -32,8 +35,10 @@ from econ.scenario import (
     parse_scenario,
     save_scenario,
 )
+from econ.samples import SamplesError, load_samples, parse_samples
 from econ.sensitivity import Tornado, tornado
 from econ.simulation import MonteCarlo, monte_carlo
+from econ.threshold import ThresholdSweep, threshold_sweep
 
 __all__ = [
     "ApiServing",
@@ -42,6 +47,7 @@ __all__ = [
     "Distillation",
     "EngineeringEffort",
     "Evaluation",
+    "Evidence",
     "LatencySlo",
     "ManyResults",
     "MonteCarlo",
@@ -49,10 +55,13 @@ __all__ = [
     "Profile",
     "ProfileError",
     "Quality",
+    "QualityEvidence",
+    "SamplesError",
     "Scenario",
     "ScenarioError",
     "SelfHostedServing",
     "Swap",
+    "ThresholdSweep",
     "Tornado",
     "Traffic",
     "TrafficForecast",
@@ -67,12 +76,16 @@ __all__ = [
     "forecast_traffic",
     "load_history",
     "load_profile",
+    "load_samples",
     "load_scenario",
     "monte_carlo",
     "numeric_inputs",
     "parse_profile",
+    "parse_samples",
     "parse_scenario",
+    "quality_evidence",
     "save_scenario",
+    "threshold_sweep",
     "tornado",
     "vary",
 ]

@@ -1,4 +1,4 @@
-"""`python -m econ`: evaluate a scenario file, its risk, a traffic forecast; print the schema or the example.
+"""`python -m econ`: evaluate a scenario file, its risk, a traffic forecast, quality evidence; the schema, the example.
 
 Imports argparse, json and `econ`. Bad input (unreadable file, invalid field, bad option) prints one line
 naming the field and exits 2, never a traceback.
@@ -14,11 +14,15 @@ import sys
 
 from econ.decision import decide
 from econ.evaluate import evaluate
+from econ.evidence import quality_evidence
 from econ.examples import EXAMPLE_SCENARIO
 from econ.forecast import DEFAULT_MONTHS, MAX_MONTHS, forecast_traffic, load_history
+from econ.quality_report import curve_frame, evidence_dict, evidence_text
 from econ.report import headline_text, monthly_text, usd
 from econ.risk import monte_carlo, settings_of, tornado
+from econ.samples import load_samples
 from econ.scenario import Scenario, load_scenario
+from econ.threshold import threshold_sweep
 from econ.uncertainty import MAX_DRAWS
 
 EXIT_BAD_INPUT = 2
@@ -124,6 +128,18 @@ def _forecast(args) -> int:
     return 0
 
 
+def _quality(args) -> int:
+    evidence = quality_evidence(load_samples(args.file))
+    sweep = threshold_sweep(load_scenario(args.scenario), evidence) if args.scenario else None
+    if args.format == "json":
+        print(json.dumps(evidence_dict(evidence, sweep), indent=2))
+    elif args.format == "csv":
+        sys.stdout.write(curve_frame(evidence, sweep).to_csv(index=False))
+    else:
+        print(evidence_text(evidence, sweep))
+    return 0
+
+
 def _schema(_args) -> int:
     print(json.dumps(Scenario.model_json_schema(), indent=2))
     return 0
@@ -155,6 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
                     help=f"months to forecast (default {DEFAULT_MONTHS})")
     fc.add_argument("--format", choices=("table", "json"), default="table")
     fc.set_defaults(handler=_forecast)
+    qu = sub.add_parser("quality", help="error rates, production gap and router curve from graded samples (CSV)")
+    qu.add_argument("file", help="CSV: source, student_correct[, teacher_correct, student_confidence, weight]")
+    qu.add_argument("--scenario", help="scenario JSON file: price every router threshold, report the best")
+    qu.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                    help="csv: the router curve (with NPV and payback per threshold given --scenario)")
+    qu.set_defaults(handler=_quality)
     sub.add_parser("schema", help="print the scenario JSON schema").set_defaults(handler=_schema)
     sub.add_parser("example", help="print the example scenario JSON").set_defaults(handler=_example)
     return parser

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, model_serializer, model_validator
+from pydantic_core import PydanticCustomError
 
 from econ.errors import describe_validation_error
 from econ.measured_quality import Evidence, conflict_message, static_conflicts
@@ -252,8 +253,8 @@ class Quality(_Frozen):
     @model_validator(mode="after")
     def _measured_not_typed(self) -> Quality:
         conflicts = static_conflicts(self.evidence, self.model_fields_set)
-        if conflicts:
-            raise ValueError(conflict_message(conflicts[0]))
+        if conflicts:  # a custom error type: the message reads without pydantic's "Value error, " prefix
+            raise PydanticCustomError("measured_rate_typed", conflict_message(conflicts[0]))
         return self
 
     @model_serializer(mode="wrap")
