@@ -17,6 +17,7 @@ from econ.forecast import TrafficForecast, apply_forecast, forecast_traffic, loa
 from econ.inputs import NumericInputs, numeric_inputs, vary
 from econ.measured_quality import Evidence
 from econ.profile import Profile, ProfileError, load_profile, parse_profile
+from econ.samples import SamplesError, load_samples, parse_samples
 from econ.scenario import (
     ApiServing,
     DataGeneration,
@@ -35,7 +36,6 @@ from econ.scenario import (
     parse_scenario,
     save_scenario,
 )
-from econ.samples import SamplesError, load_samples, parse_samples
 from econ.sensitivity import Tornado, tornado
 from econ.simulation import MonteCarlo, monte_carlo
 from econ.threshold import ThresholdSweep, threshold_sweep

@@ -71,6 +71,20 @@ def evidence_of(path: str) -> QualityEvidence:
         raise FieldError("quality.evidence.path", str(exc)) from None
 
 
+def measured_fields(evidence: Evidence) -> set[str]:
+    """The quality fields an evidence block measures (just the always-measured ones if its file cannot be read)."""
+    fields = set(ALWAYS_MEASURED)
+    try:
+        found = evidence_of(evidence.path)
+    except ValueError:
+        return fields
+    if found.router is not None:
+        fields.add(FALLBACK)
+    if found.teacher_error is not None:
+        fields.add(TEACHER_ERROR)
+    return fields
+
+
 @dataclass(frozen=True)
 class MeasuredQuality:
     """The rates a scenario takes from its evidence, and where they come from."""

@@ -19,7 +19,7 @@ import pandas as pd
 from econ.evaluate import evaluate_many
 from econ.evidence import QualityEvidence
 from econ.inputs import NumericInputs, numeric_inputs, vary
-from econ.measured_quality import ALWAYS_MEASURED, FALLBACK, TEACHER_ERROR, evidence_of
+from econ.measured_quality import Evidence, evidence_of, measured_fields
 from econ.router import RouterCurve
 from econ.scenario import Quality, Scenario
 
@@ -102,12 +102,9 @@ def threshold_sweep(scenario: Scenario, evidence: QualityEvidence,
 
 def with_evidence(scenario: Scenario, path: str, threshold: float | None) -> Scenario:
     """The scenario measuring its quality from `path` at `threshold`; the typed rates it measures are dropped."""
-    found = evidence_of(path)
-    measured = set(ALWAYS_MEASURED)
-    if found.router is not None:
-        measured.add(FALLBACK)
-    if found.teacher_error is not None:
-        measured.add(TEACHER_ERROR)
-    kept = {k: v for k, v in scenario.quality.model_dump().items() if k not in measured | {"evidence"}}
-    quality = Quality.model_validate({**kept, "evidence": {"path": path, "router_threshold": threshold}})
+    evidence = Evidence(path=path, router_threshold=threshold)
+    evidence_of(path)  # a file that cannot be read is refused here, before the scenario changes
+    drop = measured_fields(evidence) | {"evidence"}
+    kept = {k: v for k, v in scenario.quality.model_dump().items() if k not in drop}
+    quality = Quality.model_validate({**kept, "evidence": evidence})
     return scenario.model_copy(update={"quality": quality})

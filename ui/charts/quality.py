@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui import palette
-from ui.charts import apply_layout
+from ui.charts import palette
+from ui.charts.layout import apply_layout
 
 PERCENT_AXIS = {"tickformat": ".0%", "rangemode": "tozero"}
 MONEY_AXIS = {"tickprefix": "$", "tickformat": "~s"}

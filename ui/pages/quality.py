@@ -19,7 +19,8 @@ from econ.quality_report import curve_frame
 from econ.samples import MAX_SAMPLES_BYTES, parse_samples
 from econ.threshold import threshold_sweep, with_evidence
 from ui import format as fmt
-from ui import quality_charts, state
+from ui import state
+from ui.charts import quality as quality_charts
 from ui.evidence_files import EXAMPLE_SAMPLES, save_samples
 
 PLOT_CONFIG = {"displaylogo": False}
