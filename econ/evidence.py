@@ -1,6 +1,6 @@
 """Quality evidence: error rates per source, the production gap and the router curve, from graded samples.
 
-Imports numpy and the `econ` evidence modules (samples, proportions, router). Everything here is a
+Imports numpy, pandas and the `econ` evidence modules (samples, proportions, router). Everything here is a
 measurement of the graded samples given, labelled as such: per-source error rates with 95% Wilson
 intervals, the gap between production and the other sources (a difference of two independent
 proportions), and the router curve on production rows (all rows, with a warning, when there are
@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from econ.proportions import POINTS, Proportion, difference_interval, proportion, proportions
 from econ.router import RouterCurve, ThresholdRates, router_curve
@@ -98,6 +99,12 @@ class QualityEvidence:
         at: ThresholdRates = self.router.at(0.0 if threshold is None else threshold)
         return EvidenceRates(at.threshold, at.fallback, at.residual_error, self.teacher_error,
                              self.router_on_production)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per source: source, rows, n (Σw), errors (Σw), error_rate, ci95_low, ci95_high, n_effective."""
+        return pd.DataFrame([{"source": name, "rows": p.rows, "n": p.total, "errors": p.count, "error_rate": p.rate,
+                              "ci95_low": p.ci95[0], "ci95_high": p.ci95[1], "n_effective": p.n_effective}
+                             for name, p in self.sources.items()])
 
     def measured_on(self) -> str:
         """Which rows the rates are measured on, in words."""

@@ -76,10 +76,11 @@ def _pct(p: float) -> str:
 
 
 def _sources_text(evidence: QualityEvidence) -> list[str]:
-    rows = [{"source": name, "rows": p.rows, "errors": p.count, "error rate": _pct(p.rate),
-             "95% CI (Wilson)": f"{_pct(p.ci95[0])}–{_pct(p.ci95[1])}"}
-            for name, p in evidence.sources.items()]
-    table = pd.DataFrame(rows)
+    frame = evidence.to_frame()
+    table = pd.DataFrame({"source": frame["source"], "rows": frame["rows"], "errors": frame["errors"],
+                          "error rate": frame["error_rate"].map(_pct),
+                          "95% CI (Wilson)": [f"{_pct(lo)}–{_pct(hi)}" for lo, hi in
+                                              zip(frame["ci95_low"], frame["ci95_high"], strict=True)]})
     formatters = {"errors": (lambda v: f"{v:,.1f}") if evidence.weighted else (lambda v: f"{v:,.0f}")}
     lines = table.to_string(index=False, formatters=formatters).splitlines()
     if evidence.weighted:

@@ -114,3 +114,20 @@ def test_with_evidence_the_sidebar_shows_the_threshold_not_the_measured_rates():
     x, _ = econ.numeric_inputs(changed)
     at_08 = econ.quality_evidence(econ.load_samples(EXAMPLE)).rates_at(0.8)
     assert x.fallback_rate[0] == at_08.fallback.rate and x.student_error_rate[0] == at_08.error.rate
+
+
+def test_the_charts_plot_econs_numbers_and_mark_the_best_threshold():
+    from ui.charts import quality as charts
+
+    evidence = econ.quality_evidence(econ.load_samples(EXAMPLE))
+    sweep = econ.threshold_sweep(econ.example_scenario().model_copy(update={
+        "quality": econ.Quality(usd_per_error=0.5)}), evidence)
+    npv = charts.npv_by_threshold(sweep.curve, sweep.best_threshold, chosen=0.5)
+    best = next(t for t in npv.data if t.name.startswith("best"))
+    assert (best.x[0], best.y[0]) == (sweep.best_threshold, sweep.best_npv_usd)
+    assert any(t.name == "chosen (0.5)" for t in npv.data)
+    trade = charts.router_tradeoff(sweep.curve, chosen=sweep.best_threshold, best=sweep.best_threshold)
+    assert [t.name for t in trade.data][1:] == [f"best NPV ({sweep.best_threshold:.3g})"]  # one mark when equal
+    bars = charts.source_rates(evidence.to_frame())
+    assert list(bars.data[0].y) == [0.09, 0.02]
+    assert list(bars.data[0].error_y.array) == pytest.approx([0.1155823 - 0.09, 0.0389634 - 0.02], abs=1e-6)

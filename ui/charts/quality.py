@@ -33,8 +33,9 @@ def source_rates(table: pd.DataFrame) -> go.Figure:
                       "%{customdata[2]:,} rows<extra></extra>",
         name="student error rate (measured)",
     ))
-    fig = apply_layout(fig, "Student error rate by source (measured, 95% Wilson interval)", "source",
-                       "error rate", money=False, height=340, hovermode="closest")
+    fig = apply_layout(fig, "Error rate by source (95% Wilson interval)", "source",
+                       "student error rate (measured)", money=False, height=340, hovermode="closest")
+    fig.update_layout(showlegend=False)
     fig.update_yaxes(**PERCENT_AXIS)
     return fig
 
@@ -53,13 +54,16 @@ def router_tradeoff(curve: pd.DataFrame, chosen: float | None = None, best: floa
         marker={"size": 4}, customdata=curve["threshold"], name="router curve (measured)",
         hovertemplate="threshold %{customdata:.3g}: %{x:.1%} fall back, %{y:.2%} errors<extra></extra>",
     ))
-    for value, text, color, symbol in ((best, "best NPV", BEST_COLOR, "star"),
-                                       (chosen, "in the scenario", CHOSEN_COLOR, "diamond")):
+    marks = [(best, "best NPV", BEST_COLOR, "star")]
+    if chosen != best:
+        marks.append((chosen, "chosen", CHOSEN_COLOR, "diamond"))
+    for value, text, color, symbol in marks:
         if value is not None:
             row = curve.iloc[(curve["threshold"] - value).abs().argmin()]
             _mark(fig, row.fallback_rate, row.error_rate, f"{text} ({value:.3g})", color, symbol)
-    fig = apply_layout(fig, "Router trade-off: more fallback, fewer residual errors", "fallback rate (to the teacher)",
+    fig = apply_layout(fig, "Router trade-off (measured)", "fallback rate (to the teacher)",
                        "residual error rate", money=False, height=380, hovermode="closest")
+    fig.update_layout(showlegend=False)  # the marked points carry their own labels
     fig.update_xaxes(**PERCENT_AXIS)
     fig.update_yaxes(**PERCENT_AXIS)
     return fig
@@ -74,11 +78,12 @@ def npv_by_threshold(sweep: pd.DataFrame, best: float, chosen: float | None = No
     ))
     row = sweep.loc[sweep["threshold"] == best].iloc[0]
     _mark(fig, best, row.npv_usd, f"best ({best:.3g})", BEST_COLOR, "star")
-    if chosen is not None:
+    if chosen is not None and chosen != best:
         near = sweep.iloc[(sweep["threshold"] - chosen).abs().argmin()]
-        _mark(fig, near.threshold, near.npv_usd, f"in the scenario ({chosen:.3g})", CHOSEN_COLOR, "diamond")
+        _mark(fig, near.threshold, near.npv_usd, f"chosen ({chosen:.3g})", CHOSEN_COLOR, "diamond")
     fig.add_hline(y=0, line={"color": palette.CROSSING, "width": 1, "dash": "dot"})
-    fig = apply_layout(fig, "NPV against the router threshold (below it → teacher)", "router threshold",
+    fig = apply_layout(fig, "NPV by router threshold", "router threshold (below it → teacher)",
                        "NPV (USD)", money=False, height=380, hovermode="closest")
+    fig.update_layout(showlegend=False)
     fig.update_yaxes(**MONEY_AXIS)
     return fig

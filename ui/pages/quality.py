@@ -9,13 +9,11 @@ page then follows it.
 
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 import econ
 from econ.evidence import QualityEvidence, quality_evidence
 from econ.measured_quality import evidence_of
-from econ.quality_report import curve_frame
 from econ.samples import MAX_SAMPLES_BYTES, parse_samples
 from econ.threshold import threshold_sweep, with_evidence
 from ui import format as fmt
@@ -36,11 +34,6 @@ def read_evidence(data: bytes, name: str) -> QualityEvidence:
 
 def _pct(p: float) -> str:
     return f"{p:.1%}"
-
-
-def source_table(evidence: QualityEvidence) -> pd.DataFrame:
-    return pd.DataFrame([{"source": name, "rows": p.rows, "errors": p.count, "error_rate": p.rate,
-                          "ci95_low": p.ci95[0], "ci95_high": p.ci95[1]} for name, p in evidence.sources.items()])
 
 
 scenario = state.current_scenario()
@@ -80,12 +73,12 @@ if evidence is None:
 
 st.markdown(f"**{evidence.measured_on().capitalize()}** — a measurement of these samples, not an estimate.")
 left, right = st.columns([2, 3])
-left.plotly_chart(quality_charts.source_rates(source_table(evidence)), config=PLOT_CONFIG, key="quality.sources")
-table = source_table(evidence)
+table = evidence.to_frame()
+left.plotly_chart(quality_charts.source_rates(table), config=PLOT_CONFIG, key="quality.sources")
 right.dataframe(table.assign(error_rate=table["error_rate"].map(_pct),
                              ci95=[f"{_pct(lo)}–{_pct(hi)}" for lo, hi in zip(table.ci95_low, table.ci95_high,
                                                                                strict=True)])
-                .drop(columns=["ci95_low", "ci95_high"]), hide_index=True)
+                .loc[:, ["source", "rows", "errors", "error_rate", "ci95"]], hide_index=True)
 gap = evidence.production_gap
 if gap is None:
     right.info("Gap: not measured (it needs production rows and rows from another source).")
@@ -100,7 +93,11 @@ if evidence.router is None:
     st.info("No `student_confidence` column: there is no router curve to price.")
     st.stop()
 
-sweep = threshold_sweep(scenario, evidence)
+try:
+    sweep = threshold_sweep(scenario, evidence)
+except ValueError as exc:
+    st.error(str(exc))
+    st.stop()
 default = current.router_threshold if current is not None and current.router_threshold is not None \
     else sweep.best_threshold
 chosen = st.slider("Router threshold (below it → teacher)", 0.0, 1.0, float(round(default, 2)), THRESHOLD_STEP,
@@ -116,7 +113,7 @@ row[3].metric("NPV at the best threshold", fmt.usd(sweep.best_npv_usd), border=T
               help=f"payback {fmt.months(sweep.best_payback_months)}")
 st.markdown(sweep.words()[0].upper() + sweep.words()[1:] + ".")
 left, right = st.columns(2)
-left.plotly_chart(quality_charts.router_tradeoff(curve_frame(evidence), chosen, sweep.best_threshold),
+left.plotly_chart(quality_charts.router_tradeoff(sweep.curve, chosen, sweep.best_threshold),
                   config=PLOT_CONFIG, key="quality.tradeoff")
 right.plotly_chart(quality_charts.npv_by_threshold(sweep.curve, sweep.best_threshold, chosen),
                    config=PLOT_CONFIG, key="quality.npv")
