@@ -72,8 +72,8 @@ def evidence_of(path: str) -> QualityEvidence:
 
 
 def measured_fields(evidence: Evidence) -> set[str]:
-    """The quality fields an evidence block measures (just the always-measured ones if its file cannot be read)."""
-    fields = set(ALWAYS_MEASURED)
+    """The quality fields an evidence block measures (what static_conflicts knows if its file cannot be read)."""
+    fields = set(ALWAYS_MEASURED) | ({FALLBACK} if evidence.router_threshold is not None else set())
     try:
         found = evidence_of(evidence.path)
     except ValueError:

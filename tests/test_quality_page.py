@@ -131,3 +131,16 @@ def test_the_charts_plot_econs_numbers_and_mark_the_best_threshold():
     bars = charts.source_rates(evidence.to_frame())
     assert list(bars.data[0].y) == [0.09, 0.02]
     assert list(bars.data[0].error_y.array) == pytest.approx([0.1155823 - 0.09, 0.0389634 - 0.02], abs=1e-6)
+
+
+def test_ticking_evidence_in_the_sidebar_drops_the_typed_rates_instead_of_conflicting():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state[SCENARIO_KEY] = econ.example_scenario()
+    at.run()
+    at.checkbox(key="in:quality.evidence.__on").check().run()
+    at.text_input(key="in:quality.evidence.path").set_value(str(EXAMPLE)).run()
+    at.number_input(key="in:quality.evidence.router_threshold").set_value(0.7).run()
+    assert not at.exception and not at.error
+    scenario = at.session_state[SCENARIO_KEY]
+    assert scenario.quality.evidence == econ.Evidence(path=str(EXAMPLE), router_threshold=0.7)
+    assert econ.numeric_inputs(scenario)[0].fallback_rate[0] == 159 / 600
