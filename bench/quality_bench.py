@@ -4,7 +4,8 @@ and a scenario swept over 200 thresholds through evaluate_many.
 Prints figures and their ratio to the targets in issue 11 (< 2 s and < 200 ms on the 2-core CI machine).
 The rows come from examples/make_quality_samples.py (seeded, synthetic), with a weight column and
 confidences to 4 decimals (~10,000 distinct thresholds). Reading the CSV text is timed on its own and
-with the analysis, so both figures are visible.
+with the analysis, so both figures are visible; so is the error path (a bad cell on the last row, found by
+re-reading every cell as text), which has no target.
 Run: .venv/bin/python bench/quality_bench.py
 """
 
@@ -21,7 +22,7 @@ from make_quality_samples import graded_samples  # noqa: E402
 
 import econ  # noqa: E402
 from econ.evidence import quality_evidence  # noqa: E402
-from econ.samples import parse_samples  # noqa: E402
+from econ.samples import SamplesError, parse_samples  # noqa: E402
 from econ.threshold import threshold_sweep  # noqa: E402
 
 TARGET_RATES_AND_CURVE_S = 2.0
@@ -42,6 +43,14 @@ def million_rows_csv() -> bytes:
     return rows.to_csv(index=False).encode()
 
 
+def _error_line(data: bytes) -> str:
+    try:
+        parse_samples(data, origin="bench.csv")
+    except SamplesError as exc:
+        return str(exc)
+    raise AssertionError("the bad row was accepted")
+
+
 def main() -> None:
     data = million_rows_csv()
     samples = parse_samples(data)
@@ -50,6 +59,10 @@ def main() -> None:
     parse_s = best_of(lambda: parse_samples(data), 3)
     analysis_s = best_of(lambda: quality_evidence(samples), 3)
     total_s = best_of(lambda: quality_evidence(parse_samples(data)), 3)
+
+    bad = data[: data.rstrip().rfind(b"\n") + 1] + b"999,production,maybe,1,0.5,1\n"  # last row is bad
+    error_s = best_of(lambda: _error_line(bad), 1)
+    error_text = _error_line(bad)
 
     s = econ.example_scenario()
     s = s.model_copy(update={"quality": s.quality.model_copy(update={"usd_per_error": 0.5})})
@@ -63,6 +76,8 @@ def main() -> None:
           f"ratio {analysis_s / TARGET_RATES_AND_CURVE_S:.2f}")
     print(f"parse + rates + router curve      {total_s:.3f} s   target < {TARGET_RATES_AND_CURVE_S:.0f} s   "
           f"ratio {total_s / TARGET_RATES_AND_CURVE_S:.2f}")
+    print(f"bad cell on the last row → error   {error_s:.3f} s   (text re-read, line and column named; "
+          f"no target) → {error_text}")
     print(f"sweep {len(sweep.curve)} thresholds (evaluate_many, {s.horizon_months} months)  {sweep_ms:.1f} ms   "
           f"target < {TARGET_SWEEP_MS:.0f} ms   ratio {sweep_ms / TARGET_SWEEP_MS:.2f}")
     print(f"check: production error rate {evidence.sources['production'].rate:.4f} (9% of rows by construction, weights drawn at random); "

@@ -1,11 +1,12 @@
 """Graded samples: a CSV of graded requests (source, student_correct, ...) read into validated arrays.
 
-Imports numpy, pandas and `econ.csvfile`/`econ.files`/`econ.errors`. Two readers, one answer: the fast
-one tokenizes with pandas' C reader (labels and flags as categories, numbers as floats) and checks
-whole columns at once, so a million rows read in about half a second; at any doubt (a cell that is not
-a clean number or flag, an empty cell, a ragged row, a bad header) the strict one, econ's shared
-`parse_csv`, reads the file row by row and names the file line and the column of the first problem.
-Nothing in the file is executed or evaluated.
+Imports numpy, pandas and `econ.csvfile`/`econ.files`/`econ.errors`. The fast reader tokenizes with
+pandas' C reader (labels and flags as categories, numbers as floats) and checks whole columns at once,
+so a million rows read in about half a second. At any doubt (a cell that is not a clean number or flag,
+an empty cell) every cell is re-read as text and checked column by column; the first bad cell is named
+by its file line (`econ.csvfile.line_of_record`, counted as `parse_csv` counts) and its column. A bad
+header, a ragged row or text the C reader refuses goes to econ's shared row reader `parse_csv`, which
+names the line. Nothing in the file is executed or evaluated.
 
 Columns (header row required, names case-insensitive, extra columns ignored and listed):
 `source` (free label; `production` = sampled from real traffic), `student_correct` (0/1/true/false),
@@ -24,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from econ.csvfile import CsvError, CsvTable, parse_csv
+from econ.csvfile import CsvError, line_of_record, parse_csv
 from econ.errors import FieldError
 from econ.files import decode_text, read_bounded_bytes
 
@@ -97,19 +98,32 @@ def _fast_flags(column: pd.Series) -> np.ndarray | None:
     return np.asarray(words.isin(TRUE_WORDS))[column.cat.codes.to_numpy()]
 
 
-def _fast_table(text: str) -> tuple[list[str], pd.DataFrame] | None:
-    """Header names and the typed table, or None when the header or the tokenizing is in any doubt."""
-    names = [c.strip().lower() for c in next(csv.reader(io.StringIO(text)), [])]
+def _fast_header(text: str) -> list[str] | None:
+    """Header names (stripped, lower-case) when they hold the required columns once each, else None."""
+    names = [c.strip().lower() for c in next(csv.reader(io.StringIO(text, newline=None)), [])]
     if any(c not in names for c in REQUIRED_COLUMNS) or len(set(names)) != len(names):
         return None
+    return names
+
+
+def _c_read(text: str, names: list[str], **options) -> pd.DataFrame | None:
+    """pandas' C reader over the text with the given header names; None when it refuses or would drop cells."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)  # extra fields would be dropped silently
         try:
-            table = pd.read_csv(io.StringIO(text), index_col=False, engine="c", skip_blank_lines=True, header=0,
-                                names=names, dtype={c: t for c, t in FAST_DTYPES.items() if c in names})
+            return pd.read_csv(io.StringIO(text), index_col=False, engine="c", skip_blank_lines=True, header=0,
+                               names=names, **options)
         except (ValueError, pd.errors.ParserWarning, csv.Error):
             return None
-    return (names, table) if 0 < len(table) <= MAX_SAMPLES_ROWS else None
+
+
+def _fast_table(text: str) -> tuple[list[str], pd.DataFrame] | None:
+    """Header names and the typed table, or None when the header or the tokenizing is in any doubt."""
+    names = _fast_header(text)
+    if names is None:
+        return None
+    table = _c_read(text, names, dtype={c: t for c, t in FAST_DTYPES.items() if c in names})
+    return (names, table) if table is not None and 0 < len(table) <= MAX_SAMPLES_ROWS else None
 
 
 def _fast(text: str, origin: str) -> GradedSamples | None:
@@ -144,17 +158,17 @@ def _samples(origin, names, codes, labels, flags, numbers) -> GradedSamples:
     )
 
 
-class _Strict:
-    """Whole-column checks on the text cells of econ's row reader; an error names the first bad row's line."""
+class _Columns:
+    """Whole-column checks on every cell read as text; an error names the first bad row's file line."""
 
-    def __init__(self, table: CsvTable):
-        self.table, self.frame = table, table.to_frame()
+    def __init__(self, table: pd.DataFrame, text: str, origin: str):
+        self.table, self.text, self.origin = table, text, origin
 
     def fail(self, row: int, column: str, problem: str) -> SamplesError:
-        return self.table.rows[row].error(column, problem)
+        return SamplesError(self.origin, f"{column} {problem}", line_of_record(self.text, row), column)
 
     def cells(self, column: str) -> pd.Series:
-        values = self.frame[column].fillna("")
+        values = self.table[column]
         empty = np.flatnonzero((values == "").to_numpy())
         if empty.size:
             raise self.fail(int(empty[0]), column, "is empty (every row needs a value)")
@@ -177,12 +191,30 @@ class _Strict:
         return values
 
 
-def _strict(text: str, origin: str) -> GradedSamples:
-    table = parse_csv(text, origin, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, max_rows=MAX_SAMPLES_ROWS,
-                      error=SamplesError, ignore_unknown=True)
-    if not table.rows:
+def _text_table(text: str, origin: str) -> pd.DataFrame:
+    """Every cell as stripped text, blank rows dropped as parse_csv drops them.
+
+    The header, ragged rows and anything the C reader refuses go to econ's row reader, parse_csv,
+    which names the line (it is slower, and only ever reached for a file it will refuse or re-read).
+    """
+    names = _fast_header(text)
+    table = None if names is None else _c_read(text, names, dtype=str, keep_default_na=False)
+    if table is None or table.isna().to_numpy().any():  # a missing cell: a ragged row
+        rows = parse_csv(text, origin, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, max_rows=MAX_SAMPLES_ROWS,
+                         error=SamplesError, ignore_unknown=True)
+        table = rows.to_frame().drop(columns="line")
+    table = table.apply(lambda column: column.str.strip())
+    table = table.loc[(table != "").any(axis=1).to_numpy()].reset_index(drop=True)
+    if table.empty:
         raise SamplesError(origin, "no graded rows after the header", FIRST_DATA_LINE)
-    check, names = _Strict(table), list(table.columns)
+    if len(table) > MAX_SAMPLES_ROWS:
+        raise SamplesError(origin, f"more than {MAX_SAMPLES_ROWS:,} rows", line_of_record(text, MAX_SAMPLES_ROWS))
+    return table
+
+
+def _strict(text: str, origin: str) -> GradedSamples:
+    table = _text_table(text, origin)
+    check, names = _Columns(table, text, origin), list(table.columns)
     flags = {c: check.flags(c) for c in FLAG_COLUMNS if c in names}
     numbers = {}
     if "student_confidence" in names:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from econ.samples import MAX_SAMPLES_BYTES, SamplesError, load_samples, parse_samples
 
@@ -91,3 +93,26 @@ def test_the_shared_csv_reader_ignores_unknown_columns_only_when_asked():
     assert table.columns == ("source", "student_correct", "request_id") and table.rows[0].cells["request_id"] == "r1"
     with pytest.raises(CsvError, match="unknown column 'request_id'"):
         parse_csv(text, "s.csv", ("source", "student_correct"))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(["production,1", "", " , ", "synthetic,0", '"multi\nline",1']), min_size=1,
+                max_size=12), st.integers(0, 11), st.sampled_from(["\n", "\r\n"]))
+def test_the_bad_cell_is_named_at_the_line_the_shared_csv_reader_gives(rows, where, newline):
+    from econ.csvfile import parse_csv
+
+    good = [r for r in rows if r.replace(",", "").strip()]
+    if not good:
+        return
+    k = where % len(good)
+    marked, seen = [], 0
+    for r in rows:
+        if r.replace(",", "").strip():
+            r = "production,maybe" if seen == k else r
+            seen += 1
+        marked.append(r)
+    text = newline.join(["source,student_correct", *marked]) + newline
+    expected = parse_csv(text, "s", ("source", "student_correct")).rows[k].line
+    with pytest.raises(SamplesError) as err:
+        parse_samples(text, origin="s")
+    assert err.value.line == expected
