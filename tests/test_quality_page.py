@@ -144,3 +144,11 @@ def test_ticking_evidence_in_the_sidebar_drops_the_typed_rates_instead_of_confli
     scenario = at.session_state[SCENARIO_KEY]
     assert scenario.quality.evidence == econ.Evidence(path=str(EXAMPLE), router_threshold=0.7)
     assert econ.numeric_inputs(scenario)[0].fallback_rate[0] == 159 / 600
+
+
+def test_a_file_over_50_mib_is_refused_beside_the_uploader():
+    at = open_page()
+    before = at.session_state[SCENARIO_KEY]
+    at = upload(at, "huge.csv", b"x" * (50 * 2**20 + 1))
+    assert [e.value for e in at.error] == ["huge.csv: 50.0 MiB is over the 50 MiB limit"]
+    assert at.session_state[SCENARIO_KEY] is before and not at.exception
