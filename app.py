@@ -19,5 +19,6 @@ pages = [
     st.Page("ui/pages/scenarios.py", title="Scenarios", icon=":material/compare_arrows:"),
     st.Page("ui/pages/risk.py", title="Risk", icon=":material/casino:"),
     st.Page("ui/pages/portfolio.py", title="Portfolio", icon=":material/leaderboard:"),
+    st.Page("ui/pages/quality.py", title="Quality", icon=":material/fact_check:"),
 ]
 st.navigation(pages).run()

@@ -7,15 +7,19 @@ Imports pydantic, numpy and pandas only (never torch or streamlit). Typical use:
     result.payback_months, result.npv_usd, result.monthly
     econ.monte_carlo(scenario), econ.tornado(scenario), econ.decide(scenario)   # risk
     econ.screen(econ.load_usage("usage.csv"), scenario).to_frame()             # which tasks to distil
+    econ.quality_evidence(econ.load_samples("samples.csv"))                     # measured quality
 """
 
 from econ import _startup  # first: a quiet Ctrl-C under `python -m econ`
 from econ.decision import Decision, decide
 from econ.evaluate import Evaluation, ManyResults, evaluate, evaluate_many
+from econ.evidence import QualityEvidence, quality_evidence
 from econ.examples import default_scenario, example_scenario
 from econ.forecast import TrafficForecast, apply_forecast, forecast_traffic, load_history
 from econ.inputs import NumericInputs, numeric_inputs, vary
+from econ.measured_quality import Evidence
 from econ.profile import Profile, ProfileError, load_profile, parse_profile
+from econ.samples import SamplesError, load_samples, parse_samples
 from econ.scenario import (
     ApiServing,
     DataGeneration,
@@ -34,6 +38,7 @@ from econ.scenario_files import ScenarioError, load_scenario, parse_scenario, sa
 from econ.screen import Screen, TaskScore, screen
 from econ.sensitivity import Tornado, tornado
 from econ.simulation import MonteCarlo, monte_carlo
+from econ.threshold import ThresholdSweep, threshold_sweep
 from econ.usage import UsageError, UsageLog, load_usage, parse_usage
 
 _startup.restore_interrupts()
@@ -45,6 +50,7 @@ __all__ = [
     "Distillation",
     "EngineeringEffort",
     "Evaluation",
+    "Evidence",
     "LatencySlo",
     "ManyResults",
     "MonteCarlo",
@@ -52,12 +58,15 @@ __all__ = [
     "Profile",
     "ProfileError",
     "Quality",
+    "QualityEvidence",
+    "SamplesError",
     "Scenario",
     "ScenarioError",
     "Screen",
     "SelfHostedServing",
     "Swap",
     "TaskScore",
+    "ThresholdSweep",
     "Tornado",
     "Traffic",
     "TrafficForecast",
@@ -74,15 +83,19 @@ __all__ = [
     "forecast_traffic",
     "load_history",
     "load_profile",
+    "load_samples",
     "load_scenario",
     "load_usage",
     "monte_carlo",
     "numeric_inputs",
     "parse_profile",
+    "parse_samples",
     "parse_scenario",
     "parse_usage",
+    "quality_evidence",
     "save_scenario",
     "screen",
+    "threshold_sweep",
     "tornado",
     "vary",
 ]

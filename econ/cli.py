@@ -1,4 +1,4 @@
-"""`python -m econ`: evaluate a scenario file, its risk, a traffic forecast; print the schema or the example.
+"""`python -m econ`: evaluate a scenario file, its risk, a traffic forecast, quality evidence; the schema, the example.
 
 Imports argparse, json and `econ`. Bad input (unreadable file, invalid field, bad option) prints one line
 naming the field and exits 2, never a traceback.
@@ -17,14 +17,18 @@ from pydantic import ValidationError
 from econ.decision import decide
 from econ.errors import describe_validation_error
 from econ.evaluate import evaluate
+from econ.evidence import quality_evidence
 from econ.examples import EXAMPLE_SCENARIO
 from econ.forecast import DEFAULT_MONTHS, MAX_MONTHS, forecast_traffic, load_history
 from econ.formats import usd
+from econ.quality_report import curve_frame, evidence_dict, evidence_text
 from econ.report import headline_text, monthly_text
 from econ.risk import monte_carlo, settings_of, tornado
+from econ.samples import load_samples
 from econ.scenario import Scenario
 from econ.scenario_files import load_scenario
 from econ.screen_cli import add_screen_command
+from econ.threshold import threshold_sweep
 from econ.uncertainty import MAX_DRAWS
 
 EXIT_BAD_INPUT = 2
@@ -135,6 +139,18 @@ def _forecast(args) -> int:
     return 0
 
 
+def _quality(args) -> int:
+    evidence = quality_evidence(load_samples(args.file))
+    sweep = threshold_sweep(load_scenario(args.scenario), evidence) if args.scenario else None
+    if args.format == "json":
+        print(json.dumps(evidence_dict(evidence, sweep), indent=2))
+    elif args.format == "csv":
+        sys.stdout.write(curve_frame(evidence, sweep).to_csv(index=False))
+    else:
+        print(evidence_text(evidence, sweep))
+    return 0
+
+
 def _schema(_args) -> int:
     print(_json(Scenario.model_json_schema(), indent=2))
     return 0
@@ -167,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     fc.add_argument("--format", choices=("table", "json"), default="table")
     fc.set_defaults(handler=_forecast)
     add_screen_command(sub, _bounded_int)
+    qu = sub.add_parser("quality", help="error rates, production gap and router curve from graded samples (CSV)")
+    qu.add_argument("file", help="CSV: source, student_correct[, teacher_correct, student_confidence, weight]")
+    qu.add_argument("--scenario", help="scenario JSON file: price every router threshold, report the best")
+    qu.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                    help="csv: the router curve (with NPV and payback per threshold given --scenario)")
+    qu.set_defaults(handler=_quality)
     sub.add_parser("schema", help="print the scenario JSON schema").set_defaults(handler=_schema)
     sub.add_parser("example", help="print the example scenario JSON").set_defaults(handler=_example)
     return parser

@@ -17,6 +17,7 @@ import csv
 import io
 import math
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,7 @@ MAX_CSV_ROWS = 1_000_000
 # Python's csv module refuses cells over 131,072 characters; real cells are far shorter.
 MAX_CELL_CHARS = 131_072
 ISO_DATE_CHARS = len("2024-01-05")
+_BLANK_ROW = re.compile(r"\n[ \t,]*\n")  # a row of only spaces and commas (blank rows at the very end aside)
 
 
 class CsvError(FieldError):
@@ -102,14 +104,14 @@ class CsvTable:
 
 
 def _check_header(header: list[str], origin: str, required: Sequence[str], optional: Sequence[str],
-                  error: type[CsvError]) -> tuple[str, ...]:
+                  error: type[CsvError], ignore_unknown: bool = False) -> tuple[str, ...]:
     names = tuple(cell.strip().lower() for cell in header)
     expected = f"the header must be '{','.join(required)}'" + (
         f" (optional: {', '.join(optional)})" if optional else "")
     for name in names:
         if names.count(name) > 1:
             raise error(origin, f"{expected}; column {name!r} appears twice", 1)
-        if name not in required and name not in optional:
+        if name not in required and name not in optional and not ignore_unknown:
             raise error(origin, f"{expected}; unknown column {name!r}", 1)
     missing = [name for name in required if name not in names]
     if missing:
@@ -118,10 +120,12 @@ def _check_header(header: list[str], origin: str, required: Sequence[str], optio
 
 
 def parse_csv(text: str | bytes, origin: str, required: Sequence[str], optional: Sequence[str] = (),
-              max_rows: int = MAX_CSV_ROWS, error: type[CsvError] = CsvError) -> CsvTable:
+              max_rows: int = MAX_CSV_ROWS, error: type[CsvError] = CsvError,
+              ignore_unknown: bool = False) -> CsvTable:
     """CSV text with a header row → CsvTable; `error` (a CsvError) naming the line otherwise.
 
-    Header names are matched without case or surrounding spaces; cells are stripped.
+    Header names are matched without case or surrounding spaces; cells are stripped. `ignore_unknown`
+    keeps columns outside required + optional (as text) instead of refusing them.
     """
     if isinstance(text, bytes):
         try:
@@ -138,7 +142,7 @@ def parse_csv(text: str | bytes, origin: str, required: Sequence[str], optional:
             if any(len(cell) > MAX_CELL_CHARS for cell in cells):
                 raise error(origin, f"a cell is longer than {MAX_CELL_CHARS:,} characters", line)
             if columns is None:
-                columns = _check_header(cells, origin, required, optional, error)
+                columns = _check_header(cells, origin, required, optional, error, ignore_unknown)
                 continue
             if not any(cell.strip() for cell in cells):
                 continue  # blank lines (a trailing newline) carry nothing
@@ -155,6 +159,24 @@ def parse_csv(text: str | bytes, origin: str, required: Sequence[str], optional:
     if columns is None:
         raise error(origin, f"empty file; the header must be '{','.join(required)}'", 1)
     return CsvTable(origin, columns, tuple(rows))
+
+
+def line_of_record(text: str, record: int) -> int:
+    """The 1-based file line where data record `record` ends (0-based, after the header), counted as
+    `parse_csv` counts: universal newlines, quoted newlines inside the record, blank rows skipped.
+
+    Lets a column-at-a-time reader (econ.samples) report the line parse_csv would, without row objects.
+    """
+    if '"' not in text and "\r" not in text and _BLANK_ROW.search(text.rstrip()) is None:
+        return record + 2  # one line per record and no blank rows: the header, then record by record
+    reader = csv.reader(io.StringIO(text, newline=None))
+    next(reader, None)
+    index = -1
+    for cells in reader:
+        index += any(cell.strip() for cell in cells)
+        if index == record:
+            break
+    return reader.line_num
 
 
 def read_csv_file(path: str | os.PathLike, required: Sequence[str], optional: Sequence[str] = (),

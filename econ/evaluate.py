@@ -17,6 +17,7 @@ from econ.breakeven import breakeven_requests_per_day
 from econ.capacity import Capacity
 from econ.cashflow import MonthlyFlows, monthly_flows
 from econ.inputs import Derivation, NumericInputs, SideInputs, numeric_inputs
+from econ.measured_quality import evidence_warnings
 from econ.scenario import Scenario
 from econ.serialize import json_ready
 from econ.units import LOW_UTILIZATION_WARNING, REQUESTS_PER_KREQ, TOKENS_PER_MTOK, monthly_rate
@@ -152,7 +153,9 @@ def _warnings(scenario: Scenario, derivation: Derivation, table: pd.DataFrame,
             )
     if float(table["requests"].sum()) <= 0:
         out.append("no requests over the horizon: cost per 1M tokens and per 1k requests are undefined (null)")
-    if not scenario.quality.student_eval_on_production_traffic:
+    if derivation.quality is not None:
+        out.extend(evidence_warnings(derivation.quality))
+    elif not scenario.quality.student_eval_on_production_traffic:
         out.append("the student's quality was not measured on production traffic "
                    "(teacher-generated validation data flatters it); fallback and error rates are assumptions")
     return tuple(out)

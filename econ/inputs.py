@@ -14,6 +14,7 @@ import numpy as np
 
 from econ import unit_costs
 from econ.capacity import Capacity, replica_capacity
+from econ.measured_quality import FALLBACK, STUDENT_ERROR, TEACHER_ERROR, MeasuredQuality, measured
 from econ.scenario import ApiServing, Scenario, SelfHostedServing
 from econ.spend import UpfrontSpend, redistill_usd, upfront_spend
 
@@ -75,6 +76,7 @@ class Derivation:
     teacher_capacity: Capacity | None
     student_capacity: Capacity | None
     warnings: tuple[str, ...]
+    quality: MeasuredQuality | None = None  # the rates measured from quality.evidence, when given
 
 
 def _one(value: float) -> np.ndarray:
@@ -136,6 +138,8 @@ def numeric_inputs(scenario: Scenario) -> tuple[NumericInputs, Derivation]:
     if t.monthly_requests is not None:
         explicit = np.asarray(t.monthly_requests[: scenario.horizon_months], dtype=float)
     warnings = tuple(w for cap in (teacher_cap, student_cap) if cap for w in cap.warnings)
+    quality = measured(q.evidence, q.model_fields_set) if q.evidence is not None else None
+    rate = {name: (quality.rates.get(name) if quality else None) for name in (FALLBACK, STUDENT_ERROR, TEACHER_ERROR)}
     inputs = NumericInputs(
         months=scenario.horizon_months,
         annual_discount_rate=_one(scenario.annual_discount_rate),
@@ -147,17 +151,17 @@ def numeric_inputs(scenario: Scenario) -> tuple[NumericInputs, Derivation]:
         peak_to_average=_one(t.peak_to_average),
         teacher=teacher,
         student=student,
-        fallback_rate=_one(q.fallback_rate),
+        fallback_rate=_one(q.fallback_rate if rate[FALLBACK] is None else rate[FALLBACK]),
         router_usd_per_request=_one(q.router_usd_per_request),
         usd_per_error=_one(q.usd_per_error),
-        teacher_error_rate=_one(q.teacher_error_rate),
-        student_error_rate=_one(q.student_error_rate),
+        teacher_error_rate=_one(q.teacher_error_rate if rate[TEACHER_ERROR] is None else rate[TEACHER_ERROR]),
+        student_error_rate=_one(q.student_error_rate if rate[STUDENT_ERROR] is None else rate[STUDENT_ERROR]),
         upfront_usd=_one(upfront.total_usd),
         redistill_usd=_one(redistill_usd(scenario, upfront)),
         redistill_every_months=_one(d.redistill_every_months),
         monitoring_usd_per_month=_one(d.monitoring_usd_per_month),
     )
-    return inputs, Derivation(upfront, teacher_cap, student_cap, warnings)
+    return inputs, Derivation(upfront, teacher_cap, student_cap, warnings, quality)
 
 
 def vary(inputs: NumericInputs, **arrays) -> NumericInputs:

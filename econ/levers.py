@@ -82,6 +82,10 @@ LEVERS: dict[str, Lever] = {
     "redistill_every_months": Lever(lambda x: float(x.redistill_every_months[0]),
                                     lambda x, v: {"redistill_every_months": v}, _no_cadence),
     "redistill_usd": Lever(lambda x: float(x.redistill_usd[0]), lambda x, v: {"redistill_usd": v}, _no_cadence),
+    # Moved only when quality.evidence measures it (its posterior and interval are listed for it then).
+    "teacher_error_rate": Lever(lambda x: float(x.teacher_error_rate[0]), lambda x, v: {"teacher_error_rate": v},
+                                lambda x: "a typed teacher error rate is held; one measured from "
+                                          "quality.evidence (teacher_correct) varies"),
 }
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, model_serializer, model_validator
+from pydantic_core import PydanticCustomError
 
+from econ.measured_quality import Evidence, conflict_message, static_conflicts
 from econ.profile import Profile
 from econ.types import (
     MAX_COUNT,
@@ -269,6 +271,25 @@ class Quality(_Frozen):
     student_eval_on_production_traffic: bool = Field(
         False, description="The student's error rate was measured on real production traffic."
     )
+    evidence: Evidence | None = Field(
+        None, description="Graded samples that measure fallback_rate, student_error_rate and (when graded) "
+        "teacher_error_rate at a router threshold; those rates may then not be typed.",
+    )
+
+    @model_validator(mode="after")
+    def _measured_not_typed(self) -> Quality:
+        conflicts = static_conflicts(self.evidence, self.model_fields_set)
+        if conflicts:  # a custom error type: the message reads without pydantic's "Value error, " prefix
+            raise PydanticCustomError("measured_rate_typed", conflict_message(conflicts[0]))
+        return self
+
+    @model_serializer(mode="wrap")
+    def _typed_fields_only(self, handler):
+        """With evidence, only the fields given are written: a default never reads back as a typed rate."""
+        data = handler(self)
+        if self.evidence is not None and isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k in self.model_fields_set}
+        return data
 
 
 class Swap(_Frozen):

@@ -74,7 +74,8 @@ def map_profile_refs(scenario: Scenario, change: Callable[[str, str], str]) -> S
 
 
 def resolve_profile_paths(scenario: Scenario, base_dir: Path) -> Scenario:
-    """Make relative profile paths absolute against base_dir (where the scenario file lives), where they exist."""
+    """Make relative profile and evidence paths absolute against base_dir (where the scenario file lives),
+    where they exist."""
 
     def resolve(_field: str, ref: str) -> str:
         candidate = Path(ref)
@@ -82,7 +83,12 @@ def resolve_profile_paths(scenario: Scenario, base_dir: Path) -> Scenario:
             return os.path.abspath(base_dir / candidate)
         return ref
 
-    return map_profile_refs(scenario, resolve)
+    scenario = map_profile_refs(scenario, resolve)
+    evidence = scenario.quality.evidence
+    if evidence is not None and evidence.path != resolve("quality.evidence.path", evidence.path):
+        moved = evidence.model_copy(update={"path": resolve("quality.evidence.path", evidence.path)})
+        scenario = scenario.model_copy(update={"quality": scenario.quality.model_copy(update={"evidence": moved})})
+    return scenario
 
 
 def save_scenario(scenario: Scenario, path: str | Path) -> None:

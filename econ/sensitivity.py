@@ -15,6 +15,7 @@ import pandas as pd
 from econ.evaluate import evaluate_many
 from econ.inputs import numeric_inputs
 from econ.levers import LEVERS, check_listed, merge_columns, settings_of
+from econ.measured_quality import measured_inputs
 from econ.scenario import Scenario
 from econ.serialize import json_ready
 from econ.uncertainty import INPUTS, P_HIGH, P_LOW, UncertainInput, Uncertainty, clip_to_input
@@ -65,9 +66,10 @@ def tornado(scenario: Scenario, uncertainty: Uncertainty | None = None, relative
     """
     uncertainty = uncertainty or settings_of(scenario)
     relative = uncertainty.default_spread if relative_range is None else relative_range
-    x, _ = numeric_inputs(scenario)
+    x, derivation = numeric_inputs(scenario)
     check_listed(x, uncertainty)
-    listed = uncertainty.listed()
+    # Measured quality rates move across their 95% intervals unless risk.inputs lists them itself.
+    listed = {**measured_inputs(derivation.quality), **uncertainty.listed()}
     moves = []
     for name, lever in LEVERS.items():
         if name not in listed and lever.inapplicable(x):

@@ -16,6 +16,7 @@ from econ.capacity import profile_of
 from econ.evaluate import ManyResults, evaluate_many
 from econ.inputs import Derivation, NumericInputs, numeric_inputs
 from econ.levers import LEVERS, check_listed, merge_columns, settings_of
+from econ.measured_quality import measured_inputs
 from econ.scenario import Scenario, SelfHostedServing
 from econ.serialize import json_ready
 from econ.uncertainty import (
@@ -169,7 +170,8 @@ def monte_carlo(scenario: Scenario, uncertainty: Uncertainty | None = None,
         raise ValueError("draws must be at least 1")
     x, derivation = numeric_inputs(scenario)
     check_listed(x, uncertainty)
-    listed = uncertainty.listed()
+    # Measured quality rates are drawn from their Beta posteriors unless risk.inputs lists them itself.
+    listed = {**measured_inputs(derivation.quality), **uncertainty.listed()}
     rng = np.random.default_rng(seed)
     columns: dict[str, np.ndarray] = {}
     assumptions = []

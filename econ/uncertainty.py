@@ -78,11 +78,13 @@ INPUTS: dict[str, InputInfo] = {
     "upfront_usd": InputInfo("upfront spend", "USD", 0.0, MAX_USD),
     "redistill_every_months": InputInfo("re-distillation cadence", "months", 1.0, MAX_MONTHS, whole=True),
     "redistill_usd": InputInfo("re-distillation cost", "USD", 0.0, MAX_USD),
+    # Varies only when measured from quality.evidence (a typed teacher error rate is held: econ.levers).
+    "teacher_error_rate": InputInfo("teacher error rate", "fraction", 0.0, 1.0),
 }
 InputName = Literal[
     "traffic_scale", "monthly_growth", "peak_to_average", "gpu_usd_per_hour", "teacher_price_scale",
     "teacher_annual_price_decline", "student_capacity_rps", "fallback_rate", "student_error_rate",
-    "usd_per_error", "upfront_usd", "redistill_every_months", "redistill_usd",
+    "usd_per_error", "upfront_usd", "redistill_every_months", "redistill_usd", "teacher_error_rate",
 ]
 
 

@@ -21,7 +21,8 @@ from ui.state import SCENARIO_KEY
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 PAGES = ["ui/pages/breakeven.py", "ui/pages/serving.py", "ui/pages/profiles.py", "ui/pages/scenarios.py",
-         "ui/pages/risk.py", "ui/pages/portfolio.py"]
+         "ui/pages/risk.py", "ui/pages/portfolio.py",
+         "ui/pages/quality.py"]
 TIMEOUT = 60  # seconds per script run; generous for a loaded 2-core CI machine, never asserted
 
 
@@ -189,11 +190,12 @@ def test_every_scenario_field_has_an_input_labelled_from_its_description():
     scenario = econ.example_scenario()  # API teacher, self-hosted student with typed capacity, no swap
     at = start(scenario)
     keys = set(at.session_state.keys())
-    not_shown = {"student.profile", "student.slo", "swap"}  # typed capacity; swap is behind its checkbox
+    # typed capacity; swap and quality evidence are behind their checkboxes
+    not_shown = {"student.profile", "student.slo", "swap", "quality.evidence"}
     missing = [path for path, _ in _leaves(scenario.model_dump())
                if path not in not_shown and f"in:{path}" not in keys]
     assert not missing
-    assert "in:swap.__on" in keys
+    assert "in:swap.__on" in keys and "in:quality.evidence.__on" in keys
     field = at.number_input(key="in:traffic.requests_per_day")
     assert field.label == "Average requests per day in month 1 (requests/day)"
     assert econ.Traffic.model_fields["requests_per_day"].description in field.help

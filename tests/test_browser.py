@@ -43,7 +43,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server():
     port = _free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           "DISTIL_EVIDENCE_DIR": str(ARTIFACTS / "evidence")}  # uploads the Quality page keeps
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
@@ -138,4 +139,26 @@ def test_portfolio_ranks_the_sample_log_and_opens_a_task_for_every_page(server, 
     page.get_by_role("link", name="Break-even").click()
     expect(_payback(page)).to_have_text(fmt.months(top.payback_months), timeout=UI_TIMEOUT_MS)
     page.screenshot(path=str(ARTIFACTS / "portfolio-opened-task.png"), full_page=True)
+    page.close()
+
+
+def test_quality_page_uploads_samples_prices_the_threshold_and_the_scenario_follows(server, browser, tmp_path):
+    """Upload the shipped samples through the real uploader, read the gap, apply a threshold, see payback move."""
+    from playwright.sync_api import expect
+
+    samples = ROOT / "examples" / "quality_samples.csv"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    page.goto(f"{server}/quality")
+    page.locator("input[type=file]").first.set_input_files(str(samples))
+    expect(page.get_by_text("flatters the student by 7.0 points (95% CI 4.2–9.7)").first).to_be_visible(
+        timeout=UI_TIMEOUT_MS)
+    expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=UI_TIMEOUT_MS)
+    page.screenshot(path=str(ARTIFACTS / "quality.png"), full_page=True)
+    page.get_by_role("button", name="Use threshold").click()
+    expect(page.get_by_text("The scenario measures its quality from").first).to_be_visible(timeout=UI_TIMEOUT_MS)
+    page.get_by_role("link", name="Break-even").click()
+    expect(page.get_by_text("measured on production traffic: the synthetic validation set flatters").first
+           ).to_be_visible(timeout=UI_TIMEOUT_MS)
+    page.screenshot(path=str(ARTIFACTS / "breakeven-with-evidence.png"), full_page=True)
     page.close()

@@ -219,3 +219,20 @@ def test_html_report_is_self_contained(example):
     assert not re.search(r"<script[^>]*\bsrc=", page)
     assert "Plotly" in page and len(page) > 1_000_000
     assert page.count("Plotly.newPlot") >= 3
+
+
+def test_an_uploaded_scenario_may_not_read_graded_samples_from_an_arbitrary_server_path(tmp_path, monkeypatch):
+    from ui.evidence_files import EVIDENCE_DIR_VARIABLE, EXAMPLE_SAMPLES
+
+    monkeypatch.setenv(EVIDENCE_DIR_VARIABLE, str(tmp_path / "evidence"))
+    data = econ.example_scenario().model_dump(exclude_none=True)
+    data["quality"] = {"evidence": {"path": "/etc/passwd"}}
+    with pytest.raises(econ.ScenarioError, match="quality.evidence.path") as refused:
+        uploads.parse_uploaded_scenario("s.json", json.dumps(data).encode())
+    data["quality"] = {"evidence": {"path": "/no/such/file.csv"}}
+    with pytest.raises(econ.ScenarioError) as missing:
+        uploads.parse_uploaded_scenario("s.json", json.dumps(data).encode())
+    assert str(refused.value) == str(missing.value)  # says nothing of whether the path exists
+    data["quality"] = {"evidence": {"path": str(EXAMPLE_SAMPLES)}}
+    scenario, _ = uploads.parse_uploaded_scenario("s.json", json.dumps(data).encode())
+    assert scenario.quality.evidence.path == str(EXAMPLE_SAMPLES)

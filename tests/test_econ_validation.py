@@ -99,6 +99,9 @@ PUBLIC_API = {
     "apply_forecast", "decide", "default_scenario", "evaluate", "evaluate_many", "example_scenario",
     "forecast_traffic", "load_history", "load_profile", "load_scenario", "monte_carlo", "numeric_inputs",
     "parse_profile", "parse_scenario", "save_scenario", "tornado", "vary",
+    # quality evidence (issue 11)
+    "Evidence", "QualityEvidence", "SamplesError", "ThresholdSweep", "load_samples", "parse_samples",
+    "quality_evidence", "threshold_sweep",
 }
 
 

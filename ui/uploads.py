@@ -2,7 +2,8 @@
 
 Imports econ and `profiles.store` (no streamlit), so the pages and the tests share one path for every
 upload. An uploaded scenario may use embedded profiles or the names of profiles in the profile store
-only: a path to anything else on the server is refused with the same message whether or not it exists.
+only, and graded samples from the app's evidence folder only: a path to anything else on the server is
+refused with the same message whether or not it exists.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from econ.errors import FieldError
 from econ.profile import MAX_PROFILE_BYTES
 from econ.scenario_files import MAX_SCENARIO_BYTES, map_profile_refs
 from profiles.store import DATA_DIR
+from ui.evidence_files import EXAMPLE_SAMPLES, evidence_dir
 
 
 def parse_uploaded_profile(name: str, data: bytes) -> econ.Profile:
@@ -50,7 +52,20 @@ def restrict_to_store(scenario: econ.Scenario, store: Path = DATA_DIR) -> econ.S
         raise FieldError(field, f"an uploaded scenario may name only a profile in the profile store "
                                 f"(profiles/data/: {listed}) or embed the profile itself")
 
-    return map_profile_refs(scenario, check)
+    return restrict_evidence(map_profile_refs(scenario, check))
+
+
+def restrict_evidence(scenario: econ.Scenario) -> econ.Scenario:
+    """The scenario unchanged when its graded samples are the app's own (the evidence folder or the
+    shipped example); FieldError otherwise, with the same words whether or not the path exists."""
+    evidence = scenario.quality.evidence
+    if evidence is None:
+        return scenario
+    path = Path(os.path.abspath(evidence.path))
+    if path == EXAMPLE_SAMPLES or path.parent == Path(os.path.abspath(evidence_dir())):
+        return scenario
+    raise FieldError("quality.evidence.path", "an uploaded scenario may name only samples uploaded on the "
+                                              "Quality page or the shipped example, not a path on the server")
 
 
 def parse_uploaded_scenario(name: str, data: bytes, store: Path = DATA_DIR) -> tuple[econ.Scenario, econ.Evaluation]:

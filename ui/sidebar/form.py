@@ -18,6 +18,7 @@ from pydantic import BaseModel
 import econ
 from ui import state
 from ui.sidebar.fields import default_of, is_model, label_of, members_of, step_of
+from ui.sidebar.quality import QualityWidgets
 from ui.sidebar.serving import ServingWidgets
 
 P = state.INPUT_PREFIX
@@ -25,7 +26,7 @@ JSON_FIELDS = {"risk"}  # nested lists of unions: edited as JSON, validated by e
 
 
 @dataclass
-class Form(ServingWidgets):
+class Form(ServingWidgets, QualityWidgets):
     """Widgets of one run: their error slots by field path and the branch chosen in each union."""
 
     container: Any
@@ -111,6 +112,8 @@ class Form(ServingWidgets):
         models = [m for m in members if is_model(m)]
         if scalars and models:
             return self.number_or_model(where, info, path, value, scalars[0] is int, models[0])
+        if models and models[0] is econ.Quality:
+            return self.quality(where, path, value)
         if models and optional:
             return self.optional_model(where, info, path, value, models[0])
         if models:
