@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from econ.evidence import QualityEvidence
-from econ.proportions import Proportion
 from econ.formats import usd
+from econ.proportions import Proportion
 from econ.threshold import ThresholdSweep
 
 # Thresholds the text report shows when no scenario is swept: every tenth of confidence.
