@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 _previous: list = []
@@ -24,8 +23,11 @@ def _exit_quietly(_signum, _frame) -> None:
 
 def quiet_interrupts() -> None:
     """Under `python -m` in the main thread, make Ctrl-C exit quietly until restore_interrupts()."""
-    if sys.argv[:1] == ["-m"] and threading.current_thread() is threading.main_thread():
-        _previous.append(signal.signal(signal.SIGINT, _exit_quietly))
+    if sys.argv[:1] == ["-m"]:
+        try:
+            _previous.append(signal.signal(signal.SIGINT, _exit_quietly))
+        except ValueError:  # not the main thread: signals are not ours to handle
+            pass
 
 
 def restore_interrupts() -> None:

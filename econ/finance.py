@@ -52,7 +52,9 @@ def irr_per_period(upfront, flows) -> np.ndarray:
     m = np.arange(1, flows.shape[1] + 1)
 
     def npv_at(rate):
-        return -upfront + np.sum(flows * (1.0 + rate[:, None]) ** -m, axis=1)
+        # Near the bracket's low end (1 + r)^-m overflows to inf: only the sign is used, and inf has one.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return -upfront + np.sum(flows * (1.0 + rate[:, None]) ** -m, axis=1)
 
     lo = np.full(flows.shape[0], IRR_BRACKET_PER_PERIOD[0])
     hi = np.full(flows.shape[0], IRR_BRACKET_PER_PERIOD[1])
@@ -67,8 +69,9 @@ def irr_per_period(upfront, flows) -> np.ndarray:
 
 
 def annualize(rate_per_month):
-    """(1 + r_m)^12 − 1."""
-    return (1.0 + np.asarray(rate_per_month)) ** MONTHS_PER_YEAR - 1.0
+    """(1 + r_m)^12 − 1 (inf where it overflows; the evaluation reports that as no IRR)."""
+    with np.errstate(over="ignore"):
+        return (1.0 + np.asarray(rate_per_month)) ** MONTHS_PER_YEAR - 1.0
 
 
 def roi(npv_usd, pv_costs_usd):

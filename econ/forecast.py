@@ -24,7 +24,7 @@ from econ.errors import FieldError
 from econ.files import read_bounded_bytes
 from econ.scenario import Scenario
 from econ.serialize import json_ready
-from econ.types import MAX_HORIZON_MONTHS
+from econ.types import MAX_HORIZON_MONTHS, MAX_REQUESTS_PER_DAY
 from econ.uncertainty import P_HIGH, P_LOW, Z_HIGH, LogNormal, Normal, UncertainInput
 from econ.units import DAYS_PER_MONTH
 
@@ -33,7 +33,7 @@ WEEK_DAYS = 7  # seasonal period of daily traffic
 DEFAULT_MONTHS = 24
 MAX_MONTHS = MAX_HORIZON_MONTHS
 SIMULATIONS = 1000  # simulated paths behind the monthly intervals (P10/P90 to about ±1% of the spread)
-MAX_HISTORY_BYTES = 20 * 2**20  # a daily history of decades is a few hundred KiB
+MAX_HISTORY_BYTES = 4 * 2**20  # a century of daily rows is about 1.1 MiB
 MAX_HISTORY_DAYS = 36_600  # a century of days: more is not a daily request history
 HISTORY_COLUMNS = ("date", "requests")
 
@@ -50,7 +50,7 @@ def parse_history(text: str | bytes, origin: str = "history") -> pd.Series:
     days: dict[date, int] = {}  # date → CSV line
     values: list[tuple[date, float]] = []
     for row in table.rows:
-        day, requests = row.date("date"), row.number("requests", minimum=0)
+        day, requests = row.date("date"), row.number("requests", minimum=0, maximum=MAX_REQUESTS_PER_DAY)
         if day in days:
             raise row.error("date", f"{day} repeats line {days[day]}")
         days[day] = row.line

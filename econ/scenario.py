@@ -51,6 +51,7 @@ MAX_EXAMPLES = 10**10  # training examples: 1,000× the largest published distil
 MAX_EPOCHS = 1_000.0
 MIN_TRAINING_TOKENS_PER_S = 1e-3  # a token every 17 minutes: slower is not a training run
 MIN_MFU = 1e-4  # 0.01% of peak
+MIN_TARGET_UTILIZATION = 0.01  # a fleet planned 1% busy at peak is not a plan
 
 
 class Workload(_Frozen):
@@ -139,7 +140,7 @@ class SelfHostedServing(_Frozen):
         None, description="Profile file path (or embedded profile) to derive capacity from, with the SLO."
     )
     slo: LatencySlo | None = Field(None, description="Latency SLO that picks the profile's operating point.")
-    target_utilization: real("fraction", 0.01, gt=0, le=1) = Field(
+    target_utilization: real("fraction", 0.01, ge=MIN_TARGET_UTILIZATION, le=1) = Field(
         0.7, description="Share of capacity the fleet is planned to use at peak (fraction in (0, 1])."
     )
     min_replicas: whole("replicas", ge=0, le=100_000) = Field(1, description="Replicas kept running (replicas).")

@@ -103,8 +103,12 @@ def save_scenario(scenario: Scenario, path: str | Path) -> None:
     data = (scenario.model_dump_json(indent=2, exclude_none=True) + "\n").encode()
     tmp = target.with_name(f".{target.name}.{os.getpid()}-{threading.get_ident()}{TMP_SUFFIX}")
     try:
-        if os.path.lexists(target) and not target.is_file():
-            raise ScenarioError(f"{path}: exists and is not a regular file; not overwritten")
+        refused = os.path.lexists(target) and not target.is_file()
+    except (OSError, ValueError):
+        refused = False  # the write below says why
+    if refused:
+        raise ScenarioError(f"{path}: exists and is not a regular file; not overwritten")
+    try:
         _remove_stale_temporaries(target)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
