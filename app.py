@@ -1,22 +1,22 @@
 """Streamlit entry point: routing only. Page config, the shared sidebar (every input), the pages.
 
-Imports streamlit and ui. Run: `streamlit run app.py`. Pages live in ui/ (one thin module each);
+Imports streamlit and ui. Run: `streamlit run app.py`. Pages live in ui/pages/ (one thin script each), the sidebar in ui/sidebar/;
 all numbers come from econ.
 """
 
 
 import streamlit as st
 
-from ui.inputs import render_sidebar
+from ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="Distillation break-even", layout="wide")
 if render_sidebar():
     st.warning("The inputs have errors (shown in the sidebar): this page shows the last valid result.")
 pages = [
-    st.Page("ui/breakeven.py", title="Break-even", icon=":material/show_chart:", default=True),
-    st.Page("ui/serving.py", title="Serving", icon=":material/dns:"),
-    st.Page("ui/profiles_page.py", title="Profiles", icon=":material/speed:"),
-    st.Page("ui/scenarios.py", title="Scenarios", icon=":material/compare_arrows:"),
-    st.Page("ui/risk.py", title="Risk", icon=":material/casino:"),
+    st.Page("ui/pages/breakeven.py", title="Break-even", icon=":material/show_chart:", default=True),
+    st.Page("ui/pages/serving.py", title="Serving", icon=":material/dns:"),
+    st.Page("ui/pages/profiles.py", title="Profiles", icon=":material/speed:"),
+    st.Page("ui/pages/scenarios.py", title="Scenarios", icon=":material/compare_arrows:"),
+    st.Page("ui/pages/risk.py", title="Risk", icon=":material/casino:"),
 ]
 st.navigation(pages).run()

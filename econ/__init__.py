@@ -14,7 +14,6 @@ from econ.examples import default_scenario, example_scenario
 from econ.forecast import TrafficForecast, apply_forecast, forecast_traffic, load_history
 from econ.inputs import NumericInputs, numeric_inputs, vary
 from econ.profile import Profile, ProfileError, load_profile, parse_profile
-from econ.risk import MonteCarlo, Tornado, monte_carlo, tornado
 from econ.scenario import (
     ApiServing,
     DataGeneration,
@@ -33,6 +32,8 @@ from econ.scenario import (
     parse_scenario,
     save_scenario,
 )
+from econ.sensitivity import Tornado, tornado
+from econ.simulation import MonteCarlo, monte_carlo
 
 __all__ = [
     "ApiServing",

@@ -10,8 +10,6 @@ traffic and its traffic distribution for the Monte Carlo.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import warnings
 from dataclasses import dataclass
@@ -21,78 +19,61 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from econ.csvfile import CsvError, parse_csv
+from econ.errors import FieldError
+from econ.files import read_bounded_bytes
 from econ.scenario import Scenario
+from econ.types import MAX_HORIZON_MONTHS
 from econ.uncertainty import P_HIGH, P_LOW, Z_HIGH, LogNormal, Normal, UncertainInput
 from econ.units import DAYS_PER_MONTH
 
 MIN_HISTORY_DAYS = 28  # four full weeks: the least that shows a weekly pattern and a trend
 WEEK_DAYS = 7  # seasonal period of daily traffic
 DEFAULT_MONTHS = 24
-MAX_MONTHS = 240
+MAX_MONTHS = MAX_HORIZON_MONTHS
 SIMULATIONS = 1000  # simulated paths behind the monthly intervals (P10/P90 to about ±1% of the spread)
 MAX_HISTORY_BYTES = 20 * 2**20  # a daily history of decades is a few hundred KiB
+MAX_HISTORY_DAYS = 36_600  # a century of days: more is not a daily request history
+HISTORY_COLUMNS = ("date", "requests")
 
 
-class HistoryError(ValueError):
+class HistoryError(CsvError):
     """A history CSV that cannot be used; the message names the line."""
 
 
 def parse_history(text: str | bytes, origin: str = "history") -> pd.Series:
     """Validate `date,requests` CSV text → daily Series (DatetimeIndex, one row per day, no gaps)."""
-    if isinstance(text, bytes):
-        if len(text) > MAX_HISTORY_BYTES:
-            raise HistoryError(f"{origin}: file is larger than {MAX_HISTORY_BYTES // 2**20} MiB")
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise HistoryError(f"{origin}: not UTF-8 text") from None
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or [c.strip().lower() for c in rows[0]] != ["date", "requests"]:
-        raise HistoryError(f"{origin}: line 1: the header must be 'date,requests'")
+    if isinstance(text, bytes) and len(text) > MAX_HISTORY_BYTES:
+        raise HistoryError(origin, f"file is larger than {MAX_HISTORY_BYTES // 2**20} MiB")
+    table = parse_csv(text, origin, HISTORY_COLUMNS, max_rows=MAX_HISTORY_DAYS, error=HistoryError)
     days: dict[date, int] = {}  # date → CSV line
     values: list[tuple[date, float]] = []
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue  # blank lines (a trailing newline) carry nothing
-        if len(row) != 2:
-            raise HistoryError(f"{origin}: line {line}: expected 2 columns (date,requests), got {len(row)}")
-        raw_date, raw_requests = (cell.strip() for cell in row)
-        try:
-            day = date.fromisoformat(raw_date)
-        except ValueError:
-            raise HistoryError(f"{origin}: line {line}: date {raw_date!r} is not YYYY-MM-DD") from None
-        try:
-            requests = float(raw_requests)
-        except ValueError:
-            raise HistoryError(f"{origin}: line {line}: requests {raw_requests!r} is not a number") from None
-        if not math.isfinite(requests):
-            raise HistoryError(f"{origin}: line {line}: requests {raw_requests!r} is not a finite number")
-        if requests < 0:
-            raise HistoryError(f"{origin}: line {line}: requests {requests:g} is negative")
+    for row in table.rows:
+        day, requests = row.date("date"), row.number("requests", minimum=0)
         if day in days:
-            raise HistoryError(f"{origin}: line {line}: date {day} repeats line {days[day]}")
-        days[day] = line
+            raise row.error("date", f"{day} repeats line {days[day]}")
+        days[day] = row.line
         values.append((day, requests))
     if len(values) < MIN_HISTORY_DAYS:
-        raise HistoryError(f"{origin}: {len(values)} days of history; need at least {MIN_HISTORY_DAYS}")
+        raise HistoryError(origin, f"{len(values)} days of history; need at least {MIN_HISTORY_DAYS}")
     values.sort()
     for (before, _), (after, _) in zip(values, values[1:], strict=False):
         missing = (after - before).days - 1
         if missing:
             raise HistoryError(
-                f"{origin}: line {days[after]}: date {after} follows {before} (line {days[before]}); "
-                f"{missing} missing day{'s' if missing > 1 else ''} (every day needs a row, 0 for none)"
+                origin, f"date {after} follows {before} (line {days[before]}); "
+                f"{missing} missing day{'s' if missing > 1 else ''} (every day needs a row, 0 for none)", days[after],
             )
     index = pd.DatetimeIndex([pd.Timestamp(d) for d, _ in values], freq="D")
     return pd.Series([v for _, v in values], index=index, name="requests")
 
 
 def load_history(path: str | Path) -> pd.Series:
-    """Read a `date,requests` CSV file (see parse_history)."""
+    """Read a `date,requests` CSV file (see parse_history): a regular file of at most MAX_HISTORY_BYTES."""
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise HistoryError(f"{path}: cannot read ({exc.strerror})") from None
+        data = read_bounded_bytes(path, MAX_HISTORY_BYTES, str(path))
+    except FieldError as exc:
+        raise HistoryError(exc.field, exc.message) from None
     return parse_history(data, origin=str(path))
 
 
@@ -180,7 +161,7 @@ def _fit(series: pd.Series):
             result = ETSModel(endog, error="add", trend="add", seasonal="add",
                               seasonal_periods=WEEK_DAYS).fit(disp=False)
         except (ValueError, np.linalg.LinAlgError) as exc:
-            raise HistoryError(f"history: exponential smoothing could not be fitted ({exc})") from None
+            raise HistoryError("history", f"exponential smoothing could not be fitted ({exc})") from None
     return on_log, result
 
 
@@ -190,7 +171,7 @@ def forecast_traffic(history: pd.Series, months: int = DEFAULT_MONTHS, seed: int
     if not 1 <= months <= MAX_MONTHS:
         raise ValueError(f"months must be between 1 and {MAX_MONTHS}, got {months}")
     if len(history) < MIN_HISTORY_DAYS:
-        raise HistoryError(f"history: {len(history)} days; need at least {MIN_HISTORY_DAYS}")
+        raise HistoryError("history", f"{len(history)} days; need at least {MIN_HISTORY_DAYS}")
     on_log, result = _fit(history)
     back = np.exp if on_log else (lambda v: v)
     days = math.ceil(months * DAYS_PER_MONTH) + 1

@@ -14,9 +14,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from econ.profile import validated_json
+from econ.types import NonNegativeFloat
 
 DATA_DIR = Path(__file__).parent / "data"
-NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
 class _Row(BaseModel):

@@ -11,21 +11,17 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
+
+from econ.errors import describe_validation_error, field_path  # noqa: F401 (profiles imports field_path from here)
+from econ.types import Efficiency, NonNegativeFloat, PositiveFloat, PositiveInt
+from econ.types import Frozen as _Frozen
 
 SCHEMA_VERSION = 1
 # Refuse profile files larger than this: a real one is a few hundred KiB at most.
 MAX_PROFILE_BYTES = 5 * 2**20
-
-PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Fraction = Annotated[float, Field(ge=0, allow_inf_nan=False)]  # MBU/MFU may exceed 1 on a bad peak
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Percentiles(_Frozen):
@@ -45,7 +41,7 @@ class ModelInfo(_Frozen):
     """Which model was profiled."""
 
     name: str = Field(min_length=1, description="Preset name (e.g. llama-3.1-8b) or checkpoint folder name.")
-    parameters: Annotated[int, Field(gt=0)] = Field(description="Parameter count, embeddings included.")
+    parameters: PositiveInt = Field(description="Parameter count, embeddings included.")
     dtype: Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4"] = Field(description="Weight dtype.")
     source: Literal["preset", "checkpoint", "catalog"] = Field(
         "preset", description="preset: real shape, random weights; checkpoint: local HF folder; catalog: estimate."
@@ -100,14 +96,14 @@ class Environment(_Frozen):
 class WorkloadShape(_Frozen):
     """Token counts the points were measured at."""
 
-    input_tokens: Annotated[int, Field(gt=0)] = Field(description="Prompt tokens per request.")
-    output_tokens: Annotated[int, Field(gt=0)] = Field(description="Generated tokens per request.")
+    input_tokens: PositiveInt = Field(description="Prompt tokens per request.")
+    output_tokens: PositiveInt = Field(description="Generated tokens per request.")
 
 
 class Point(_Frozen):
     """One batch size of the sweep. Every measured field is None when the batch ran out of memory."""
 
-    batch_size: Annotated[int, Field(gt=0)] = Field(description="Concurrent sequences.")
+    batch_size: PositiveInt = Field(description="Concurrent sequences.")
     oom: bool = Field(False, description="The batch did not fit in memory.")
     ttft_ms: Percentiles | None = Field(None, description="Time to first token (prefill), ms.")
     tpot_ms: Percentiles | None = Field(None, description="Time per output token after the first, ms.")
@@ -124,10 +120,10 @@ class Point(_Frozen):
     analytic_memory_gib: NonNegativeFloat | None = Field(
         None, description="Weights + KV cache at this batch and context, GiB."
     )
-    mbu: Fraction | None = Field(None, description="Decode memory-bandwidth utilization vs measured peak.")
-    mfu: Fraction | None = Field(None, description="Prefill FLOP utilization vs measured peak.")
-    mbu_spec: Fraction | None = Field(None, description="MBU vs data-sheet bandwidth.")
-    mfu_spec: Fraction | None = Field(None, description="MFU vs data-sheet FLOP/s.")
+    mbu: Efficiency | None = Field(None, description="Decode memory-bandwidth utilization vs measured peak.")
+    mfu: Efficiency | None = Field(None, description="Prefill FLOP utilization vs measured peak.")
+    mbu_spec: Efficiency | None = Field(None, description="MBU vs data-sheet bandwidth.")
+    mfu_spec: Efficiency | None = Field(None, description="MFU vs data-sheet FLOP/s.")
     energy_j_per_token: NonNegativeFloat | None = Field(None, description="NVML energy per generated token, J.")
     cold_first_call_ms: NonNegativeFloat | None = Field(None, description="First (cold) call latency, ms.")
     repeats: int | None = Field(None, ge=0, description="Timed runs behind the statistics.")
@@ -137,11 +133,11 @@ class Training(_Frozen):
     """Training throughput: forward + backward + AdamW step."""
 
     tokens_per_s: PositiveFloat = Field(description="Training tokens per second on this hardware.")
-    seq_len: Annotated[int, Field(gt=0)] = Field(description="Sequence length.")
-    batch_size: Annotated[int, Field(gt=0)] = Field(description="Sequences per step.")
+    seq_len: PositiveInt = Field(description="Sequence length.")
+    batch_size: PositiveInt = Field(description="Sequences per step.")
     peak_memory_gib: NonNegativeFloat | None = Field(None, description="Peak memory, GiB.")
-    mfu: Fraction | None = Field(None, description="6·N per token plus attention, vs measured peak.")
-    mfu_spec: Fraction | None = Field(None, description="Same vs data-sheet peak.")
+    mfu: Efficiency | None = Field(None, description="6·N per token plus attention, vs measured peak.")
+    mfu_spec: Efficiency | None = Field(None, description="Same vs data-sheet peak.")
 
 
 class Profile(_Frozen):
@@ -168,26 +164,6 @@ class Profile(_Frozen):
 
 class ProfileError(ValueError):
     """A profile file that cannot be read or does not match the schema."""
-
-
-_UNION_TAGS = {"api", "self_hosted", "float", "int", "str", "bool", "list", "dict"}
-
-
-def field_path(loc: tuple) -> str:
-    """Dotted field path of a pydantic error location, without union-member tags (teacher.api.x → teacher.x)."""
-    parts = [
-        str(part) for part in loc
-        if not (isinstance(part, str) and (part in _UNION_TAGS or part[:1].isupper() or "[" in part or "-" in part))
-    ]
-    return ".".join(parts) or "(root)"
-
-
-def describe_validation_error(error: ValidationError, prefix: str = "") -> str:
-    """'field.path: message' for each problem, joined by '; '."""
-    first_by_field: dict[str, str] = {}
-    for item in error.errors():  # a union reports each member; its first member's message is the useful one
-        first_by_field.setdefault(field_path(item["loc"]), item["msg"])
-    return "; ".join(f"{prefix}{where}: {msg}" for where, msg in first_by_field.items())
 
 
 def validated_json(path: Path, model: type[BaseModel], error: type[ValueError] = ValueError) -> BaseModel:

@@ -12,20 +12,22 @@ import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
-from econ.profile import Profile, describe_validation_error
+from econ.errors import describe_validation_error
+from econ.profile import Profile
+from econ.types import (
+    MAX_HORIZON_MONTHS,
+    HorizonMonths,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    TokenCount,
+)
+from econ.types import Fraction as Rate
+from econ.types import Frozen as _Frozen
 from econ.uncertainty import Uncertainty
-
-PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Rate = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-TokenCount = Annotated[int, Field(gt=0, le=10_000_000)]
-MAX_HORIZON_MONTHS = 240
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Workload(_Frozen):
@@ -142,9 +144,9 @@ Serving = Annotated[ApiServing | SelfHostedServing, Field(discriminator="kind")]
 class DataGeneration(_Frozen):
     """Teacher-generated training data, priced by the teacher's own serving."""
 
-    examples: Annotated[int, Field(gt=0)] = Field(description="Training examples to generate (examples).")
-    prompt_tokens: Annotated[int, Field(ge=0)] = Field(description="Prompt tokens per example (tokens).")
-    completion_tokens: Annotated[int, Field(gt=0)] = Field(
+    examples: PositiveInt = Field(description="Training examples to generate (examples).")
+    prompt_tokens: NonNegativeInt = Field(description="Prompt tokens per example (tokens).")
+    completion_tokens: PositiveInt = Field(
         description="Completion tokens per example, rationales included (tokens)."
     )
     use_batch_price: bool = Field(True, description="Price API teachers at their batch discount.")
@@ -153,8 +155,8 @@ class DataGeneration(_Frozen):
 class TrainingRun(_Frozen):
     """A training run priced from measured (or estimated) training throughput."""
 
-    examples: Annotated[int, Field(gt=0)] = Field(description="Training examples (examples).")
-    tokens_per_example: Annotated[int, Field(gt=0)] = Field(description="Tokens per example (tokens).")
+    examples: PositiveInt = Field(description="Training examples (examples).")
+    tokens_per_example: PositiveInt = Field(description="Tokens per example (tokens).")
     epochs: PositiveFloat = Field(1.0, description="Passes over the data (epochs).")
     gpu_usd_per_hour: NonNegativeFloat = Field(description="Price of one training GPU (USD per GPU-hour).")
     gpus: PositiveFloat = Field(1.0, description="GPUs in the training run (GPUs).")
@@ -257,7 +259,7 @@ class Scenario(_Frozen):
 
     name: str = Field("example", min_length=1, max_length=200, description="Scenario name.")
     description: str = Field("", max_length=5000, description="Free text.")
-    horizon_months: Annotated[int, Field(ge=1, le=MAX_HORIZON_MONTHS)] = Field(
+    horizon_months: HorizonMonths = Field(
         24, description="Months evaluated (months)."
     )
     annual_discount_rate: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = Field(

@@ -1,6 +1,6 @@
 """Uncertainty of the inputs: named uncertain inputs and their distributions (the scenario's `risk` block).
 
-Imports pydantic and numpy only (so `econ.scenario` can carry an `Uncertainty`). Each uncertain input
+Imports pydantic, numpy and `econ.types` only (so `econ.scenario` can carry an `Uncertainty`). Each uncertain input
 is one of the names in `INPUTS`, valued in its own units (the unit is in the name, or `_scale` for a
 ratio to the scenario's value). A distribution is picked by its `kind`; draws are clipped to the
 input's valid range and whole months are rounded. `econ.risk` maps the names onto the cash-flow model.
@@ -13,7 +13,12 @@ from statistics import NormalDist
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from econ.types import MAX_HORIZON_MONTHS, Finite, Fraction
+from econ.types import Frozen as _Frozen
+from econ.types import NonNegativeFloat as NonNegative
+from econ.types import PositiveFloat as Positive
 
 P_LOW = 0.10  # the tornado's low end and the reported low percentile (P10)
 P_HIGH = 0.90  # the high end (P90): decision analysts' usual 80% range
@@ -24,14 +29,9 @@ MAX_DRAWS = 1_000_000
 # Quantiles of a beta have no closed form; they are read off a seeded sample this large (±0.3% of sd).
 BETA_QUANTILE_SAMPLE = 200_000
 BETA_QUANTILE_SEED = 20_261_128
-MAX_MONTHS = 240  # longest horizon (econ.scenario.MAX_HORIZON_MONTHS); caps the re-distillation cadence
+MAX_MONTHS = MAX_HORIZON_MONTHS  # caps the re-distillation cadence
 # Smallest capacity a draw may take (requests/s): keeps replica sizing finite when a wide spread hits 0.
 MIN_CAPACITY_RPS = 1e-6
-
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
 
 @dataclass(frozen=True)
@@ -71,10 +71,6 @@ InputName = Literal[
     "teacher_annual_price_decline", "student_capacity_rps", "fallback_rate", "student_error_rate",
     "usd_per_error", "upfront_usd", "redistill_every_months", "redistill_usd",
 ]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Normal(_Frozen):

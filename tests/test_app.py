@@ -20,7 +20,8 @@ from ui.state import SCENARIO_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-PAGES = ["ui/breakeven.py", "ui/serving.py", "ui/profiles_page.py", "ui/scenarios.py", "ui/risk.py"]
+PAGES = ["ui/pages/breakeven.py", "ui/pages/serving.py", "ui/pages/profiles.py", "ui/pages/scenarios.py",
+         "ui/pages/risk.py"]
 TIMEOUT = 60  # seconds per script run; generous for a loaded 2-core CI machine, never asserted
 
 
@@ -55,13 +56,13 @@ def test_every_page_renders_without_exception(page):
     assert not errors(at)
 
 
-@pytest.mark.parametrize("page", ["ui/breakeven.py", "ui/serving.py"])
+@pytest.mark.parametrize("page", ["ui/pages/breakeven.py", "ui/pages/serving.py"])
 def test_pages_render_a_student_sized_from_a_profile(page, profile_path):
     at = start(scenario_with_profile(profile_path))
     at.switch_page(page).run()
     assert not at.exception, at.exception
     assert not errors(at)
-    if page == "ui/serving.py":
+    if page == "ui/pages/serving.py":
         assert len(at.get("plotly_chart")) == 3  # latency curve, fleet, cost vs utilization
         assert any("operating point batch 16" in m.value for m in at.markdown)  # p99 TPOT 19.2 ≤ 20 ms
 
@@ -129,7 +130,7 @@ def test_api_price_table_fills_the_teacher_prices():
 
 def test_uploading_a_malformed_profile_shows_an_error():
     at = start()
-    at.switch_page("ui/profiles_page.py").run()
+    at.switch_page("ui/pages/profiles.py").run()
     at.file_uploader(key="profiles.upload").set_value(("broken.json", b"{not json", "application/json")).run()
     assert not at.exception
     assert any("Not a usable profile" in e and "not valid JSON" in e for e in errors(at))
@@ -140,7 +141,7 @@ def test_uploading_a_malformed_profile_shows_an_error():
 
 def test_an_uploaded_profile_can_size_the_student():
     at = start()
-    at.switch_page("ui/profiles_page.py").run()
+    at.switch_page("ui/pages/profiles.py").run()
     at.file_uploader(key="profiles.upload").set_value(
         ("est.json", json.dumps(profile_dict("estimated")).encode(), "application/json")).run()
     assert any("Estimated (not measured)" in s.value for s in at.success)
@@ -158,7 +159,7 @@ def test_an_uploaded_profile_can_size_the_student():
 
 def test_scenarios_upload_compare_and_load(tmp_path):
     at = start()
-    at.switch_page("ui/scenarios.py").run()
+    at.switch_page("ui/pages/scenarios.py").run()
     at.file_uploader(key="scenarios.upload").set_value(("bad.json", b"[]", "application/json")).run()
     assert any(e.startswith("Not loaded") for e in errors(at))
     other = econ.example_scenario().model_copy(update={"name": "double traffic"})

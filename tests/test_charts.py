@@ -17,8 +17,11 @@ import pytest
 from app_support import profile_dict
 
 import econ
-from ui import charts, palette, tables, uploads
 from ui import format as fmt
+from ui import tables, uploads
+from ui.charts import costs as cost_charts
+from ui.charts import palette
+from ui.charts import serving as serving_charts
 
 
 @pytest.fixture(scope="module")
@@ -34,13 +37,13 @@ def _never_pays() -> econ.Evaluation:
 
 
 def test_chart_builders_never_import_streamlit():
-    code = "import sys, ui.charts, ui.tables, ui.uploads, ui.html_report; print('streamlit' in sys.modules)"
+    code = "import sys, ui.charts.costs, ui.charts.serving, ui.charts.risk, ui.tables, ui.uploads, ui.html_report; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
 def test_cumulative_chart_draws_teacher_and_student_in_the_palette_colors(example):
-    fig = charts.cumulative_costs(example.monthly, example.payback_months, example.upfront_usd)
+    fig = cost_charts.cumulative_costs(example.monthly, example.payback_months, example.upfront_usd)
     teacher, student = fig.data[0], fig.data[1]
     assert teacher.name == "Stay on teacher" and teacher.line.color == palette.TEACHER
     assert student.name.startswith("Distil") and student.line.color == palette.STUDENT
@@ -51,7 +54,7 @@ def test_cumulative_chart_draws_teacher_and_student_in_the_palette_colors(exampl
 
 
 def test_crossing_is_marked_and_annotated_at_econs_payback_month(example):
-    fig = charts.cumulative_costs(example.monthly, example.payback_months, example.upfront_usd)
+    fig = cost_charts.cumulative_costs(example.monthly, example.payback_months, example.upfront_usd)
     marker = next(t for t in fig.data if t.name == "Break-even")
     assert marker.x[0] == pytest.approx(example.payback_months)
     (note,) = fig.layout.annotations
@@ -68,13 +71,13 @@ def test_crossing_is_marked_and_annotated_at_econs_payback_month(example):
 def test_no_crossing_says_so_and_draws_no_marker():
     result = _never_pays()
     assert result.payback_months is None
-    fig = charts.cumulative_costs(result.monthly, None, result.upfront_usd)
+    fig = cost_charts.cumulative_costs(result.monthly, None, result.upfront_usd)
     assert not [t for t in fig.data if t.name == "Break-even"]
     assert fig.layout.annotations[0].text == f"<b>No payback within {result.scenario.horizon_months} months</b>"
 
 
 def test_breakdown_stacks_the_student_lines_and_draws_the_teacher_bill(example):
-    fig = charts.cost_breakdown(example.monthly)
+    fig = cost_charts.cost_breakdown(example.monthly)
     bars = [t for t in fig.data if t.type == "bar"]
     # The example spends on serving, fallback and re-distillation; monitoring/errors/router are 0: left out.
     assert [b.name for b in bars] == ["Serving", "Fallback to teacher", "Re-distillation"]
@@ -90,7 +93,7 @@ def test_throughput_latency_rings_the_operating_point_and_draws_the_slo():
     profile = econ.parse_profile(json.dumps(profile_dict()))
     frame = tables.points_frame(profile, "Student", chosen_batch=16)
     assert list(frame["batch_size"]) == [1, 4, 16, 32]  # batch 64 ran out of memory
-    fig = charts.throughput_latency(frame, {"Student": 20.0})
+    fig = serving_charts.throughput_latency(frame, {"Student": 20.0})
     curve, chosen = fig.data
     assert curve.line.color == palette.STUDENT
     assert list(curve.text) == ["b1", "b4", "b16", "b32"]
@@ -102,7 +105,7 @@ def test_throughput_latency_rings_the_operating_point_and_draws_the_slo():
 def test_one_slo_line_names_every_side_it_binds():
     profile = econ.parse_profile(json.dumps(profile_dict()))
     frame = pd.concat([tables.points_frame(profile, "Teacher", 4), tables.points_frame(profile, "Student", 16)])
-    fig = charts.throughput_latency(frame, {"Teacher": 50.0, "Student": 50.0})
+    fig = serving_charts.throughput_latency(frame, {"Teacher": 50.0, "Student": 50.0})
     (line,) = fig.layout.shapes
     assert line.y0 == 50.0
     assert fig.layout.annotations[0].text == "Teacher and Student SLO: p99 TPOT ≤ 50 ms"
@@ -110,7 +113,7 @@ def test_one_slo_line_names_every_side_it_binds():
 
 
 def test_replicas_and_utilization_share_the_month_axis(example):
-    fig = charts.replicas_utilization(example.monthly)
+    fig = serving_charts.replicas_utilization(example.monthly)
     bars, line = fig.data
     assert list(bars.y) == list(example.monthly["replicas"])
     assert line.yaxis == "y2" and fig.layout.yaxis2.tickformat == ".0%"
@@ -118,7 +121,7 @@ def test_replicas_and_utilization_share_the_month_axis(example):
 
 def test_cost_per_mtok_vs_utilization_draws_curves_dots_and_api_lines():
     curves = pd.DataFrame({"series": "Student", "utilization": [0.1, 1.0], "usd_per_mtok": [0.1437, 0.01437]})
-    fig = charts.cost_per_mtok_vs_utilization(curves, curves.iloc[:1], {"Teacher": 5.77})
+    fig = serving_charts.cost_per_mtok_vs_utilization(curves, curves.iloc[:1], {"Teacher": 5.77})
     assert [t.name for t in fig.data] == ["Student, self-hosted", "Student: this scenario's months",
                                           "Teacher, API: $5.770 per 1M tokens"]
     assert fig.layout.yaxis.type == "log"
@@ -128,7 +131,7 @@ def test_cost_per_mtok_vs_utilization_draws_curves_dots_and_api_lines():
 
 def test_scenario_comparison_marks_each_payback_on_the_zero_line(example):
     other = _never_pays()
-    fig = charts.scenario_comparison({"A": example.monthly, "B": other.monthly},
+    fig = cost_charts.scenario_comparison({"A": example.monthly, "B": other.monthly},
                                      {"A": example.payback_months, "B": None},
                                      {"A": example.upfront_usd, "B": other.upfront_usd})
     lines = [t for t in fig.data if t.mode == "lines"]

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import econ
-from econ import risk
+from econ import simulation
 from econ.risk import chance_words, monte_carlo, payback_chance_words, period_words, tornado
 from econ.uncertainty import (
     INPUTS,
@@ -213,7 +213,7 @@ def test_profile_spread_varies_capacity_around_the_measured_value():
 def test_chunked_evaluation_gives_the_same_draws(monkeypatch):
     s = scenario()
     whole = monte_carlo(s, draws=300, seed=1)
-    monkeypatch.setattr(risk, "CHUNK_VARIANT_MONTHS", 24 * 7)  # 7 draws per chunk
+    monkeypatch.setattr(simulation, "CHUNK_VARIANT_MONTHS", 24 * 7)  # 7 draws per chunk
     assert monte_carlo(s, draws=300, seed=1).draws.equals(whole.draws)
 
 

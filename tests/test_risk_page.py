@@ -18,11 +18,11 @@ from econ.decision import decide
 from econ.forecast import forecast_traffic, parse_history
 from econ.risk import monte_carlo, tornado
 from econ.units import DAYS_PER_MONTH
-from ui import risk_charts
+from ui.charts import risk as risk_charts
 from ui.state import SCENARIO_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "ui" / "risk.py")
+PAGE = str(ROOT / "ui" / "pages" / "risk.py")
 TIMEOUT = 60  # seconds per script run; generous for a loaded 2-core machine, never asserted
 MINI = {"kind": "api", "name": "gpt-5-mini", "input_usd_per_mtok": 0.25, "output_usd_per_mtok": 2.0}
 
@@ -112,4 +112,4 @@ def test_charts_are_built_from_econ_tables_alone():
     assert all(fig.data for fig in figures)
     # The tornado's largest swing is drawn on top (plotly's last category).
     assert figures[0].data[0].y[-1].startswith(t.rows.loc[0, "label"])
-    assert "import streamlit" not in (ROOT / "ui" / "risk_charts.py").read_text()
+    assert "import streamlit" not in (ROOT / "ui" / "charts" / "risk.py").read_text()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import html
 
 import econ
-from ui import charts
 from ui import format as fmt
+from ui.charts import costs as cost_charts
+from ui.charts import serving as serving_charts
 
 STYLE = """
 body { font-family: system-ui, sans-serif; color: #1a1a1a; max-width: 1100px; margin: 2em auto; padding: 0 1em; }
@@ -37,11 +38,11 @@ def report_html(result: econ.Evaluation) -> str:
         ("Student cost per 1M tokens", fmt.usd_precise(result.student_usd_per_mtok)),
     ]
     figures = [
-        charts.cumulative_costs(result.monthly, result.payback_months, result.upfront_usd),
-        charts.cost_breakdown(result.monthly),
+        cost_charts.cumulative_costs(result.monthly, result.payback_months, result.upfront_usd),
+        cost_charts.cost_breakdown(result.monthly),
     ]
     if isinstance(s.student, econ.SelfHostedServing):
-        figures.append(charts.replicas_utilization(result.monthly))
+        figures.append(serving_charts.replicas_utilization(result.monthly))
     plots = [fig.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(figures)]
     rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in headline)
     warnings = "".join(f'<div class="warning">{html.escape(w)}</div>' for w in result.warnings)

@@ -10,8 +10,9 @@ import streamlit as st
 
 import econ
 from econ.capacity import operating_point, profile_of
-from ui import charts, state, sweeps, tables
 from ui import format as fmt
+from ui import state, sweeps, tables
+from ui.charts import serving as serving_charts
 
 PLOT_CONFIG = {"displaylogo": False}
 
@@ -43,7 +44,7 @@ for label, (field, side) in sides.items():
 for note in notes:
     st.markdown(note)
 if frames:
-    st.plotly_chart(charts.throughput_latency(pd.concat(frames, ignore_index=True), slos),
+    st.plotly_chart(serving_charts.throughput_latency(pd.concat(frames, ignore_index=True), slos),
                     config=PLOT_CONFIG, key="serving.latency")
 
 # --- the student's fleet ---------------------------------------------------------------------
@@ -55,7 +56,7 @@ if isinstance(student, econ.SelfHostedServing):
                f"{student.gpus_per_replica:g} GPU(s) per replica at ${student.gpu_usd_per_hour:,.2f}/GPU-hour · "
                f"sized for {student.target_utilization:.0%} utilization at peak "
                f"(peak = {scenario.traffic.peak_to_average:g} × average), at least {student.min_replicas} replica(s).")
-    st.plotly_chart(charts.replicas_utilization(result.monthly),
+    st.plotly_chart(serving_charts.replicas_utilization(result.monthly),
                     config=PLOT_CONFIG, key="serving.fleet")
 
 # --- cost per 1M tokens vs utilization -------------------------------------------------------
@@ -70,7 +71,7 @@ for label, (field, side) in sides.items():
 if isinstance(student, econ.SelfHostedServing):
     observed = sweeps.observed_cost(result).assign(series="Student")
 if curves:
-    st.plotly_chart(charts.cost_per_mtok_vs_utilization(pd.concat(curves, ignore_index=True), observed, flat),
+    st.plotly_chart(serving_charts.cost_per_mtok_vs_utilization(pd.concat(curves, ignore_index=True), observed, flat),
                     config=PLOT_CONFIG, key="serving.cost")
     st.caption("Curves: month-1 serving cost of one replica (kept running) at each average utilization; "
                "dots: this scenario's months. An always-on GPU bills the same whether busy or idle, so "

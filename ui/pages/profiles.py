@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from econ.profile import MAX_PROFILE_BYTES, ProfileError
-from ui import charts, loads, tables, uploads
+from ui import loads, tables, uploads
+from ui.charts import serving as serving_charts
 
 
 def column_formats(columns) -> dict:
@@ -88,5 +89,5 @@ for column, label, name in ((pick[0], first, "A"), (pick[1], second, "B")):
         for line in profile.notes:
             st.caption(f"Note: {line}")
     frames.append(tables.points_frame(profile, f"{name}: {profile.model.name} ({profile.provenance})"))
-st.plotly_chart(charts.throughput_latency(pd.concat(frames, ignore_index=True)), config=PLOT_CONFIG,
+st.plotly_chart(serving_charts.throughput_latency(pd.concat(frames, ignore_index=True)), config=PLOT_CONFIG,
                 key="profiles.latency")

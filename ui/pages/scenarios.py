@@ -9,8 +9,9 @@ import math
 import streamlit as st
 
 import econ
-from ui import charts, state, tables, uploads
 from ui import format as fmt
+from ui import state, tables, uploads
+from ui.charts import costs as cost_charts
 from ui.html_report import report_html
 
 PLOT_CONFIG = {"displaylogo": False}
@@ -86,7 +87,7 @@ for column, (label, attr, show, kind, color) in zip(row, metrics, strict=True):
                   delta_color=color, help=f"A: {show(getattr(a, attr))}. Delta is B − A.", border=True)
 st.dataframe(tables.headline_comparison(a, b), hide_index=True)
 names = {f"A: {a.scenario.name}": a, f"B: {b.scenario.name}": b}
-st.plotly_chart(charts.scenario_comparison({k: v.monthly for k, v in names.items()},
+st.plotly_chart(cost_charts.scenario_comparison({k: v.monthly for k, v in names.items()},
                                            {k: v.payback_months for k, v in names.items()},
                                            {k: v.upfront_usd for k, v in names.items()}),
                 config=PLOT_CONFIG, key="scenarios.compare")
@@ -94,6 +95,6 @@ both = st.columns(2)
 for column, (label, evaluation) in zip(both, names.items(), strict=True):
     with column:
         st.markdown(f"**{label}**")
-        st.plotly_chart(charts.cumulative_costs(evaluation.monthly, evaluation.payback_months,
+        st.plotly_chart(cost_charts.cumulative_costs(evaluation.monthly, evaluation.payback_months,
                                                 evaluation.upfront_usd),
                         config=PLOT_CONFIG, key=f"scenarios.cumulative.{label[0]}")

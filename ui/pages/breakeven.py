@@ -4,8 +4,9 @@ monthly breakdown and econ's warnings. Imports streamlit and ui; every number co
 
 import streamlit as st
 
-from ui import charts, state
 from ui import format as fmt
+from ui import state
+from ui.charts import costs as cost_charts
 
 PLOT_CONFIG = {"displaylogo": False}
 
@@ -69,9 +70,9 @@ st.caption(
 for warning in result.warnings:
     st.warning(warning)
 
-st.plotly_chart(charts.cumulative_costs(result.monthly, result.payback_months, result.upfront_usd),
+st.plotly_chart(cost_charts.cumulative_costs(result.monthly, result.payback_months, result.upfront_usd),
                 config=PLOT_CONFIG, key="breakeven.cumulative")
-st.plotly_chart(charts.cost_breakdown(result.monthly), config=PLOT_CONFIG, key="breakeven.breakdown")
+st.plotly_chart(cost_charts.cost_breakdown(result.monthly), config=PLOT_CONFIG, key="breakeven.breakdown")
 
 with st.expander("Upfront spend and the monthly table"):
     st.dataframe(

@@ -1,6 +1,6 @@
 """Risk charts: pure functions from econ's risk tables (pandas) to Plotly figures.
 
-Imports pandas, numpy, plotly and `ui.palette`/`ui.format`; never streamlit, and no cost math: every
+Imports pandas, numpy, plotly and `ui.charts`/`ui.format`; never streamlit, and no cost math: every
 number plotted comes from `econ.risk`, `econ.decision` or `econ.forecast`. Ranges are drawn before
 points: bands and bars first, the point estimate as a thin line on top.
 """
@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui import palette
-from ui.charts import apply_layout
+from ui.charts import palette
+from ui.charts.layout import apply_layout
 from ui.format import usd as fmt_usd
 
 MONEY_AXIS = {"tickprefix": "$", "tickformat": "~s"}
@@ -31,7 +31,7 @@ DAY = pd.Timedelta(days=1)
 
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int | None = None) -> go.Figure:
-    """The shared house style (ui.charts), money ticks left to each chart, hover on the nearest point."""
+    """The shared house style (ui.charts.layout), money ticks left to each chart, hover on the nearest point."""
     return apply_layout(fig, title, x_title, y_title, money=False, height=height, top_margin=80, hovermode="closest")
 
 

@@ -14,7 +14,8 @@ from econ import decision, forecast, risk
 from econ.uncertainty import UncertainInput, Uncertainty
 from econ.units import DAYS_PER_MONTH
 from ui import format as fmt
-from ui import risk_charts, state
+from ui import state
+from ui.charts import risk as risk_charts
 
 PLOT_CONFIG = {"displaylogo": False}
 DRAW_CHOICES = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000)

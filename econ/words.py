@@ -1,0 +1,70 @@
+"""The risk answer in words a manager reads: '7 in 10 chance of paying back within a year'.
+
+Imports `econ.report` (money) and `econ.units`. Ranges come before points.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from econ.report import usd
+from econ.units import MONTHS_PER_YEAR
+
+if TYPE_CHECKING:
+    from econ.simulation import MonteCarlo
+
+# Probabilities within this of 0 or 1 are said as "less than 1 in 100" / "more than 99 in 100".
+NEAR_CERTAIN = 0.005
+TENTHS = 10  # "7 in 10": the grain of the words
+
+
+def chance_words(p: float) -> str:
+    """0.7 → '7 in 10 chance'; near 0 or 1 → 'less than 1 in 100 chance' / 'more than 99 in 100 chance'."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"a probability is between 0 and 1, got {p}")
+    if p >= 1 - NEAR_CERTAIN:
+        return "more than 99 in 100 chance"
+    if p <= NEAR_CERTAIN:
+        return "less than 1 in 100 chance"
+    tenths = round(p * TENTHS)
+    if tenths == 0:
+        return "less than 1 in 10 chance"
+    if tenths == TENTHS:
+        return "more than 9 in 10 chance"
+    return f"{tenths} in 10 chance"
+
+
+def period_words(months: float) -> str:
+    """12 → 'a year', 24 → '2 years', 18 → '18 months'."""
+    if months == MONTHS_PER_YEAR:
+        return "a year"
+    if months % MONTHS_PER_YEAR == 0:
+        return f"{int(months // MONTHS_PER_YEAR)} years"
+    return f"{months:g} months"
+
+
+def payback_chance_words(p: float, months: float) -> str:
+    """'7 in 10 chance of paying back within a year'."""
+    return f"{chance_words(p)} of paying back within {period_words(months)}"
+
+
+def risk_sentences(mc: MonteCarlo) -> list[str]:
+    """Ranges before points: NPV range, payback odds at a year and at the horizon, then the medians."""
+    h = mc.horizon_months
+    out = []
+    year = min(MONTHS_PER_YEAR, h)
+    odds = payback_chance_words(mc.p_payback_within(year), year)
+    if h > year:
+        odds += f"; {chance_words(mc.p_payback_within_horizon)} within {period_words(h)}"
+    out.append(odds[0].upper() + odds[1:] + ".")
+    r = mc.npv_usd
+    out.append(f"NPV over {period_words(h)} between {usd(r.p10)} and {usd(r.p90)} (P10–P90), "
+               f"median {usd(r.p50)}; {chance_words(mc.p_npv_positive)} that it is positive.")
+    p = mc.payback_months
+    if p.p10 is None:
+        out.append(f"Payback is beyond {period_words(h)} in most draws.")
+    else:
+        high = f"{p.p90:.1f} months" if p.p90 is not None else f"beyond {period_words(h)}"
+        mid = f"{p.p50:.1f} months" if p.p50 is not None else f"beyond {period_words(h)}"
+        out.append(f"Payback between {p.p10:.1f} months and {high} (P10–P90), median {mid}.")
+    return out

@@ -1,0 +1,69 @@
+"""The scenario editor in the sidebar: every Scenario field, built from the pydantic models themselves.
+
+Imports streamlit and econ (plus `ui.sidebar`/`ui.state`). Labels, units, help text and defaults come
+from each field (defaults live once, on the model). Every run the widgets are assembled into a dict and
+validated by econ as a whole. A valid, evaluable result replaces the current scenario; an invalid one
+shows each validation message under its field and leaves the last valid scenario, and its result, in place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+import econ
+from ui import state
+from ui.sidebar.errors import problems_of, show_problems
+from ui.sidebar.form import JSON_FIELDS, Form
+
+SECTIONS = (  # (title, scenario field(s), expanded)
+    ("Traffic", ("traffic",), True),
+    ("Teacher (today)", ("teacher",), True),
+    ("Student (distilled)", ("student",), True),
+    ("Distillation spend", ("distillation",), False),
+    ("Quality and fallback", ("quality",), False),
+    ("Workload (tokens per request)", ("workload",), False),
+    ("Horizon and finance", ("name", "description", "horizon_months", "annual_discount_rate"), False),
+    ("Alternative: swap to an off-the-shelf model", ("swap",), False),
+    ("Risk settings (JSON; the Risk page edits them too)", ("risk",), False),
+)
+
+
+def render_sidebar() -> list[tuple[str, str]]:
+    """Draw every input in the sidebar; update the current scenario when the inputs are valid.
+
+    Returns the problems found ([] when the inputs are valid), so the page can say it shows the
+    last valid result.
+    """
+    scenario = state.current_scenario()
+    side = st.sidebar
+    side.header("Inputs")
+    general = side.empty()
+    form = Form(side, force=not state.sidebar_in_sync())
+    values: dict[str, Any] = {}
+    shown = {name for _, names, _ in SECTIONS for name in names}
+    sections = [*SECTIONS, ("Other settings", tuple(n for n in econ.Scenario.model_fields if n not in shown), False)]
+    for title, names, expanded in sections:
+        if not names:
+            continue
+        box = side.expander(title, expanded=expanded)
+        for name in names:
+            if name in shown:
+                values[name] = form.field(box, econ.Scenario, name, name, scenario)
+            else:  # a field added to the model after this editor was written: JSON, never dropped
+                JSON_FIELDS.add(name)
+                values[name] = form.json(box, econ.Scenario.model_fields[name], name, getattr(scenario, name))
+    candidate, evaluation, problems = problems_of(values, form.branches)
+    problems = form.parse_errors + problems if form.parse_errors else problems
+    if problems:
+        general.error("Some inputs are invalid (see below); the pages show the last valid result.")
+        show_problems(form, problems, general)
+        state.mark_sidebar_source(scenario)
+        return problems
+    if candidate != scenario:
+        state.set_scenario(candidate, evaluation)
+        state.mark_sidebar_source(candidate)
+    else:
+        state.mark_sidebar_source(scenario)
+    return []

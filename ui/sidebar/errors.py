@@ -1,0 +1,64 @@
+"""Error placement: validate the form's values with econ and put each message beside its field.
+
+Imports pydantic and econ. A message is placed by its field path, which comes as data: pydantic's
+error location, or `econ.FieldError.field` for what only evaluation finds (a profile, an SLO).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import ValidationError
+
+import econ
+from econ.errors import describe_validation_error, field_path
+
+REQUIRED = "Required: enter a value"
+_FIELD_PREFIX = re.compile(r"^([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\s*:\s*(.+)$", re.S)
+
+
+def _relevant(error: dict, branches: dict[str, str]) -> bool:
+    """Drop the messages of the union branch the user did not pick (amount vs derive)."""
+    loc = [str(p) for p in error["loc"]]
+    for path, branch in branches.items():
+        parts = path.split(".")
+        if loc[: len(parts)] == parts and len(loc) > len(parts):
+            tag = loc[len(parts)]  # 'float', 'constrained-float', 'DataGeneration', 'function-after[…, TrainingRun]'
+            is_number_tag = tag in ("float", "int") or tag.startswith("constrained-")
+            if (branch == "number") != is_number_tag:
+                return False
+    return True
+
+
+def _message(error: dict) -> str:
+    """pydantic's message, except an empty number box: 'Required: enter a value'."""
+    if error.get("input", ...) is None and error["type"] in ("int_type", "float_type", "string_type"):
+        return REQUIRED
+    return error["msg"]
+
+
+def problems_of(values: dict, branches: dict[str, str]) -> tuple[econ.Scenario | None, econ.Evaluation | None,
+                                                                 list[tuple[str, str]]]:
+    """Validate and evaluate `values`: (scenario, evaluation, []) or (None, None, [(field path, message)])."""
+    try:
+        scenario = econ.Scenario.model_validate(values)
+    except ValidationError as exc:
+        found = [(field_path(e["loc"]), _message(e)) for e in exc.errors() if _relevant(e, branches)]
+        return None, None, found or [("(root)", describe_validation_error(exc))]
+    try:
+        return scenario, econ.evaluate(scenario), []
+    except ValueError as exc:  # capacity: a profile that cannot be read, an SLO no batch meets
+        match = _FIELD_PREFIX.match(str(exc))
+        return None, None, [(match.group(1), match.group(2))] if match else [("(root)", str(exc))]
+
+
+def show_problems(form, problems: list[tuple[str, str]], general) -> None:
+    """Each message under its field (the nearest enclosing field that has a slot)."""
+    by_slot: dict[str, list[str]] = {}
+    for path, message in problems:
+        target = path
+        while target and target not in form.slots:
+            target = target.rpartition(".")[0]
+        by_slot.setdefault(target or "", []).append(message if target == path else f"{path}: {message}")
+    for target, messages in by_slot.items():
+        (form.slots[target] if target else general).error("\n\n".join(messages))
