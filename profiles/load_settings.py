@@ -64,6 +64,8 @@ class LoadSettings(BaseModel):
         0.99, description="Share of requests that must meet every SLO for a load to pass.")
     api_key_env: str | None = Field(None, description="Environment variable holding the API key (sent as "
                                     "a Bearer token, never written anywhere).")
+    ignore_eos: bool = Field(True, description="Send ignore_eos so every request generates exactly "
+                             "--output-tokens (vLLM, SGLang and TGI take it; hosted APIs may not).")
     chat: bool = Field(False, description="Use /chat/completions instead of /completions.")
     prompt: Literal["auto", "tokens", "text"] = Field(
         "auto", description="Prompt form: token ids, random text fitted to the length through the "

@@ -109,22 +109,24 @@ async def run_rate(client: Client, make_body: Callable[[int], bytes], rate: floa
 
 async def run_concurrency(client: Client, make_body: Callable[[int], bytes], concurrency: int,
                           s: LoadSettings) -> PointRun:
-    """Closed loop: `concurrency` workers, each sending its next request when the last one ends."""
+    """Closed loop: `concurrency` workers, each sending its next request when the last one ends. Warm-up
+    and the counted minimum are at least `concurrency` requests, so the point reaches its load."""
     run, counter = PointRun(), itertools.count()
+    warmup, minimum = max(s.warmup, concurrency), max(s.requests, concurrency)
     first_counted: list[float] = []
 
     async def worker() -> None:
         while not run.dead():
             index = next(counter)
-            if index >= s.warmup:
+            if index >= warmup:
                 if not first_counted:
                     first_counted.append(time.perf_counter())
-                if minimums_met(index - s.warmup, time.perf_counter() - first_counted[0], s.requests,
+                if minimums_met(index - warmup, time.perf_counter() - first_counted[0], minimum,
                                 s.min_seconds, MAX_REQUESTS_PER_POINT):
                     return
             record = RequestRecord(sent_s=0.0)
             run.seen.append(record)
-            if index >= s.warmup:
+            if index >= warmup:
                 run.records.append(record)
             await _send(client, make_body(index), record, run)
 

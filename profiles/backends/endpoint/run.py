@@ -58,6 +58,7 @@ class Target:
     engine: str
     engine_args: list[str] | None = None
     vocab_size: int | None = None
+    server_pid: int | None = None  # a launched server's process (group) id
 
 
 @dataclass(frozen=True)
