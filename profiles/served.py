@@ -7,8 +7,8 @@ vLLM's benchmark (vllm/benchmarks/serve.py), all from the client's `perf_counter
   (GuideLLM's and AIPerf's "ITL" is this TPOT);
 - ITL = every chunk-to-chunk gap, pooled over requests;
 - E2E = send → last chunk.
-Achieved rate = completed requests / the window from the first counted send to the last counted
-completion; goodput = requests meeting every SLO / that window; attainment = their share of all
+Achieved rate = completed requests / the window from the first counted send to the end of the last
+counted request (completed or failed); goodput = requests meeting every SLO / that window; attainment = their share of all
 counted requests (a failed request never meets the SLO).
 """
 
@@ -35,6 +35,13 @@ class RequestRecord:
     output_tokens: int | None = None
     prompt_tokens: int | None = None
     error: str | None = None
+    ended_s: float | None = None  # when the client was done with it, success or failure
+
+    @property
+    def end_s(self) -> float:
+        if self.ended_s is not None:
+            return self.ended_s
+        return self.chunk_s[-1] if self.chunk_s else self.sent_s
 
     @property
     def ok(self) -> bool:
@@ -85,9 +92,8 @@ def attainment(records: list[RequestRecord], slo: Slo) -> float:
 
 
 def window_s(records: list[RequestRecord]) -> float:
-    """First counted send → last counted completion (or last send, when nothing completed)."""
-    ends = [r.chunk_s[-1] for r in records if r.chunk_s] or [r.sent_s for r in records]
-    return max(ends) - min(r.sent_s for r in records)
+    """First counted send → the end of the last counted request (completed or failed)."""
+    return max(r.end_s for r in records) - min(r.sent_s for r in records)
 
 
 def request_errors(records: list[RequestRecord]) -> RequestErrors | None:

@@ -153,4 +153,6 @@ class Client:
             record.error = f"connection closed mid-stream by {self.endpoint.where}"
         except aiohttp.ClientError as exc:
             record.error = f"request to {self.endpoint.where} failed: {_quote(str(exc) or type(exc).__name__)}"
+        finally:
+            record.ended_s = time.perf_counter()
         return record
