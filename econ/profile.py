@@ -45,9 +45,9 @@ class ModelInfo(_Frozen):
 
     name: str = Field(min_length=1, description="Preset name (e.g. llama-3.1-8b) or checkpoint folder name.")
     parameters: PositiveInt | None = Field(
-        description="Parameter count, embeddings included (None: served by an endpoint that does not say).")
+        None, description="Parameter count, embeddings included (None: served by an endpoint that does not say).")
     dtype: Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4"] | None = Field(
-        description="Weight dtype (None: served by an endpoint that does not say).")
+        None, description="Weight dtype (None: served by an endpoint that does not say).")
     source: Literal["preset", "checkpoint", "catalog", "endpoint"] = Field(
         "preset", description="preset: real shape, random weights; checkpoint: local HF folder; catalog: "
         "estimate; endpoint: whatever the server serves."

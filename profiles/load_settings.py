@@ -97,8 +97,9 @@ class LoadSettings(BaseModel):
 
     @property
     def loads(self) -> list[float]:
+        """The loads in the order given (the profile lists its points ascending)."""
         values = self.rates if self.rates is not None else self.concurrency
-        return sorted(float(v) for v in values)
+        return [float(v) for v in values]
 
 
 def url_problem(url: str) -> str | None:

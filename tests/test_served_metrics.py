@@ -127,4 +127,4 @@ def test_bad_load_flags_are_one_line_and_exit_2(capsys, argv, message):
 
 def test_settings_defaults_come_from_one_place():
     s = load_settings(url="http://127.0.0.1:1/v1", served_model="m", rates=[4.0, 1.0])
-    assert s.kind == "rate" and s.loads == [1.0, 4.0] and s.requests == 200 and s.attainment == 0.99
+    assert s.kind == "rate" and s.loads == [4.0, 1.0] and s.requests == 200 and s.attainment == 0.99

@@ -111,7 +111,8 @@ def handle_load(args: argparse.Namespace) -> int:
     from profiles.backends.endpoint.run import run_load
     from profiles.backends.endpoint.targets import launched_target, url_target
 
-    command = "python -m profiles load " + " ".join(shlex.quote(a) for a in sys.argv[2:]) if sys.argv else None
+    from_shell = len(sys.argv) > 1 and sys.argv[1] == "load"  # not when main() is called from Python
+    command = "python -m profiles load " + shlex.join(sys.argv[2:]) if from_shell else None
     with ExitStack() as stack:
         if settings.launch:
             scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="profiles-load-")))

@@ -13,7 +13,7 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
@@ -37,7 +37,10 @@ class Endpoint:
 
     @property
     def url(self) -> str:
-        return self.base_url.rstrip("/") + ("/chat/completions" if self.chat else "/completions")
+        """The base URL with /completions (or /chat/completions) appended to its path, query kept."""
+        parts = urlsplit(self.base_url)
+        path = parts.path.rstrip("/") + ("/chat/completions" if self.chat else "/completions")
+        return urlunsplit(parts._replace(path=path))
 
     @property
     def where(self) -> str:

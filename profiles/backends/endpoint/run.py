@@ -127,7 +127,7 @@ def _loads(s: LoadSettings, points: list[Point]) -> Iterator[float]:
         return
     while True:
         probes = [Probe(p.load.value, _passed(p, s)) for p in points]
-        value = next_load(probes, s.loads[0], integer=s.kind == "concurrency",
+        value = next_load(probes, min(s.loads), integer=s.kind == "concurrency",
                           max_probes=len(s.loads) + MAX_PROBES)
         if value is None or value in {p.load for p in probes}:
             return
