@@ -10,11 +10,10 @@ import json
 import numpy as np
 from app_support import scenario_with_profile, served_profile_dict
 from streamlit.testing.v1 import AppTest
+from test_app import APP, TIMEOUT  # noqa: E402
 
 import econ
 from ui.state import SCENARIO_KEY
-
-from test_app import APP, TIMEOUT  # noqa: E402
 
 
 def values(array) -> list[float]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from builders import scenario
 
 import econ
-from builders import scenario
 from econ.profile import parse_profile
 
 

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
+from builders import scenario
 
 import econ
-from builders import scenario
 from econ.profile import load_profile
 from profiles.backends.endpoint.launch import DEFAULT_VLLM_PYTHON
 
