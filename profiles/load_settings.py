@@ -72,6 +72,7 @@ class LoadSettings(BaseModel):
         "server's usage counts, or auto (token ids when the server takes them).")
     timeout_s: PositiveFloat = Field(120.0, description="Per-request timeout, s.")
     out: str | None = Field(None, description="Profile file to write (default: profiles/data/served-NAME.json).")
+    note: str | None = Field(None, description="A line added to the profile's notes (where and how it was run).")
 
     @model_validator(mode="after")
     def _consistent(self) -> LoadSettings:

@@ -96,3 +96,14 @@ def running_server(gap_s: float = 0.0):
         asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
+
+
+def serve_forever(port: int) -> None:
+    """`python -m tests.fault_server PORT`: the server in its own process (the load benchmark's target)."""
+    web.run_app(make_app(), host="127.0.0.1", port=port, access_log=None, print=None)
+
+
+if __name__ == "__main__":
+    import sys
+
+    serve_forever(int(sys.argv[1]))

@@ -30,7 +30,7 @@ NUMBER_FIELDS = {"input_tokens": int, "output_tokens": int, "requests": int, "wa
                  "tensor_parallel_size": int, "min_seconds": float, "burstiness": float, "gpus": float,
                  "slo_ttft_ms": float, "slo_tpot_ms": float, "attainment": float, "timeout_s": float}
 LIST_FIELDS = {"rates": float, "concurrency": int}
-TEXT_FIELDS = ("url", "served_model", "launch", "model", "vllm_python", "api_key_env", "prompt", "out")
+TEXT_FIELDS = ("url", "served_model", "launch", "model", "vllm_python", "api_key_env", "prompt", "out", "note")
 FLAG_FIELDS = ("find_capacity", "chat")
 
 
@@ -150,7 +150,7 @@ def register(subparsers) -> None:
         "served profile.", description="Streaming requests at request rates (open loop) or concurrencies "
         "(closed loop); TTFT, TPOT, ITL, E2E as vLLM's benchmark defines them; goodput and the capacity at "
         "an SLO.")
-    for name in ("url", "served_model", "launch", "model", "vllm_python", "api_key_env", "out"):
+    for name in ("url", "served_model", "launch", "model", "vllm_python", "api_key_env", "out", "note"):
         load.add_argument(flag_name(name), metavar=name.upper(), help=_help(name),
                           **({"choices": ["vllm"]} if name == "launch" else {}))
     for name in (*NUMBER_FIELDS, *LIST_FIELDS):

@@ -184,6 +184,6 @@ def run_load(s: LoadSettings, target: Target, out: Path, command: str | None = N
         environment=Environment(method="served", engine=target.engine, engine_args=target.engine_args,
                                 endpoint=target.endpoint.where, command=command),
         capacity=capacity_block(s, points) if s.find_capacity else None,
-        notes=[*NOTES, *notes],
+        notes=[*NOTES, *notes, *([s.note] if s.note else [])],
     )
     return LoadResult(profile=profile, path=write_profile(profile, out), interrupted=result.interrupted)
