@@ -114,3 +114,25 @@ def test_landing_page_shows_chart_and_metrics_and_follows_an_input(server, brows
     expect(_payback(page)).to_have_text(fmt.months(after.payback_months), timeout=UI_TIMEOUT_MS)
     page.screenshot(path=str(ARTIFACTS / "breakeven-60k-requests.png"), full_page=True)
     page.close()
+
+
+SERVED_PROFILE = "served-tiny-llama-4l-cpu-vllm.json"  # measured on CPU through a real vLLM server
+
+
+def test_profiles_page_shows_a_served_profile_against_the_achieved_rate(server, browser):
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    page.goto(f"{server}/profiles")
+    expect(page.get_by_text("Compare", exact=True)).to_be_visible(timeout=UI_TIMEOUT_MS)
+    picker = page.get_by_test_id("stSelectbox").filter(has_text="Profile A")
+    picker.click()
+    page.keyboard.type(SERVED_PROFILE)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Served: latency and goodput vs achieved request rate")).to_be_visible(
+        timeout=UI_TIMEOUT_MS)
+    expect(page.get_by_text("Capacity at the SLO").first).to_be_visible()
+    expect(page.get_by_text("served through vllm").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "profiles-served.png"), full_page=True)
+    page.close()

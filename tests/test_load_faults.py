@@ -44,6 +44,9 @@ def test_a_healthy_stream_gives_a_valid_served_profile(server, tmp_path, capsys)
     assert [p.load.value for p in profile.points] == [50, 200]
     assert all(p.errors is None and p.repeats == 6 and p.slo_attainment == 1.0 for p in profile.points)
     assert all(p.tpot_ms is not None and p.itl_ms is not None for p in profile.points)
+    assert main(["validate", str(out)]) == 0 and main(["show", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert "rate 50" in shown and "parameters not reported (endpoint)" in shown
 
 
 def test_connection_refused_is_one_line_and_exit_2(tmp_path, capsys):
@@ -72,6 +75,8 @@ def test_a_fault_inside_a_point_is_recorded_in_it_not_raised(server, tmp_path, c
     point = load_profile(out).points[0]
     assert point.errors is not None and point.errors.count >= 1 and message in point.errors.first[0]
     assert point.requests_per_s == 0.0 and point.slo_attainment == 0.0  # never a silently inflated rate
+    assert main(["validate", str(out)]) == 2  # a valid record, but econ has no capacity to take from it
+    assert "no load completed a request" in capsys.readouterr().err
 
 
 def test_the_api_key_and_query_string_never_reach_the_profile(server, tmp_path, capsys, monkeypatch):
