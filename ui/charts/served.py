@@ -19,7 +19,8 @@ CHART_HEIGHT = 620
 
 def latency_vs_rate(points: pd.DataFrame, slo_ttft_ms: float | None = None, slo_tpot_ms: float | None = None,
                     operating_rps: float | None = None) -> go.Figure:
-    """Three stacked panels sharing the achieved-rate axis; one marker per measured load.
+    """Three stacked panels sharing the achieved-rate axis; one marker per measured load (no connecting
+    line: on a busy machine a higher planned load can achieve less, and a line would zig-zag).
 
     `points` columns: series, load_label, achieved_rps, ttft_ms_p99, tpot_ms_p99, goodput_rps.
     """
@@ -30,7 +31,7 @@ def latency_vs_rate(points: pd.DataFrame, slo_ttft_ms: float | None = None, slo_
         group = group.sort_values("achieved_rps")
         for row, (column, title) in enumerate(ROWS, start=1):
             fig.add_trace(go.Scatter(
-                x=group["achieved_rps"], y=group[column], name=series, mode="lines+markers",
+                x=group["achieved_rps"], y=group[column], name=series, mode="markers",
                 legendgroup=series, showlegend=row == 1, text=group["load_label"],
                 line={"color": color, "width": 2}, marker={"color": color, "size": 8},
                 hovertemplate="%{text}: achieved %{x:.3g} req/s, " + title + " %{y:,.3g}<extra>" + series
