@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 # transformers (requirements-vllm.txt).
 VLLM_VENV := .venv-vllm
 PORT ?= 8501
+# The app listens on this machine only; ADDRESS=0.0.0.0 opens it to the network (trusted networks only).
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test lint bench browser-deps clean
 
@@ -31,7 +33,8 @@ $(VLLM_VENV)/.installed: requirements-vllm.txt
 	touch $@
 
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false --browser.serverAddress localhost
 
 test: $(VENV)/.dev $(VLLM_VENV)/.installed
 	$(BIN)/python -m pytest

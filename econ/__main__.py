@@ -1,7 +1,13 @@
-"""`python -m econ ...`: see econ.cli."""
+"""`python -m econ ...`: see econ.cli. Ctrl-C ends quietly with exit code 130 (see econ._startup for the
+libraries' loading time)."""
 
 import sys
 
-from econ.cli import main
+from econ._startup import EXIT_INTERRUPTED
 
-sys.exit(main())
+try:
+    from econ.cli import main
+
+    sys.exit(main())
+except KeyboardInterrupt:
+    sys.exit(EXIT_INTERRUPTED)

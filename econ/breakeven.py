@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from econ.cashflow import col, serving_usd
+from econ.cashflow import col, month_costs
 from econ.inputs import NumericInputs, SideInputs
 from econ.units import DAYS_PER_MONTH, SECONDS_PER_MONTH
 
@@ -22,33 +22,18 @@ MAX_STEPS_PER_FLEET = 50_000
 def steady_month_savings_usd(x: NumericInputs, requests, sized_at=None) -> np.ndarray:
     """Teacher − student cost of one steady month at each volume (requests/month, shape (K,)).
 
-    `sized_at` sizes every fleet at other volumes of the same shape (to stay inside one step).
+    The month's lines are `econ.cashflow.month_costs` at month-1 prices, plus re-distillation spread
+    over its cadence and monitoring. `sized_at` sizes every fleet at other volumes of the same shape
+    (to stay inside one step).
     """
     r = np.asarray(requests, dtype=float).reshape(1, -1)
-    sizing = r if sized_at is None else np.asarray(sized_at, dtype=float).reshape(1, -1)
-    month1 = np.ones((1, 1))
-    p2a = x.peak_to_average
-    f = col(x.fallback_rate)
-
-    def fleet(side: SideInputs, req, size_req, keep_min=True):
-        if side.is_api:
-            return serving_usd(side, req, p2a, month1).usd
-        replicas = serving_usd(side, size_req, p2a, month1, keep_min=keep_min).replicas
-        return serving_usd(side, req, p2a, month1, replicas=replicas).usd
-
-    teacher = fleet(x.teacher, r, sizing) + r * col(x.teacher_error_rate) * col(x.usd_per_error)
+    sizing = None if sized_at is None else np.asarray(sized_at, dtype=float).reshape(1, -1)
+    costs = month_costs(x, r, np.ones((1, 1)), sizing)
     every = col(x.redistill_every_months)
     with np.errstate(divide="ignore", invalid="ignore"):
         redistill = np.where(every > 0, col(x.redistill_usd) / np.where(every > 0, every, 1), 0.0)
-    student = (
-        fleet(x.student, r, sizing)
-        + fleet(x.teacher, r * f, sizing * f, keep_min=f > 0)
-        + r * col(x.router_usd_per_request)
-        + redistill
-        + col(x.monitoring_usd_per_month)
-        + r * col(x.student_error_rate) * col(x.usd_per_error)
-    )
-    return (teacher - student)[0]
+    student = costs.student_usd + redistill + col(x.monitoring_usd_per_month)
+    return (costs.teacher_usd - student)[0]
 
 
 def _fleet_boundaries(side: SideInputs, peak_to_average: float, share: float, up_to: float) -> np.ndarray:

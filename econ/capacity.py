@@ -15,8 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
+from econ.errors import FieldError
 from econ.profile import Point, Profile, ProfileError, load_profile
 from econ.scenario import LatencySlo, SelfHostedServing
+from econ.types import MIN_CAPACITY_RPS
 from econ.units import REPLICA_ROUNDING_TOLERANCE
 
 
@@ -48,7 +50,7 @@ def profile_of(ref: str | Profile, field: str) -> Profile:
     try:
         return load_profile(Path(ref))
     except ProfileError as exc:
-        raise ValueError(f"{field}.profile: {exc}") from None
+        raise FieldError(f"{field}.profile", str(exc)) from None
 
 
 def _search_ran_at(profile: Profile, slo: LatencySlo | None) -> bool:
@@ -70,14 +72,14 @@ def operating_point(profile: Profile, slo: LatencySlo | None, field: str) -> Ope
     served: the largest achieved rate meeting it."""
     fitting = profile.fitting_points()
     if not fitting:
-        raise ValueError(f"{field}.profile: no batch size fits in memory; the profile has no usable point")
+        raise FieldError(f"{field}.profile", "no batch size fits in memory; the profile has no usable point")
     target = profile.capacity.attainment if profile.served and _search_ran_at(profile, slo) else None
     meeting = [p for p in fitting if _meets(p, slo, target)]
     if not meeting:
         best = fitting[0]
         where = f"load {best.load.kind} {best.load.value:g}" if profile.served else f"batch {best.batch_size}"
-        raise ValueError(
-            f"{field}.slo: no measured {'load' if profile.served else 'batch'} meets the SLO; {where} has "
+        raise FieldError(
+            f"{field}.slo", f"no measured {'load' if profile.served else 'batch'} meets the SLO; {where} has "
             f"p99 TTFT {best.ttft_ms.p99:.1f} ms and p99 TPOT {best.tpot_ms.p99:.2f} ms"
         )
     rank = (lambda p: p.requests_per_s) if profile.served else (lambda p: p.batch_size)
@@ -102,6 +104,7 @@ class Capacity:
     source: str
     point: OperatingPoint | None
     warnings: tuple[str, ...]
+    profile: Profile | None = None  # the profile the point was read from (None when capacity was typed)
 
 
 def replica_capacity(
@@ -130,9 +133,12 @@ def replica_capacity(
         warnings.append(f"{field}: the profile is partial (its sweep was interrupted)")
     # Capacity is that of the replica's GPU share (a MIG slice gets its fraction of the profiled GPUs).
     share = side.gpus_per_replica / profile.hardware.gpu_count
+    if point.requests_per_s * share < MIN_CAPACITY_RPS:
+        raise FieldError(f"{field}.profile", f"capacity {point.requests_per_s * share:.3g} requests/s per replica is "
+                                             f"below {MIN_CAPACITY_RPS:g}: not a serving replica")
     kind = "served profile" if profile.served else "profile"
     source = f"{profile.provenance} {kind} {profile.model.name}, {point.describe()}"
-    return Capacity(point.requests_per_s * share, source, point, tuple(warnings))
+    return Capacity(point.requests_per_s * share, source, point, tuple(warnings), profile)
 
 
 def replicas_for_peak(peak_rps, capacity_rps, target_utilization, min_replicas):

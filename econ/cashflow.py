@@ -8,15 +8,15 @@ re-distillation and monitoring.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from econ.capacity import autoscaled_replicas, replicas_for_peak
 from econ.inputs import NumericInputs, SideInputs
+from econ.unit_costs import gpu_month_usd
 from econ.units import (
     DAYS_PER_MONTH,
-    HOURS_PER_MONTH,
     MONTHS_PER_YEAR,
     SECONDS_PER_MONTH,
     monthly_rate,
@@ -81,7 +81,7 @@ def serving_usd(
         return Fleet(usd, np.zeros_like(nan), nan)
     if replicas is None:
         replicas = fleet_replicas(side, requests, peak_to_average, keep_min)
-    usd = replicas * col(side.gpus_per_replica) * HOURS_PER_MONTH * col(side.gpu_usd_per_hour)
+    usd = gpu_month_usd(col(side.gpu_usd_per_hour), replicas * col(side.gpus_per_replica))
     with np.errstate(divide="ignore", invalid="ignore"):
         utilization = np.where(replicas > 0, requests / SECONDS_PER_MONTH / (replicas * col(side.capacity_rps)), np.nan)
     return Fleet(usd, replicas, utilization)
@@ -128,18 +128,74 @@ def redistill_months(every_months: np.ndarray, months: int) -> np.ndarray:
         return np.where(k > 0, (np.mod(m, np.where(k > 0, k, 1.0)) == 0), False).astype(float)
 
 
+@dataclass(frozen=True)
+class MonthCosts:
+    """The cost lines of months that depend on volume, both paths, shape (V, M), USD.
+
+    Re-distillation and monitoring are not here: the cash flow bills them by the calendar, the
+    steady month of break-even spreads them evenly.
+    """
+
+    teacher_serving_usd: np.ndarray
+    teacher_errors_usd: np.ndarray
+    teacher_replicas: np.ndarray
+    student_serving_usd: np.ndarray
+    student_fallback_usd: np.ndarray
+    student_router_usd: np.ndarray
+    student_errors_usd: np.ndarray
+    student_replicas: np.ndarray
+    student_utilization: np.ndarray
+
+    @property
+    def teacher_usd(self) -> np.ndarray:
+        return self.teacher_serving_usd + self.teacher_errors_usd
+
+    @property
+    def student_usd(self) -> np.ndarray:
+        """Serving, fallback, router and errors of the distilled path."""
+        return self.student_serving_usd + self.student_fallback_usd + self.student_router_usd + self.student_errors_usd
+
+
+def month_costs(x: NumericInputs, requests: np.ndarray, month: np.ndarray, sizing: np.ndarray | None = None) -> MonthCosts:
+    """Every volume-driven cost line at `requests` per month; fleets sized for `sizing` (default: `requests`).
+
+    The one rule for what a month costs, shared by the cash flow (`monthly_flows`) and break-even
+    (`econ.breakeven`, which sizes fleets at another volume to stay inside one fleet step).
+    A self-hosted teacher keeps a (smaller) fleet for the fallback share whenever requests may fall back.
+    """
+    size = requests if sizing is None else sizing
+    p2a, f = x.peak_to_average, col(x.fallback_rate)
+
+    def fleet(side: SideInputs, req, size_req, keep_min=True) -> Fleet:
+        if side.is_api:
+            return serving_usd(side, req, p2a, month)
+        replicas = fleet_replicas(side, size_req, p2a, keep_min)
+        return serving_usd(side, req, p2a, month, replicas=replicas)
+
+    teacher, student = fleet(x.teacher, requests, size), fleet(x.student, requests, size)
+    fallback = fleet(x.teacher, requests * f, size * f, keep_min=f > 0)
+    return MonthCosts(
+        teacher_serving_usd=teacher.usd,
+        teacher_errors_usd=requests * col(x.teacher_error_rate) * col(x.usd_per_error),
+        teacher_replicas=teacher.replicas,
+        student_serving_usd=student.usd,
+        student_fallback_usd=fallback.usd,
+        student_router_usd=requests * col(x.router_usd_per_request),
+        student_errors_usd=requests * col(x.student_error_rate) * col(x.usd_per_error),
+        student_replicas=student.replicas,
+        student_utilization=student.utilization,
+    )
+
+
 def monthly_flows(x: NumericInputs) -> MonthlyFlows:
     """All monthly cost lines of both paths for every variant."""
     m = month_numbers(x.months)
     requests = monthly_requests(x)
-    p2a = x.peak_to_average
-    teacher = serving_usd(x.teacher, requests, p2a, m)
-    student = serving_usd(x.student, requests, p2a, m)
-    fallback_requests = requests * col(x.fallback_rate)
-    # A self-hosted teacher keeps a (smaller) fleet for the fallback share whenever requests may fall back.
-    fallback = serving_usd(x.teacher, fallback_requests, p2a, m, keep_min=col(x.fallback_rate) > 0)
-    shape = np.broadcast_shapes(requests.shape, teacher.usd.shape, student.usd.shape, fallback.usd.shape,
-                                col(x.upfront_usd).shape, col(x.student_error_rate).shape)
+    costs = month_costs(x, requests, m)
+    redistill = redistill_months(x.redistill_every_months, x.months) * col(x.redistill_usd)
+    monitoring = col(x.monitoring_usd_per_month) * np.ones_like(m)
+    lines = [getattr(costs, f.name) for f in fields(costs)] + [requests, redistill, monitoring, col(x.upfront_usd)]
+    shape = np.broadcast_shapes(*(np.shape(line) for line in lines))
 
     def full(a):
         return np.broadcast_to(a, shape)
@@ -147,17 +203,9 @@ def monthly_flows(x: NumericInputs) -> MonthlyFlows:
     discount = (1.0 + monthly_rate(col(x.annual_discount_rate))) ** (-m)
     return MonthlyFlows(
         requests=full(requests),
-        teacher_serving_usd=full(teacher.usd),
-        teacher_errors_usd=full(requests * col(x.teacher_error_rate) * col(x.usd_per_error)),
-        teacher_replicas=full(teacher.replicas),
-        student_serving_usd=full(student.usd),
-        student_fallback_usd=full(fallback.usd),
-        student_router_usd=full(requests * col(x.router_usd_per_request)),
-        student_redistill_usd=full(redistill_months(x.redistill_every_months, x.months) * col(x.redistill_usd)),
-        student_monitoring_usd=full(col(x.monitoring_usd_per_month) * np.ones_like(m)),
-        student_errors_usd=full(requests * col(x.student_error_rate) * col(x.usd_per_error)),
-        student_replicas=full(student.replicas),
-        student_utilization=full(student.utilization),
+        **{f.name: full(getattr(costs, f.name)) for f in fields(costs)},
+        student_redistill_usd=full(redistill),
+        student_monitoring_usd=full(monitoring),
         discount_factor=full(discount),
         upfront_usd=np.broadcast_to(col(x.upfront_usd), (shape[0], 1)),
     )

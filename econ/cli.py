@@ -12,16 +12,26 @@ import math
 import os
 import sys
 
+from pydantic import ValidationError
+
 from econ.decision import decide
+from econ.errors import describe_validation_error
 from econ.evaluate import evaluate
 from econ.examples import EXAMPLE_SCENARIO
 from econ.forecast import DEFAULT_MONTHS, MAX_MONTHS, forecast_traffic, load_history
-from econ.report import headline_text, monthly_text, usd
+from econ.formats import usd
+from econ.report import headline_text, monthly_text
 from econ.risk import monte_carlo, settings_of, tornado
-from econ.scenario import Scenario, load_scenario
+from econ.scenario import Scenario
+from econ.scenario_files import load_scenario
 from econ.uncertainty import MAX_DRAWS
 
 EXIT_BAD_INPUT = 2
+
+
+def _json(data, indent: int | None = 2) -> str:
+    """Strict JSON (no NaN or Infinity: the results already say null and why)."""
+    return json.dumps(data, indent=indent, allow_nan=False)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,7 +57,7 @@ def _bounded_int(low: int, high: int):
 def _evaluate(args) -> int:
     result = evaluate(load_scenario(args.file))
     if args.format == "json":
-        print(json.dumps(result.to_dict(), indent=2))
+        print(_json(result.to_dict(), indent=2))
     elif args.format == "csv":
         sys.stdout.write(result.to_frame().to_csv(index=False))
     else:
@@ -73,7 +83,7 @@ def _risk(args) -> int:
     sensitivity = tornado(scenario, settings)
     decision = decide(scenario)
     if args.format == "json":
-        print(json.dumps({"name": scenario.name, **mc.to_dict(), "tornado": sensitivity.to_dict(),
+        print(_json({"name": scenario.name, **mc.to_dict(), "tornado": sensitivity.to_dict(),
                           "decision": decision.to_dict()}, indent=2))
         return 0
     h = scenario.horizon_months
@@ -106,15 +116,15 @@ def _risk(args) -> int:
 def _forecast(args) -> int:
     result = forecast_traffic(load_history(args.file), months=args.months)
     if args.format == "json":
-        print(json.dumps(result.to_dict(), indent=2))
+        print(_json(result.to_dict(), indent=2))
         return 0
     lines = [
         f"model              {result.model}",
         f"history            {len(result.history)} days to {result.history.index[-1].date()}",
         f"monthly growth     {result.monthly_growth:.2%} per month (fitted)",
         f"month 1            {result.requests_per_day:,.0f} requests/day",
-        "scenario traffic   " + json.dumps({"requests_per_day": round(result.requests_per_day, 1),
-                                            "monthly_growth": round(result.monthly_growth, 5)}),
+        "scenario traffic   " + _json({"requests_per_day": round(result.requests_per_day, 1),
+                                       "monthly_growth": round(result.monthly_growth, 5)}, indent=None),
         "",
         "requests per month (730/24 days), P10–P90 range and point forecast:",
         result.to_frame().loc[:, ["month", "low", "requests", "high"]].to_string(
@@ -125,12 +135,12 @@ def _forecast(args) -> int:
 
 
 def _schema(_args) -> int:
-    print(json.dumps(Scenario.model_json_schema(), indent=2))
+    print(_json(Scenario.model_json_schema(), indent=2))
     return 0
 
 
 def _example(_args) -> int:
-    print(json.dumps(EXAMPLE_SCENARIO, indent=2))
+    print(_json(EXAMPLE_SCENARIO, indent=2))
     return 0
 
 
@@ -164,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args) or 0)
+    except ValidationError as exc:  # a derived value out of its model's range: one line, not pydantic's block
+        print(f"error: {describe_validation_error(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 
 from econ.cashflow import MonthlyFlows, monthly_flows
+from econ.errors import FieldError
 from econ.inputs import numeric_inputs, vary
 from econ.scenario import Scenario
+from econ.serialize import json_ready
 
 Option = Literal["stay", "swap", "distil"]
 # Two options whose totals differ by less than this share of the cheaper one are a close call.
@@ -39,13 +41,12 @@ class Decision:
         return self.options.copy()
 
     def to_dict(self) -> dict:
-        return {
+        return json_ready({
             "recommendation": self.recommendation,
             "reasons": list(self.reasons),
             "horizon_months": self.horizon_months,
-            "options": [{k: (float(v) if isinstance(v, float | np.floating) else v) for k, v in row.items()}
-                        for row in self.options.to_dict(orient="records")],
-        }
+            "options": self.options.to_dict(orient="records"),
+        })
 
 
 def _pv(flows: MonthlyFlows, line: np.ndarray) -> float:
@@ -56,7 +57,7 @@ def swap_flows(scenario: Scenario) -> MonthlyFlows:
     """Monthly flows with the swap model as the student: its serving and errors, switching cost up front."""
     swap = scenario.swap
     if swap is None:
-        raise ValueError("swap: the scenario has no off-the-shelf alternative")
+        raise FieldError("swap", "the scenario has no off-the-shelf alternative")
     x, _ = numeric_inputs(scenario.model_copy(update={"student": swap.serving}))
     x = vary(x, fallback_rate=[0.0], router_usd_per_request=[0.0], student_error_rate=[swap.error_rate],
              upfront_usd=[swap.switching_usd], redistill_usd=[0.0], redistill_every_months=[0.0],

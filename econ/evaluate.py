@@ -14,16 +14,40 @@ import pandas as pd
 
 from econ import finance
 from econ.breakeven import breakeven_requests_per_day
+from econ.capacity import Capacity
 from econ.cashflow import MonthlyFlows, monthly_flows
-from econ.inputs import Derivation, NumericInputs, numeric_inputs
+from econ.inputs import Derivation, NumericInputs, SideInputs, numeric_inputs
 from econ.scenario import Scenario
+from econ.serialize import json_ready
 from econ.units import LOW_UTILIZATION_WARNING, REQUESTS_PER_KREQ, TOKENS_PER_MTOK, monthly_rate
 
-HEADLINE_KEYS = (
-    "payback_months", "discounted_payback_months", "npv_usd", "irr_annual", "roi", "total_savings_usd",
-    "breakeven_requests_per_day", "upfront_usd", "teacher_usd_per_mtok", "student_usd_per_mtok",
-    "teacher_usd_per_kreq", "student_usd_per_kreq",
+
+@dataclass(frozen=True)
+class HeadlineItem:
+    """One headline number: the Evaluation attribute, its label for people, and how it is formatted."""
+
+    name: str
+    label: str
+    kind: str  # a key of econ.formats.FORMATTERS
+
+
+# The headline, defined once: the CLI table, the JSON, the app's metrics and comparison read it.
+HEADLINE = (
+    HeadlineItem("payback_months", "Payback", "months"),
+    HeadlineItem("discounted_payback_months", "Discounted payback", "months"),
+    HeadlineItem("npv_usd", "NPV", "usd"),
+    HeadlineItem("irr_annual", "IRR (per year)", "percent"),
+    HeadlineItem("roi", "ROI", "percent"),
+    HeadlineItem("total_savings_usd", "Savings over the horizon (after upfront)", "usd"),
+    HeadlineItem("breakeven_requests_per_day", "Break-even volume", "per_day"),
+    HeadlineItem("upfront_usd", "Upfront spend", "usd"),
+    HeadlineItem("teacher_usd_per_mtok", "Teacher cost per 1M tokens", "usd_precise"),
+    HeadlineItem("student_usd_per_mtok", "Student cost per 1M tokens", "usd_precise"),
+    HeadlineItem("teacher_usd_per_kreq", "Teacher cost per 1k requests", "usd_precise"),
+    HeadlineItem("student_usd_per_kreq", "Student cost per 1k requests", "usd_precise"),
 )
+HEADLINE_KEYS = tuple(item.name for item in HEADLINE)
+HEADLINE_BY_NAME = {item.name: item for item in HEADLINE}
 MONTHLY_JSON_COLUMNS = ("month", "requests", "teacher_usd", "student_usd", "savings_usd", "cumulative_usd", "replicas")
 
 
@@ -47,13 +71,15 @@ class Evaluation:
     breakeven_requests_per_day: float | None
     upfront_usd: float
     upfront_lines_usd: dict[str, float]
-    teacher_usd_per_mtok: float
-    student_usd_per_mtok: float
-    teacher_usd_per_kreq: float
-    student_usd_per_kreq: float
+    teacher_usd_per_mtok: float | None  # None: no requests over the horizon (nothing to divide by)
+    student_usd_per_mtok: float | None
+    teacher_usd_per_kreq: float | None
+    student_usd_per_kreq: float | None
     student_capacity_rps: float | None
     student_capacity_source: str | None
     warnings: tuple[str, ...]
+    teacher_capacity: Capacity | None = None  # self-hosted: the profile's operating point behind capacity
+    student_capacity: Capacity | None = None
 
     def headline(self) -> dict[str, float | None]:
         """The headline numbers by name (JSON-ready)."""
@@ -64,20 +90,17 @@ class Evaluation:
         return self.monthly.copy()
 
     def to_dict(self) -> dict:
-        """Headline, upfront lines, warnings and the monthly rows (JSON-ready)."""
+        """Headline, upfront lines, warnings and the monthly rows: strict JSON (no NaN; null instead)."""
         rows = self.monthly.loc[:, list(MONTHLY_JSON_COLUMNS)]
-        return {
+        return json_ready({
             "name": self.scenario.name,
             **self.headline(),
             "upfront_lines_usd": dict(self.upfront_lines_usd),
             "student_capacity_rps": self.student_capacity_rps,
             "student_capacity_source": self.student_capacity_source,
             "warnings": list(self.warnings),
-            "monthly": [
-                {k: (int(v) if k in ("month",) else float(v)) for k, v in row.items()}
-                for row in rows.to_dict(orient="records")
-            ],
-        }
+            "monthly": rows.to_dict(orient="records"),
+        })
 
 
 def monthly_table(flows: MonthlyFlows) -> pd.DataFrame:
@@ -127,6 +150,8 @@ def _warnings(scenario: Scenario, derivation: Derivation, table: pd.DataFrame,
                 f"student GPUs are under {LOW_UTILIZATION_WARNING:.0%} utilized on average in {low} of "
                 f"{len(utilization)} months: you pay for idle GPUs (consider a GPU share, autoscaling or an API)"
             )
+    if float(table["requests"].sum()) <= 0:
+        out.append("no requests over the horizon: cost per 1M tokens and per 1k requests are undefined (null)")
     if not scenario.quality.student_eval_on_production_traffic:
         out.append("the student's quality was not measured on production traffic "
                    "(teacher-generated validation data flatters it); fallback and error rates are assumptions")
@@ -148,10 +173,12 @@ def evaluate(scenario: Scenario) -> Evaluation:
     pv_costs = upfront + float(np.sum(flows.student_usd[0] * flows.discount_factor[0]))
     breakeven = breakeven_requests_per_day(x)
     total_requests = float(table["requests"].sum())
-    tokens = scenario.workload.input_tokens + scenario.workload.output_tokens
 
-    def per_request(column: str) -> float:
-        return float(table[column].sum()) / total_requests if total_requests > 0 else float("nan")
+    def per_request(column: str) -> float | None:
+        return float(table[column].sum()) / total_requests if total_requests > 0 else None
+
+    def per(value: float | None, scale: float) -> float | None:
+        return None if value is None else value * scale
 
     up = derivation.upfront
     student_cap = derivation.student_capacity
@@ -170,14 +197,21 @@ def evaluate(scenario: Scenario) -> Evaluation:
             "data_generation_usd": up.data_generation_usd, "training_usd": up.training_usd,
             "evaluation_usd": up.evaluation_usd, "engineering_usd": up.engineering_usd,
         },
-        teacher_usd_per_mtok=per_request("teacher_usd") / tokens * TOKENS_PER_MTOK,
-        student_usd_per_mtok=per_request("student_usd") / tokens * TOKENS_PER_MTOK,
-        teacher_usd_per_kreq=per_request("teacher_usd") * REQUESTS_PER_KREQ,
-        student_usd_per_kreq=per_request("student_usd") * REQUESTS_PER_KREQ,
+        # Each side's cost per token is over its own tokens (its overrides, else the workload's).
+        teacher_usd_per_mtok=per(per_request("teacher_usd"), TOKENS_PER_MTOK / _tokens(x.teacher)),
+        student_usd_per_mtok=per(per_request("student_usd"), TOKENS_PER_MTOK / _tokens(x.student)),
+        teacher_usd_per_kreq=per(per_request("teacher_usd"), REQUESTS_PER_KREQ),
+        student_usd_per_kreq=per(per_request("student_usd"), REQUESTS_PER_KREQ),
         student_capacity_rps=student_cap.requests_per_s if student_cap else None,
         student_capacity_source=student_cap.source if student_cap else None,
         warnings=_warnings(scenario, derivation, table, payback, breakeven) + up.notes,
+        teacher_capacity=derivation.teacher_capacity,
+        student_capacity=student_cap,
     )
+
+
+def _tokens(side: SideInputs) -> int:
+    return side.input_tokens + side.output_tokens
 
 
 @dataclass(frozen=True)

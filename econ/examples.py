@@ -9,7 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from econ.scenario import Scenario, parse_scenario
+from econ.scenario import Scenario
+from econ.scenario_files import parse_scenario
 
 # The app's and econ's default scenario: a self-hosted Llama-3.1-70B teacher on 4 H100s and a
 # Llama-3.1-8B student on one, both from ESTIMATED profiles embedded in the file

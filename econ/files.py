@@ -1,6 +1,6 @@
 """Reading input files safely: regular files only, never more than a size limit, JSON kept shallow and unique.
 
-Imports the standard library and `econ.errors` only. Every reader of a user-named file (scenario,
+Imports the standard library, pydantic and `econ.errors` only. Every reader of a user-named file (scenario,
 profile, history CSV, price and catalog data) goes through `read_bounded_bytes`, so each one refuses a
 directory, a device (`/dev/zero`), a named pipe (opened without blocking), an empty or over-long name
 and a file over its limit the same way: a `FieldError` whose `.field` names the input and whose
@@ -12,8 +12,13 @@ from __future__ import annotations
 import json
 import os
 import stat
+from typing import TypeVar
 
-from econ.errors import FieldError
+from pydantic import BaseModel, ValidationError
+
+from econ.errors import FieldError, describe_validation_error
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 # JSON deeper than this is refused: real scenario and profile files nest about 6 levels.
 MAX_JSON_DEPTH = 64
@@ -40,8 +45,12 @@ def read_bounded_bytes(path: str | os.PathLike, limit_bytes: int, field: str) ->
         raise FieldError(field, "no file name given")
     try:
         fd = os.open(shown, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise _problem(field, shown, "cannot read: file not found") from None
     except OSError as exc:
         raise _problem(field, shown, f"cannot read ({exc.strerror or exc})") from None
+    except ValueError:  # a NUL byte in the name
+        raise _problem(field, shown, "cannot read: the file name contains a NUL byte") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
@@ -129,3 +138,28 @@ def read_bounded_json(path: str | os.PathLike, limit_bytes: int, field: str, max
     """A JSON file read with `read_bounded_bytes` and parsed with `parse_json`."""
     return parse_json(read_bounded_bytes(path, limit_bytes, field), field, str(path), max_depth)
 
+
+def validate_json(data, model: type[ModelT], origin: str, limit_bytes: int,
+                  error: type[ValueError] = ValueError) -> ModelT:
+    """JSON text (or an already parsed value) validated as `model`; `error` says "origin: field: problem"."""
+    if isinstance(data, str | bytes):
+        if len(data) > limit_bytes:
+            raise error(f"{origin}: file is larger than {_mib(limit_bytes)}")
+        try:
+            data = parse_json(data, origin, origin)
+        except FieldError as exc:
+            raise error(str(exc)) from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise error(f"{origin}: {describe_validation_error(exc)}") from None
+
+
+def read_validated_json(path: str | os.PathLike, model: type[ModelT], limit_bytes: int,
+                        error: type[ValueError] = ValueError) -> ModelT:
+    """A JSON file read with `read_bounded_bytes` and validated as `model` (see validate_json)."""
+    try:
+        data = read_bounded_bytes(path, limit_bytes, str(path))
+    except FieldError as exc:
+        raise error(str(exc)) from None
+    return validate_json(data, model, str(path), limit_bytes, error)

@@ -23,6 +23,7 @@ from econ.csvfile import CsvError, parse_csv
 from econ.errors import FieldError
 from econ.files import read_bounded_bytes
 from econ.scenario import Scenario
+from econ.serialize import json_ready
 from econ.types import MAX_HORIZON_MONTHS
 from econ.uncertainty import P_HIGH, P_LOW, Z_HIGH, LogNormal, Normal, UncertainInput
 from econ.units import DAYS_PER_MONTH
@@ -122,7 +123,8 @@ class TrafficForecast:
         return self.monthly.copy()
 
     def to_dict(self) -> dict:
-        return {
+        """Strict JSON: a non-finite number (the AIC of a flat history is −∞) is null."""
+        return json_ready({
             "model": self.model,
             "aic": self.aic,
             "history_days": len(self.history),
@@ -134,7 +136,7 @@ class TrafficForecast:
                 {"month": int(r.month), "requests": float(r.requests), "low": float(r.low), "high": float(r.high)}
                 for r in self.monthly.itertuples()
             ],
-        }
+        })
 
     def traffic_inputs(self) -> list[UncertainInput]:
         """The forecast's own uncertainty as Monte Carlo inputs: traffic level and growth."""

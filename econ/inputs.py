@@ -12,10 +12,10 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
+from econ import unit_costs
 from econ.capacity import Capacity, replica_capacity
 from econ.scenario import ApiServing, Scenario, SelfHostedServing
 from econ.spend import UpfrontSpend, redistill_usd, upfront_spend
-from econ.units import TOKENS_PER_MTOK
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,10 @@ def _one(value: float) -> np.ndarray:
 
 
 def api_usd_per_request(side: ApiServing, input_tokens: int, output_tokens: int) -> float:
-    """in × (uncached × price + cached × cached price) + out × price, per million tokens → USD/request."""
-    cached_price = side.cached_input_usd_per_mtok or 0.0
-    input_price = (1 - side.cached_input_share) * side.input_usd_per_mtok + side.cached_input_share * cached_price
-    return (input_tokens * input_price + output_tokens * side.output_usd_per_mtok) / TOKENS_PER_MTOK
+    """The API side's price of one request at its token counts (econ.unit_costs.api_usd_per_request)."""
+    return unit_costs.api_usd_per_request(input_tokens, output_tokens, side.input_usd_per_mtok,
+                                          side.output_usd_per_mtok, side.cached_input_share,
+                                          side.cached_input_usd_per_mtok or 0.0)
 
 
 def side_inputs(side, workload, field: str) -> tuple[SideInputs, Capacity | None]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from econ.errors import FieldError
 from econ.inputs import NumericInputs, vary
 from econ.scenario import Scenario
 from econ.uncertainty import INPUTS, Uncertainty
@@ -93,13 +94,13 @@ def check_listed(x: NumericInputs, uncertainty: Uncertainty) -> None:
     for item in uncertainty.inputs:
         why = LEVERS[item.input].inapplicable(x)
         if why:
-            raise ValueError(f"risk.inputs: {item.input} does not apply here: {why}")
+            raise FieldError("risk.inputs", f"{item.input} does not apply here: {why}")
         if item.low is not None:
             info = INPUTS[item.input]
             for end, value in (("low", item.low), ("high", item.high)):
                 if not info.lower <= value <= info.upper:
-                    raise ValueError(
-                        f"risk.inputs: {item.input} {end} {value:g} is outside its valid range "
+                    raise FieldError(
+                        "risk.inputs", f"{item.input} {end} {value:g} is outside its valid range "
                         f"[{info.lower:g}, {info.upper:g}] ({info.unit})"
                     )
 

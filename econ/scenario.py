@@ -1,33 +1,54 @@
 """The scenario: every input of the cost model, as frozen pydantic models (the scenario-file contract).
 
-Imports pydantic and `econ.profile` only. Defaults and help text live here once; the CLIs and the
-app read them from the field descriptions. Validation happens here, at the edge: a bad value raises
-a `pydantic.ValidationError` whose location names the field; `load_scenario` turns it into a
-`ScenarioError` with one line per problem.
+Imports pydantic and `econ.types`/`econ.profile`/`econ.uncertainty` only. Defaults, bounds, units and
+help text live here once; the CLIs and the app read them from the fields. Validation happens here, at
+the edge: a bad value raises a `pydantic.ValidationError` whose location names the field;
+`econ.scenario_files` reads and writes scenario files and turns it into a `ScenarioError`.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from econ.errors import describe_validation_error
 from econ.profile import Profile
 from econ.types import (
+    MAX_COUNT,
     MAX_HORIZON_MONTHS,
+    MAX_TOKENS,
+    MAX_TOKENS_PER_S,
+    MIN_GPUS,
+    CapacityRps,
+    FlopPerSecond,
+    Gpus,
     HorizonMonths,
-    NonNegativeFloat,
-    NonNegativeInt,
-    PositiveFloat,
-    PositiveInt,
+    Hours,
+    Name,
+    PathText,
+    PositiveMilliseconds,
+    RequestsPerDay,
+    RequestsPerMonth,
+    Text,
     TokenCount,
+    Usd,
+    UsdPerError,
+    UsdPerHour,
+    UsdPerMonth,
+    UsdPerMtok,
+    UsdPerRequest,
+    real,
+    whole,
 )
 from econ.types import Fraction as Rate
 from econ.types import Frozen as _Frozen
 from econ.uncertainty import Uncertainty
+
+MAX_SEASON_MULTIPLIER = 100.0  # a month 100× the average: beyond any seasonal business
+MAX_EXAMPLES = 10**10  # training examples: 1,000× the largest published distillation sets
+MAX_EPOCHS = 1_000.0
+MIN_TRAINING_TOKENS_PER_S = 1e-3  # a token every 17 minutes: slower is not a training run
+MIN_MFU = 1e-4  # 0.01% of peak
 
 
 class Workload(_Frozen):
@@ -40,23 +61,23 @@ class Workload(_Frozen):
 class Traffic(_Frozen):
     """How many requests arrive, month by month."""
 
-    requests_per_day: NonNegativeFloat = Field(
+    requests_per_day: RequestsPerDay = Field(
         30000, description="Average requests per day in month 1 (requests/day)."
     )
-    monthly_growth: Annotated[float, Field(gt=-1, le=10, allow_inf_nan=False)] = Field(
+    monthly_growth: real("fraction/month", 0.01, gt=-1, le=10) = Field(
         0.08, description="Compound growth of traffic per month (fraction; 0.08 = +8%/month)."
     )
-    peak_to_average: Annotated[float, Field(ge=1, le=100, allow_inf_nan=False)] = Field(
+    peak_to_average: real("ratio", 0.1, ge=1, le=100) = Field(
         1.7, description="Peak requests/s over average requests/s (ratio ≥ 1); sizes always-on fleets."
     )
-    seasonality: list[PositiveFloat] | None = Field(
+    seasonality: list[real("ratio", 0.01, gt=0, le=MAX_SEASON_MULTIPLIER)] | None = Field(
         None, min_length=12, max_length=12,
         description="Optional 12 monthly multipliers (ratio), applied from start_month on.",
     )
-    start_month: Annotated[int, Field(ge=1, le=12)] = Field(
+    start_month: whole("month", ge=1, le=12) = Field(
         1, description="Calendar month (1–12) of month 1; picks the seasonality multiplier."
     )
-    monthly_requests: list[NonNegativeFloat] | None = Field(
+    monthly_requests: list[RequestsPerMonth] | None = Field(
         None, min_length=1,
         description="Optional explicit requests per month (requests/month); replaces requests_per_day and growth.",
     )
@@ -66,17 +87,17 @@ class ApiServing(_Frozen):
     """A model bought per token from an API provider."""
 
     kind: Literal["api"] = "api"
-    name: str | None = Field(None, description="Model name in the API price table (informational).")
-    input_usd_per_mtok: NonNegativeFloat = Field(description="Price of input tokens (USD per million tokens).")
-    output_usd_per_mtok: NonNegativeFloat = Field(description="Price of output tokens (USD per million tokens).")
+    name: Name | None = Field(None, description="Model name in the API price table (informational).")
+    input_usd_per_mtok: UsdPerMtok = Field(description="Price of input tokens (USD per million tokens).")
+    output_usd_per_mtok: UsdPerMtok = Field(description="Price of output tokens (USD per million tokens).")
     cached_input_share: Rate = Field(0.0, description="Share of input tokens billed at the cached price (fraction).")
-    cached_input_usd_per_mtok: NonNegativeFloat | None = Field(
+    cached_input_usd_per_mtok: UsdPerMtok | None = Field(
         None, description="Price of cached input tokens (USD per million tokens); needed when cached_input_share > 0."
     )
-    batch_discount: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] = Field(
+    batch_discount: real("fraction", 0.01, ge=0, lt=1) = Field(
         0.5, description="Discount of the offline batch API (fraction; 0.5 = half price); used for data generation."
     )
-    annual_price_decline: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] = Field(
+    annual_price_decline: real("fraction/year", 0.01, ge=0, lt=1) = Field(
         0.0, description="Yearly decline of this API's prices (fraction/year); erodes future savings."
     )
     input_tokens: TokenCount | None = Field(
@@ -96,30 +117,30 @@ class ApiServing(_Frozen):
 class LatencySlo(_Frozen):
     """Latency the self-hosted side must meet; picks the operating batch size from a profile."""
 
-    ttft_ms_p99: PositiveFloat | None = Field(None, description="p99 time to first token (ms).")
-    tpot_ms_p99: PositiveFloat | None = Field(None, description="p99 time per output token (ms).")
+    ttft_ms_p99: PositiveMilliseconds | None = Field(None, description="p99 time to first token (ms).")
+    tpot_ms_p99: PositiveMilliseconds | None = Field(None, description="p99 time per output token (ms).")
 
 
 class SelfHostedServing(_Frozen):
     """A model served on rented or owned GPUs."""
 
     kind: Literal["self_hosted"] = "self_hosted"
-    gpu_name: str | None = Field(None, description="GPU in the price table, e.g. h100-sxm (informational).")
-    gpu_usd_per_hour: NonNegativeFloat = Field(description="Price of one GPU (USD per GPU-hour).")
-    gpus_per_replica: Annotated[float, Field(gt=0, le=1024, allow_inf_nan=False)] = Field(
+    gpu_name: Name | None = Field(None, description="GPU in the price table, e.g. h100-sxm (informational).")
+    gpu_usd_per_hour: UsdPerHour = Field(description="Price of one GPU (USD per GPU-hour).")
+    gpus_per_replica: real("GPUs", 0.1, ge=MIN_GPUS, le=1024) = Field(
         1.0, description="GPUs one replica uses (GPUs); a fraction for a MIG slice or a shared GPU."
     )
-    requests_per_second_per_replica: PositiveFloat | None = Field(
+    requests_per_second_per_replica: CapacityRps | None = Field(
         None, description="Capacity of one replica at the latency target (requests/s); or give a profile."
     )
-    profile: str | Profile | None = Field(
+    profile: PathText | Profile | None = Field(
         None, description="Profile file path (or embedded profile) to derive capacity from, with the SLO."
     )
     slo: LatencySlo | None = Field(None, description="Latency SLO that picks the profile's operating point.")
-    target_utilization: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = Field(
+    target_utilization: real("fraction", 0.01, gt=0, le=1) = Field(
         0.7, description="Share of capacity the fleet is planned to use at peak (fraction in (0, 1])."
     )
-    min_replicas: Annotated[int, Field(ge=0, le=100_000)] = Field(1, description="Replicas kept running (replicas).")
+    min_replicas: whole("replicas", ge=0, le=100_000) = Field(1, description="Replicas kept running (replicas).")
     billing: Literal["always_on", "autoscale"] = Field(
         "always_on", description="always_on: pay every replica 730 h/month; autoscale: pay GPU-hours used."
     )
@@ -144,9 +165,9 @@ Serving = Annotated[ApiServing | SelfHostedServing, Field(discriminator="kind")]
 class DataGeneration(_Frozen):
     """Teacher-generated training data, priced by the teacher's own serving."""
 
-    examples: PositiveInt = Field(description="Training examples to generate (examples).")
-    prompt_tokens: NonNegativeInt = Field(description="Prompt tokens per example (tokens).")
-    completion_tokens: PositiveInt = Field(
+    examples: whole("examples", gt=0, le=MAX_EXAMPLES) = Field(description="Training examples to generate (examples).")
+    prompt_tokens: whole("tokens", ge=0, le=MAX_TOKENS) = Field(description="Prompt tokens per example (tokens).")
+    completion_tokens: TokenCount = Field(
         description="Completion tokens per example, rationales included (tokens)."
     )
     use_batch_price: bool = Field(True, description="Price API teachers at their batch discount.")
@@ -155,20 +176,20 @@ class DataGeneration(_Frozen):
 class TrainingRun(_Frozen):
     """A training run priced from measured (or estimated) training throughput."""
 
-    examples: PositiveInt = Field(description="Training examples (examples).")
-    tokens_per_example: PositiveInt = Field(description="Tokens per example (tokens).")
-    epochs: PositiveFloat = Field(1.0, description="Passes over the data (epochs).")
-    gpu_usd_per_hour: NonNegativeFloat = Field(description="Price of one training GPU (USD per GPU-hour).")
-    gpus: PositiveFloat = Field(1.0, description="GPUs in the training run (GPUs).")
-    training_tokens_per_s: PositiveFloat | None = Field(
+    examples: whole("examples", gt=0, le=MAX_EXAMPLES) = Field(description="Training examples (examples).")
+    tokens_per_example: TokenCount = Field(description="Tokens per example (tokens).")
+    epochs: real("epochs", 0.1, gt=0, le=MAX_EPOCHS) = Field(1.0, description="Passes over the data (epochs).")
+    gpu_usd_per_hour: UsdPerHour = Field(description="Price of one training GPU (USD per GPU-hour).")
+    gpus: Gpus = Field(1.0, description="GPUs in the training run (GPUs).")
+    training_tokens_per_s: real("tokens/s", ge=MIN_TRAINING_TOKENS_PER_S, le=MAX_TOKENS_PER_S) | None = Field(
         None, description="Measured training throughput of the whole run (tokens/s)."
     )
-    profile: str | Profile | None = Field(
+    profile: PathText | Profile | None = Field(
         None, description="Profile with a training block (its tokens_per_s is used; per the profile's GPUs)."
     )
-    parameters: PositiveFloat | None = Field(None, description="Student parameters N, for 6·N·D (parameters).")
-    peak_flop_per_s: PositiveFloat | None = Field(None, description="Peak FLOP/s of one GPU (FLOP/s).")
-    mfu: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] | None = Field(
+    parameters: real("parameters", ge=1, le=MAX_COUNT) | None = Field(None, description="Student parameters N, for 6·N·D (parameters).")
+    peak_flop_per_s: FlopPerSecond | None = Field(None, description="Peak FLOP/s of one GPU (FLOP/s).")
+    mfu: real("fraction", 0.01, ge=MIN_MFU, le=1) | None = Field(
         None, description="Model FLOP utilization assumed for 6·N·D (fraction)."
     )
 
@@ -190,39 +211,44 @@ class TrainingRun(_Frozen):
 class EngineeringEffort(_Frozen):
     """People time."""
 
-    hours: NonNegativeFloat = Field(description="Engineering hours (hours).")
-    usd_per_hour: NonNegativeFloat = Field(description="Loaded cost of an engineering hour (USD/hour).")
+    hours: Hours = Field(description="Engineering hours (hours).")
+    usd_per_hour: UsdPerHour = Field(description="Loaded cost of an engineering hour (USD/hour).")
 
 
 class Distillation(_Frozen):
     """What distillation costs up front and later. Upfront lines are USD or an object that derives them."""
 
-    data_generation_usd: NonNegativeFloat | DataGeneration = Field(
+    data_generation_usd: Usd | DataGeneration = Field(
         750, description="Teacher-generated data (USD), or examples × tokens priced by the teacher."
     )
-    training_usd: NonNegativeFloat | TrainingRun = Field(
+    training_usd: Usd | TrainingRun = Field(
         3000, description="Training run (USD), or tokens ÷ training tokens/s × GPU price."
     )
-    evaluation_usd: NonNegativeFloat = Field(0, description="Evaluation of the student (USD).")
-    engineering_usd: NonNegativeFloat | EngineeringEffort = Field(
+    evaluation_usd: Usd = Field(0, description="Evaluation of the student (USD).")
+    engineering_usd: Usd | EngineeringEffort = Field(
         20000, description="Engineering (USD), or hours × rate."
     )
-    redistill_every_months: Annotated[int, Field(ge=0, le=MAX_HORIZON_MONTHS)] = Field(
+    redistill_every_months: whole("months", ge=0, le=MAX_HORIZON_MONTHS) = Field(
         6, description="Re-distil every k months (months); 0 = never."
     )
-    redistill_usd: NonNegativeFloat | None = Field(
-        3750, description="Cost of one re-distillation (USD); ignored when redistill_fraction_of_upfront is given."
+    redistill_usd: Usd | None = Field(
+        3750, description="Cost of one re-distillation (USD); null: derived from redistill_fraction_of_upfront "
+        "(null alone is an error, not free: type 0 for that)."
     )
-    redistill_fraction_of_upfront: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] | None = Field(
+    redistill_fraction_of_upfront: real("fraction", 0.01, ge=0, le=10) | None = Field(
         None, description="Or: one re-distillation costs this fraction of upfront data + training (fraction)."
     )
-    monitoring_usd_per_month: NonNegativeFloat = Field(0, description="Monitoring the student (USD/month).")
+    monitoring_usd_per_month: UsdPerMonth = Field(0, description="Monitoring the student (USD/month).")
 
     @model_validator(mode="after")
     def _one_redistill_cost(self) -> Distillation:
         typed = "redistill_usd" in self.model_fields_set and self.redistill_usd is not None
         if typed and self.redistill_fraction_of_upfront is not None:
             raise ValueError("give redistill_usd or redistill_fraction_of_upfront, not both")
+        derived = self.redistill_fraction_of_upfront is not None
+        if self.redistill_usd is None and not derived and self.redistill_every_months > 0:
+            raise ValueError("redistill_usd is null but redistill_fraction_of_upfront is not given: "
+                             "give one of them (0 for a free re-distillation)")
         return self
 
 
@@ -232,10 +258,10 @@ class Quality(_Frozen):
     fallback_rate: Rate = Field(
         0.05, description="Share of requests escalated to the teacher after the student (fraction)."
     )
-    router_usd_per_request: NonNegativeFloat = Field(
+    router_usd_per_request: UsdPerRequest = Field(
         0.0, description="Cost of routing/guarding each request (USD/request)."
     )
-    usd_per_error: NonNegativeFloat = Field(0.0, description="Business cost of one wrong answer (USD/error).")
+    usd_per_error: UsdPerError = Field(0.0, description="Business cost of one wrong answer (USD/error).")
     teacher_error_rate: Rate = Field(0.0, description="Teacher's error rate on the task (fraction).")
     student_error_rate: Rate = Field(
         0.0, description="Error rate of the distilled system, fallback included (fraction)."
@@ -248,21 +274,21 @@ class Quality(_Frozen):
 class Swap(_Frozen):
     """An off-the-shelf cheaper model to compare against distilling (the third option)."""
 
-    name: str = Field("off-the-shelf model", description="What the alternative is.")
+    name: Name = Field("off-the-shelf model", description="What the alternative is.")
     serving: Serving = Field(description="How the alternative is served and priced.")
     error_rate: Rate = Field(0.0, description="The alternative's error rate on the task (fraction).")
-    switching_usd: NonNegativeFloat = Field(0.0, description="One-off cost of switching (USD).")
+    switching_usd: Usd = Field(0.0, description="One-off cost of switching (USD).")
 
 
 class Scenario(_Frozen):
     """One distillation decision: workload, traffic, teacher and student serving, spend, quality."""
 
-    name: str = Field("example", min_length=1, max_length=200, description="Scenario name.")
-    description: str = Field("", max_length=5000, description="Free text.")
+    name: Name = Field("example", description="Scenario name.")
+    description: Text = Field("", description="Free text.")
     horizon_months: HorizonMonths = Field(
         24, description="Months evaluated (months)."
     )
-    annual_discount_rate: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
+    annual_discount_rate: real("fraction/year", 0.01, ge=0, le=1) = Field(
         0.10, description="Discount rate for NPV (fraction/year)."
     )
     workload: Workload = Field(default_factory=Workload)
@@ -284,60 +310,3 @@ class Scenario(_Frozen):
                 f"traffic.monthly_requests has {len(series)} months; horizon_months needs {self.horizon_months}"
             )
         return self
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be read or is invalid; the message names the field."""
-
-
-def parse_scenario(data: dict | str | bytes, origin: str = "scenario") -> Scenario:
-    """Validate a scenario from a dict or JSON text; raise ScenarioError naming each bad field."""
-    if isinstance(data, str | bytes):
-        try:
-            data = json.loads(data)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ScenarioError(f"{origin}: not valid JSON ({exc})") from None
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(f"{origin}: {describe_validation_error(exc)}") from None
-
-
-def load_scenario(path: str | Path) -> Scenario:
-    """Read a scenario file; profile paths inside it are resolved relative to the file's folder."""
-    p = Path(path)
-    try:
-        text = p.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read ({exc.strerror})") from None
-    scenario = parse_scenario(text, origin=str(path))
-    return resolve_profile_paths(scenario, p.parent)
-
-
-def resolve_profile_paths(scenario: Scenario, base_dir: Path) -> Scenario:
-    """Make relative profile paths absolute against base_dir (where the scenario file lives)."""
-
-    def fix(obj):
-        if isinstance(obj, SelfHostedServing | TrainingRun) and isinstance(obj.profile, str):
-            candidate = Path(obj.profile)
-            if not candidate.is_absolute() and (base_dir / candidate).exists():
-                return obj.model_copy(update={"profile": str((base_dir / candidate).resolve())})
-        return obj
-
-    dist = scenario.distillation
-    updates = {
-        "teacher": fix(scenario.teacher),
-        "student": fix(scenario.student),
-        "distillation": dist.model_copy(update={"training_usd": fix(dist.training_usd)}),
-    }
-    if scenario.swap is not None:
-        updates["swap"] = scenario.swap.model_copy(update={"serving": fix(scenario.swap.serving)})
-    return scenario.model_copy(update=updates)
-
-
-def save_scenario(scenario: Scenario, path: str | Path) -> None:
-    """Write a scenario atomically (a temp file renamed over the target: never half-written)."""
-    p = Path(path)
-    tmp = p.with_name(f".{p.name}.tmp")
-    tmp.write_text(scenario.model_dump_json(indent=2, exclude_none=True) + "\n")
-    tmp.replace(p)

@@ -16,7 +16,7 @@ from econ.evaluate import evaluate_many
 from econ.inputs import numeric_inputs
 from econ.levers import LEVERS, check_listed, merge_columns, settings_of
 from econ.scenario import Scenario
-from econ.serialize import finite_or_none
+from econ.serialize import json_ready
 from econ.uncertainty import INPUTS, P_HIGH, P_LOW, UncertainInput, Uncertainty, clip_to_input
 
 
@@ -34,12 +34,12 @@ class Tornado:
         return self.rows.copy()
 
     def to_dict(self) -> dict:
-        return {
+        return json_ready({
             "base_npv_usd": self.base_npv_usd,
             "base_payback_months": self.base_payback_months,
             "horizon_months": self.horizon_months,
-            "inputs": [{k: finite_or_none(v) for k, v in row.items()} for row in self.rows.to_dict(orient="records")],
-        }
+            "inputs": self.rows.to_dict(orient="records"),
+        })
 
 
 def tornado_range(name: str, base: float, item: UncertainInput | None, relative: float) -> tuple[float, float] | None:

@@ -17,7 +17,7 @@ from econ.evaluate import ManyResults, evaluate_many
 from econ.inputs import Derivation, NumericInputs, numeric_inputs
 from econ.levers import LEVERS, check_listed, merge_columns, settings_of
 from econ.scenario import Scenario, SelfHostedServing
-from econ.serialize import finite_or_none
+from econ.serialize import json_ready
 from econ.uncertainty import (
     INPUTS,
     P_HIGH,
@@ -88,7 +88,7 @@ class MonteCarlo:
         ])
 
     def to_dict(self) -> dict:
-        return {
+        return json_ready({
             "draws": self.n_draws,
             "seed": self.seed,
             "horizon_months": self.horizon_months,
@@ -102,10 +102,9 @@ class MonteCarlo:
                 {"month": int(r.month), "p_paid_back": float(r.p_paid_back)}
                 for r in self.payback_by_month.itertuples()
             ],
-            "assumptions": [{k: finite_or_none(v) for k, v in row.items()}
-                            for row in self.assumptions.to_dict(orient="records")],
+            "assumptions": self.assumptions.to_dict(orient="records"),
             "summary": self.summary(),
-        }
+        })
 
 
 def capacity_spread_sigma(scenario: Scenario, derivation: Derivation) -> float:

@@ -1,6 +1,6 @@
 """Distillation spend: upfront (data generation, training, evaluation, engineering) and re-distillation.
 
-Imports `econ.scenario`, `econ.capacity`, `econ.units`. Each upfront line is either a USD number or
+Imports `econ.scenario`, `econ.capacity`, `econ.unit_costs`, `econ.units`. Each upfront line is either a USD number or
 an object that derives it; `upfront_spend` returns every line in USD with how it was derived.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from econ.capacity import profile_of, replica_capacity
+from econ.errors import FieldError
+from econ.formats import usd
 from econ.scenario import (
     ApiServing,
     DataGeneration,
@@ -17,7 +19,9 @@ from econ.scenario import (
     SelfHostedServing,
     TrainingRun,
 )
-from econ.units import SECONDS_PER_HOUR, TOKENS_PER_MTOK, TRAINING_FLOPS_PER_PARAM_TOKEN
+from econ.types import MAX_USD
+from econ.unit_costs import api_usd_per_request
+from econ.units import SECONDS_PER_HOUR, TRAINING_FLOPS_PER_PARAM_TOKEN
 
 
 @dataclass(frozen=True)
@@ -40,10 +44,8 @@ def data_generation_usd(spec: float | DataGeneration, teacher, workload_in: int,
     if not isinstance(spec, DataGeneration):
         return float(spec), "typed"
     if isinstance(teacher, ApiServing):
-        per_example = (
-            spec.prompt_tokens * teacher.input_usd_per_mtok
-            + spec.completion_tokens * teacher.output_usd_per_mtok
-        ) / TOKENS_PER_MTOK
+        per_example = api_usd_per_request(spec.prompt_tokens, spec.completion_tokens,
+                                          teacher.input_usd_per_mtok, teacher.output_usd_per_mtok)
         discount = teacher.batch_discount if spec.use_batch_price else 0.0
         note = f"{spec.examples:,} examples at the teacher's API price" + (
             f" less its {discount:.0%} batch discount" if discount else ""
@@ -72,7 +74,7 @@ def training_usd(spec: float | TrainingRun) -> tuple[float, str]:
     elif spec.profile is not None:
         profile = profile_of(spec.profile, "distillation.training_usd")
         if profile.training is None:
-            raise ValueError("distillation.training_usd.profile: the profile has no training block")
+            raise FieldError("distillation.training_usd.profile", "the profile has no training block")
         # The profile's tokens/s is for its own GPUs; more GPUs scale it linearly.
         run_tokens_per_s = profile.training.tokens_per_s * spec.gpus / profile.hardware.gpu_count
         seconds = tokens / run_tokens_per_s
@@ -98,6 +100,10 @@ def upfront_spend(scenario: Scenario) -> UpfrontSpend:
     wl = scenario.workload
     data, data_note = data_generation_usd(dist.data_generation_usd, scenario.teacher, wl.input_tokens, wl.output_tokens)
     train, train_note = training_usd(dist.training_usd)
+    for field, value in (("data_generation_usd", data), ("training_usd", train)):
+        if not value <= MAX_USD:  # also catches inf and NaN
+            raise FieldError(f"distillation.{field}", f"derives {usd(value)}, above the {usd(MAX_USD)} bound of any "
+                                                      "distillation budget; check its inputs")
     notes = tuple(f"{name}: {note}" for name, note in (("data generation", data_note), ("training", train_note))
                   if note != "typed")
     return UpfrontSpend(data, train, dist.evaluation_usd, engineering_usd(dist.engineering_usd), notes)

@@ -15,7 +15,18 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from econ.types import MAX_HORIZON_MONTHS, Finite, Fraction
+from econ.types import (
+    MAX_CAPACITY_RPS,
+    MAX_HORIZON_MONTHS,
+    MAX_USD,
+    MAX_USD_PER_ERROR,
+    MAX_USD_PER_HOUR,
+    MIN_CAPACITY_RPS,
+    Finite,
+    Fraction,
+    real,
+    whole,
+)
 from econ.types import Frozen as _Frozen
 from econ.types import NonNegativeFloat as NonNegative
 from econ.types import PositiveFloat as Positive
@@ -30,8 +41,10 @@ MAX_DRAWS = 1_000_000
 BETA_QUANTILE_SAMPLE = 200_000
 BETA_QUANTILE_SEED = 20_261_128
 MAX_MONTHS = MAX_HORIZON_MONTHS  # caps the re-distillation cadence
-# Smallest capacity a draw may take (requests/s): keeps replica sizing finite when a wide spread hits 0.
-MIN_CAPACITY_RPS = 1e-6
+# Largest multiple of today's traffic or price a draw may take: keeps every product finite.
+MAX_SCALE = 1e3
+# Widest log-normal: P90 = median × e^(3 × 1.28) ≈ 47× the median; wider is not an estimate.
+MAX_LOG_SIGMA = 3.0
 
 
 @dataclass(frozen=True)
@@ -49,22 +62,22 @@ class InputInfo:
 
 # The uncertain inputs, in the order reports list them. The cash-flow mapping is in econ.risk.
 INPUTS: dict[str, InputInfo] = {
-    "traffic_scale": InputInfo("traffic level", "× forecast", 0.0, np.inf),
+    "traffic_scale": InputInfo("traffic level", "× forecast", 0.0, MAX_SCALE),
     "monthly_growth": InputInfo("traffic growth", "fraction/month", -0.99, 10.0),
     "peak_to_average": InputInfo("peak-to-average", "ratio", 1.0, 100.0),
-    "gpu_usd_per_hour": InputInfo("student GPU price", "USD/GPU-hour", 0.0, np.inf),
-    "teacher_price_scale": InputInfo("teacher price", "× today's price", 0.0, np.inf),
+    "gpu_usd_per_hour": InputInfo("student GPU price", "USD/GPU-hour", 0.0, MAX_USD_PER_HOUR),
+    "teacher_price_scale": InputInfo("teacher price", "× today's price", 0.0, MAX_SCALE),
     # An API teacher that gets 20%/year cheaper is a plausible bad case (assumption, not a forecast).
     "teacher_annual_price_decline": InputInfo(
         "teacher price drift", "fraction/year", 0.0, 0.99, zero_base_range=(0.0, 0.20)
     ),
-    "student_capacity_rps": InputInfo("student capacity", "requests/s per replica", MIN_CAPACITY_RPS, np.inf),
+    "student_capacity_rps": InputInfo("student capacity", "requests/s per replica", MIN_CAPACITY_RPS, MAX_CAPACITY_RPS),
     "fallback_rate": InputInfo("fallback rate", "fraction", 0.0, 1.0),
     "student_error_rate": InputInfo("student error rate", "fraction", 0.0, 1.0),
-    "usd_per_error": InputInfo("cost of an error", "USD/error", 0.0, np.inf),
-    "upfront_usd": InputInfo("upfront spend", "USD", 0.0, np.inf),
+    "usd_per_error": InputInfo("cost of an error", "USD/error", 0.0, MAX_USD_PER_ERROR),
+    "upfront_usd": InputInfo("upfront spend", "USD", 0.0, MAX_USD),
     "redistill_every_months": InputInfo("re-distillation cadence", "months", 1.0, MAX_MONTHS, whole=True),
-    "redistill_usd": InputInfo("re-distillation cost", "USD", 0.0, np.inf),
+    "redistill_usd": InputInfo("re-distillation cost", "USD", 0.0, MAX_USD),
 }
 InputName = Literal[
     "traffic_scale", "monthly_growth", "peak_to_average", "gpu_usd_per_hour", "teacher_price_scale",
@@ -92,7 +105,9 @@ class LogNormal(_Frozen):
 
     kind: Literal["lognormal"] = "lognormal"
     median: Positive = Field(description="Median (input's units).")
-    sigma: NonNegative = Field(description="Standard deviation of the log (ratio); 0.14 ≈ P90 at +20%.")
+    sigma: real("ratio", 0.01, ge=0, le=MAX_LOG_SIGMA) = Field(
+        description="Standard deviation of the log (ratio); 0.14 ≈ P90 at +20%."
+    )
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return self.median * np.exp(self.sigma * rng.standard_normal(n))
@@ -208,7 +223,7 @@ class Uncertainty(_Frozen):
     inputs: list[UncertainInput] = Field(
         default_factory=list, description="Inputs with their own distribution or range."
     )
-    default_spread: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] = Field(
+    default_spread: real("fraction", 0.01, ge=0, lt=1) = Field(
         DEFAULT_RANGE,
         description="Inputs not listed: P10/P90 at ∓/± this fraction of the scenario's value in the "
         "Monte Carlo and the tornado (fraction; 0 holds them at the scenario's value).",
@@ -216,8 +231,8 @@ class Uncertainty(_Frozen):
     profile_spread: bool = Field(
         True, description="Add the measured throughput's own run-to-run spread (CV) when capacity comes from a profile."
     )
-    draws: Annotated[int, Field(ge=1, le=MAX_DRAWS)] = Field(DEFAULT_DRAWS, description="Monte Carlo draws.")
-    seed: Annotated[int, Field(ge=0)] = Field(0, description="Random seed: the same seed gives the same draws.")
+    draws: whole("draws", ge=1, le=MAX_DRAWS) = Field(DEFAULT_DRAWS, description="Monte Carlo draws.")
+    seed: whole(ge=0, le=2**63 - 1) = Field(0, description="Random seed: the same seed gives the same draws.")
 
     @model_validator(mode="after")
     def _unique(self) -> Uncertainty:

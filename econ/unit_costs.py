@@ -1,6 +1,7 @@
 """Unit costs of serving: USD per million tokens and per thousand requests from throughput and price.
 
-Imports `econ.units` only. These are the figures teams compare across GPUs and APIs; utilization
+Imports `econ.units` only. These are the figures teams compare across GPUs and APIs, and the one
+rule for the API price of a request; utilization
 below 1 spreads the same hourly bill over fewer tokens.
 """
 
@@ -24,8 +25,9 @@ def gpu_month_usd(gpu_usd_per_hour: float, gpus: float = 1.0) -> float:
     return gpu_usd_per_hour * gpus * HOURS_PER_MONTH
 
 
-def api_usd_per_kreq(input_tokens: int, output_tokens: int, input_usd_per_mtok: float,
-                     output_usd_per_mtok: float) -> float:
-    """(in × in-price + out × out-price) ÷ 1e6 × 1000."""
-    per_request = (input_tokens * input_usd_per_mtok + output_tokens * output_usd_per_mtok) / TOKENS_PER_MTOK
-    return per_request * REQUESTS_PER_KREQ
+def api_usd_per_request(input_tokens: float, output_tokens: float, input_usd_per_mtok: float,
+                        output_usd_per_mtok: float, cached_input_share: float = 0.0,
+                        cached_input_usd_per_mtok: float = 0.0) -> float:
+    """The API price of one request: in × (uncached × price + cached × cached price) + out × price, per 1e6 tokens."""
+    input_price = (1 - cached_input_share) * input_usd_per_mtok + cached_input_share * cached_input_usd_per_mtok
+    return (input_tokens * input_price + output_tokens * output_usd_per_mtok) / TOKENS_PER_MTOK

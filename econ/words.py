@@ -1,13 +1,13 @@
 """The risk answer in words a manager reads: '7 in 10 chance of paying back within a year'.
 
-Imports `econ.report` (money) and `econ.units`. Ranges come before points.
+Imports `econ.formats` (money) and `econ.units`. Ranges come before points.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from econ.report import usd
+from econ.formats import usd
 from econ.units import MONTHS_PER_YEAR
 
 if TYPE_CHECKING:

@@ -1,7 +1,13 @@
-"""`python -m profiles ...`: see profiles.cli."""
+"""`python -m profiles ...`: see profiles.cli. Ctrl-C while the CLI is still importing ends quietly too."""
 
 import sys
 
-from profiles.cli import main
+EXIT_INTERRUPTED = 130
+
+try:
+    from profiles.cli import main
+except KeyboardInterrupt:
+    print("interrupted", file=sys.stderr)
+    sys.exit(EXIT_INTERRUPTED)
 
 sys.exit(main())

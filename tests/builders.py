@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from econ.examples import EXAMPLE_SCENARIO
-from econ.scenario import parse_scenario
+from econ.scenario_files import parse_scenario
 
 
 def scenario_dict(**changes) -> dict:

@@ -141,3 +141,17 @@ def test_calibrated_estimate_reproduces_cpu_measurement(tmp_path):
         assert est.decode_tokens_per_s == pytest.approx(median_rate, rel=CPU_TOLERANCE), got.batch_size
         if (got.tpot_ms.cv or 0) <= MAX_QUIET_CV:
             assert est.decode_tokens_per_s == pytest.approx(got.decode_tokens_per_s, rel=CPU_TOLERANCE), got.batch_size
+
+
+def test_calibration_recovers_the_prefill_half_saturation_point():
+    # Batch sizes 1…256 at 128 prompt tokens put M = 128 … 32,768 tokens in flight: the TTFTs pin both the
+    # large-prompt MFU and the M at which half of it is reached. Prefill's fixed cost is the decode step's
+    # (one host cost per forward pass; calibrate cannot tell a fixed prefill cost from h, FLOPs/M ≈ 2·N).
+    truth = TRUTH.model_copy(update={"prefill_half_tokens": 600.0, "prefill_overhead_ms": TRUTH.step_overhead_ms})
+    est = estimate_profile("llama-3.1-8b", "a100-80gb", EstimateSettings(
+        batch_sizes=(1, 2, 4, 16, 64, 256), input_tokens=128, output_tokens=32), efficiency=truth,
+        created_at="2026-11-01T00:00:00+00:00")
+    cal = calibrate(as_measured(est))
+    assert cal.efficiency.mfu == pytest.approx(0.5, rel=0.05)
+    assert cal.efficiency.prefill_half_tokens == pytest.approx(600.0, rel=0.05)
+    assert "prefill_half_tokens" in cal.fitted and cal.ttft_max_relative_error < 0.01

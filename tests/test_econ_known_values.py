@@ -50,7 +50,7 @@ def test_reference_1_cost_per_token_from_throughput():
 
 def test_reference_2_breakeven_request_rate():
     # API $0.20/$0.20 per M at 128 + 128 tokens = $0.0512 per 1k requests
-    assert unit_costs.api_usd_per_kreq(128, 128, 0.20, 0.20) == pytest.approx(0.0512)
+    assert unit_costs.api_usd_per_request(128, 128, 0.20, 0.20) * 1000 == pytest.approx(0.0512)
     s = econ.parse_scenario({
         "workload": {"input_tokens": 128, "output_tokens": 128},
         "traffic": {"requests_per_day": 1_000_000, "monthly_growth": 0, "peak_to_average": 1},

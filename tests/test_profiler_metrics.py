@@ -86,12 +86,16 @@ def test_tiny_llama_roofline_by_hand():
     # Batch 2, input 10, output 5 → 4 steps reading contexts 11..14 (Σ = 50 token-steps):
     # 4 · 427,008 + 2 · 512 · 50 = 1,708,032 + 51,200 = 1,759,232 bytes.
     assert decode_bytes(arch, "fp32", 2, 10, 5) == 1_759_232
-    # Prefill of 10 tokens, batch 1: 2·73,984·10 + 2·32,768 (last token's logits) + 4·2·64·10² = 1,596,416 FLOPs.
-    assert prefill_flops(arch, 1, 10) == 1_596_416
+    # Prefill of 10 tokens, batch 1: 2·73,984·10 + 2·32,768 (last token's logits) + causal attention
+    # 4·2·64·(1 + … + 10) = 4·2·64·55 = 28,160 → 1,479,680 + 65,536 + 28,160 = 1,573,376 FLOPs. (Before the one
+    # roofline, the profiler counted the full matrix 4·2·64·10² = 51,200, i.e. 1,596,416, and the estimator
+    # the causal half: two different MFUs. Now both count queries × the context each attends to.)
+    assert prefill_flops(arch, 1, 10) == 1_573_376
     # Decode FLOPs, batch 1, input 10, output 5: 2·106,752·4 + 4·2·64·50 = 854,016 + 25,600 = 879,616.
     assert decode_flops(arch, 1, 10, 5) == 879_616
-    # Training per token at T = 10: 6·106,752 + 12·2·64·10 = 640,512 + 15,360 = 655,872.
-    assert training_flops_per_token(arch, 10) == 655_872
+    # Training per token at T = 10: 6·106,752 + 3 × the causal forward attention per token,
+    # 3 · 28,160 / 10 = 8,448 → 640,512 + 8,448 = 648,960 (PaLM's full-matrix 12·2·64·10 = 15,360 before).
+    assert training_flops_per_token(arch, 10) == 648_960
 
 
 @given(batch=st.integers(1, 64), input_tokens=st.integers(1, 4096), output_tokens=st.integers(2, 512))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 import econ
+from econ.evaluate import HEADLINE
+from econ.formats import FORMATTERS, si
 from econ.profile import Profile
 from ui import format as fmt
 
@@ -104,45 +106,25 @@ def _num(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
 
-SI_SUFFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"))  # 102G FLOP/s, 124.7M parameters
-
-
-def _si(value: float) -> str | None:
-    for limit, suffix in SI_SUFFIXES:
-        if abs(value) >= limit:
-            return f"{value / limit:.3g}{suffix}"
-    return None
-
-
 def _sci(value: float | None) -> str:
     """FLOP/s as 989T / 102G."""
-    return "—" if value is None else (_si(value) or f"{value:,.0f}")
+    return si(value, none="—")
 
 
 def _count(value: int) -> str:
     """Parameter counts: 8.03G reads badly for parameters, so B for billions, M for millions."""
-    return (_si(value) or f"{value:,}").replace("G", " B").replace("M", " M").replace("T", " T")
+    return si(value).replace("G", " B").replace("M", " M").replace("T", " T")
 
 
-HEADLINE_ROWS = (  # (label, Evaluation attribute, format, delta kind or None)
-    ("Payback", "payback_months", fmt.months, "months"),
-    ("Discounted payback", "discounted_payback_months", fmt.months, "months"),
-    ("NPV", "npv_usd", fmt.usd, "usd"),
-    ("Savings over the horizon (after upfront)", "total_savings_usd", fmt.usd, "usd"),
-    ("Upfront spend", "upfront_usd", fmt.usd, "usd"),
-    ("IRR (per year)", "irr_annual", fmt.percent, None),
-    ("ROI", "roi", fmt.percent, None),
-    ("Break-even volume", "breakeven_requests_per_day", fmt.per_day, "per_day"),
-    ("Teacher cost per 1M tokens", "teacher_usd_per_mtok", fmt.usd_precise, "usd_precise"),
-    ("Student cost per 1M tokens", "student_usd_per_mtok", fmt.usd_precise, "usd_precise"),
-)
+DELTA_KINDS = {"months", "usd", "usd_precise", "per_day"}  # headline kinds whose change reads as a delta
 
 
 def headline_comparison(a: econ.Evaluation, b: econ.Evaluation) -> pd.DataFrame:
     """Readable headline of two evaluations and the change B − A, one row per metric."""
     rows = []
-    for label, attr, show, kind in HEADLINE_ROWS:
-        new, old = getattr(b, attr), getattr(a, attr)
-        rows.append({"": label, "A": show(old), "B": show(new),
-                     "B − A": (fmt.delta(new, old, kind) or "same") if kind else ""})
+    for item in HEADLINE:
+        new, old = getattr(b, item.name), getattr(a, item.name)
+        show = FORMATTERS[item.kind]
+        change = (fmt.delta(new, old, item.kind) or "same") if item.kind in DELTA_KINDS else ""
+        rows.append({"": item.label, "A": show(old), "B": show(new), "B − A": change})
     return pd.DataFrame(rows)

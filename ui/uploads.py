@@ -1,15 +1,20 @@
 """Uploaded files: size-checked, parsed as JSON and validated by econ, never executed.
 
-Imports econ only (no streamlit), so the pages and the tests share one path for every upload.
+Imports econ and `profiles.store` (no streamlit), so the pages and the tests share one path for every
+upload. An uploaded scenario may use embedded profiles or the names of profiles in the profile store
+only: a path to anything else on the server is refused with the same message whether or not it exists.
 """
 
 from __future__ import annotations
 
-import econ
-from econ.profile import MAX_PROFILE_BYTES
+import os
+from pathlib import Path
 
-# A scenario file may embed up to four profiles (teacher, student, training run, swap alternative).
-MAX_SCENARIO_BYTES = 4 * MAX_PROFILE_BYTES
+import econ
+from econ.errors import FieldError
+from econ.profile import MAX_PROFILE_BYTES
+from econ.scenario_files import MAX_SCENARIO_BYTES, map_profile_refs
+from profiles.store import DATA_DIR
 
 
 def parse_uploaded_profile(name: str, data: bytes) -> econ.Profile:
@@ -21,11 +26,38 @@ def parse_uploaded_profile(name: str, data: bytes) -> econ.Profile:
     return econ.parse_profile(data, origin=name)
 
 
-def parse_uploaded_scenario(name: str, data: bytes) -> tuple[econ.Scenario, econ.Evaluation]:
-    """A validated scenario and its evaluation from uploaded bytes; ScenarioError/ValueError otherwise.
+def store_profile_paths(store: Path = DATA_DIR) -> dict[str, str]:
+    """File name → absolute path of every profile file in the profile store."""
+    try:
+        return {p.name: os.path.abspath(p) for p in sorted(Path(store).glob("*.json")) if p.is_file()}
+    except OSError:
+        return {}
 
-    Evaluating here catches what validation alone cannot (a profile path that does not exist here,
-    an SLO no measured batch meets), so a loaded scenario is one the app can show.
+
+def restrict_to_store(scenario: econ.Scenario, store: Path = DATA_DIR) -> econ.Scenario:
+    """The scenario with each profile path mapped onto the profile store; FieldError for any other path.
+
+    A reference is accepted when it is a store file's name, or that file's own path (a scenario saved
+    from this app names its stored profiles by path).
+    """
+    known = store_profile_paths(store)
+
+    def check(field: str, ref: str) -> str:
+        name = Path(ref).name
+        if name in known and (ref == name or os.path.abspath(ref) == known[name]):
+            return known[name]
+        listed = ", ".join(known) or "none yet"
+        raise FieldError(field, f"an uploaded scenario may name only a profile in the profile store "
+                                f"(profiles/data/: {listed}) or embed the profile itself")
+
+    return map_profile_refs(scenario, check)
+
+
+def parse_uploaded_scenario(name: str, data: bytes, store: Path = DATA_DIR) -> tuple[econ.Scenario, econ.Evaluation]:
+    """A validated scenario and its evaluation from uploaded bytes; ScenarioError otherwise.
+
+    Evaluating here catches what validation alone cannot (an SLO no measured batch meets), so a
+    loaded scenario is one the app can show.
     """
     if len(data) > MAX_SCENARIO_BYTES:
         raise econ.ScenarioError(
@@ -33,6 +65,7 @@ def parse_uploaded_scenario(name: str, data: bytes) -> tuple[econ.Scenario, econ
         )
     scenario = econ.parse_scenario(data, origin=name)
     try:
+        scenario = restrict_to_store(scenario, store)
         evaluation = econ.evaluate(scenario)
     except ValueError as exc:
         raise econ.ScenarioError(f"{name}: {exc}") from None

@@ -17,7 +17,7 @@ from profiles.analytic.calibrate import calibrate, load_calibration, write_calib
 from profiles.analytic.estimate import EstimateSettings, estimate_profile
 from profiles.catalog import model_catalog, model_preset
 from profiles.gpu_catalog import gpu_catalog, gpu_spec
-from profiles.store import write_profile
+from profiles.store import check_out_path, write_profile
 
 FIELDS = EstimateSettings.model_fields
 TABLE_COLUMNS = (
@@ -95,9 +95,11 @@ def run_estimate(args) -> int:
     if args.model not in model_catalog():
         model_preset(args.model)  # raises, listing the known presets
     settings = settings_from_args(args)
+    if args.out is not None:
+        check_out_path(args.out)
     command = "python -m profiles " + shlex.join(sys.argv[1:]) if sys.argv[1:] else None
-    if args.calibration:
-        calibration = load_calibration(args.calibration)
+    if args.calibration is not None:
+        calibration = load_calibration(args.calibration, field="--calibration")
         efficiency = calibration.efficiency
         if args.gpu is None:
             if settings.dtype != calibration.source.dtype:
@@ -116,13 +118,13 @@ def run_estimate(args) -> int:
     if settings.gpus is None and profile.hardware.gpu_count > 1:
         print(f"note: {args.model} at {settings.dtype} does not fit on one {gpu.name}; estimated with the "
               f"minimum, --gpus {profile.hardware.gpu_count:g}", file=sys.stderr)
-    if args.out:
+    if args.out is not None:
         write_profile(profile, args.out)
     if args.format == "json":
         print(profile.model_dump_json(indent=2, exclude_none=True))
     else:
         print(format_table(profile))
-    if args.out:
+    if args.out is not None:
         print(f"wrote {args.out}", file=sys.stderr if args.format == "json" else sys.stdout)
     return 0
 
@@ -156,13 +158,16 @@ def format_table(profile: Profile) -> str:
 
 
 def run_calibrate(args) -> int:
+    if args.out is not None:
+        check_out_path(args.out)
     profile = load_profile(args.profile)
     calibration = calibrate(profile, origin=args.profile)
-    if args.out:
+    if args.out is not None:
         write_calibration(calibration, args.out)
         eff = calibration.efficiency
         print(
-            f"wrote {args.out}: MBU {eff.mbu:.3g}, prefill MFU {eff.mfu:.3g}, decode MFU {eff.decode_mfu:.3g}, "
+            f"wrote {args.out}: MBU {eff.mbu:.3g}, prefill MFU {eff.mfu:.3g} (half at {eff.prefill_half_tokens:.3g} "
+            f"tokens in flight), decode MFU {eff.decode_mfu:.3g}, "
             f"overhead {eff.step_overhead_ms:.3g} ms/step, {eff.prefill_overhead_ms:.3g} ms/prefill; "
             f"fitted: {', '.join(calibration.fitted) or 'none'}; reproduces decode tokens/s within "
             f"{calibration.decode_max_relative_error:.1%}"

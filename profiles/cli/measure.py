@@ -23,6 +23,7 @@ from profiles.settings import (
     parse_batch_sizes,
     run_settings,
 )
+from profiles.store import check_out_path
 
 INSTALL_HINT = ("needs torch, transformers, safetensors, psutil and tqdm: pip install torch==2.13.0 "
                 "transformers safetensors psutil tqdm (or `make test`, which sets them up)")
@@ -147,12 +148,16 @@ def _print_summary(result) -> None:
 
 def handle_run(args: argparse.Namespace) -> int:
     settings = run_settings(model=args.model, out=args.out, **_shared_values(args))
+    if args.out is not None:
+        check_out_path(args.out)  # before the measurement, which a failed write would lose
     require_torch("run")
     from profiles.backends.transformers.runner import run_profile
 
     command = "python -m profiles run " + " ".join(settings_argv(settings))
     result = run_profile(settings, command=command, progress=TqdmProgress())
     _print_summary(result)
+    for warning in result.warnings:
+        print(f"warning: {warning.removeprefix('WARNING: ')}", file=sys.stderr)
     return EXIT_INTERRUPTED if result.interrupted else 0
 
 
@@ -163,14 +168,16 @@ def _model_slug(model: str) -> str:
 
 def handle_pair(args: argparse.Namespace) -> int:
     shared = _shared_values(args)
-    out_dir = Path(args.out_dir) if args.out_dir else None
+    if args.out_dir is not None and not args.out_dir.strip():
+        raise ValueError("--out-dir: no folder name given")
+    out_dir = Path(args.out_dir) if args.out_dir is not None else None
     if out_dir is None:
         from profiles.store import DATA_DIR
 
         out_dir = DATA_DIR
     jobs = []
     for role, model in (("teacher", args.teacher), ("student", args.student)):
-        out = out_dir / f"{role}-{_model_slug(model)}.json"
+        out = check_out_path(out_dir / f"{role}-{_model_slug(model)}.json", "--out-dir")
         jobs.append((role, run_settings(model=model, out=str(out), **shared)))
         problem = model_spec_problem(model)
         if problem:

@@ -9,6 +9,8 @@ import math
 import streamlit as st
 
 import econ
+from econ.evaluate import HEADLINE_BY_NAME
+from econ.formats import FORMATTERS
 from ui import format as fmt
 from ui import state, tables, uploads
 from ui.charts import costs as cost_charts
@@ -77,13 +79,13 @@ labels = list(options)
 a_label = pick[0].selectbox("Scenario A", labels, index=0, key="scenarios.a")
 b_label = pick[1].selectbox("Scenario B", labels, index=1, key="scenarios.b")
 a, b = options[a_label], options[b_label]
-metrics = (("Payback", "payback_months", fmt.months, "months", "inverse"),
-           ("NPV", "npv_usd", fmt.usd, "usd", "normal"),
-           ("Savings over the horizon", "total_savings_usd", fmt.usd, "usd", "normal"),
-           ("Break-even volume", "breakeven_requests_per_day", fmt.per_day, "per_day", "inverse"))
+metrics = {"payback_months": "inverse", "npv_usd": "normal", "total_savings_usd": "normal",
+           "breakeven_requests_per_day": "inverse"}  # headline name → whether lower is better
 row = st.columns(len(metrics))
-for column, (label, attr, show, kind, color) in zip(row, metrics, strict=True):
-    column.metric(f"{label}: B", show(getattr(b, attr)), fmt.delta(getattr(b, attr), getattr(a, attr), kind),
+for column, (attr, color) in zip(row, metrics.items(), strict=True):
+    item = HEADLINE_BY_NAME[attr]
+    show = FORMATTERS[item.kind]
+    column.metric(f"{item.label}: B", show(getattr(b, attr)), fmt.delta(getattr(b, attr), getattr(a, attr), item.kind),
                   delta_color=color, help=f"A: {show(getattr(a, attr))}. Delta is B − A.", border=True)
 st.dataframe(tables.headline_comparison(a, b), hide_index=True)
 names = {f"A: {a.scenario.name}": a, f"B: {b.scenario.name}": b}

@@ -1,15 +1,14 @@
 """Serving page: the chosen profiles' throughput–latency curves with the SLO and the operating point,
 the student fleet per month, and serving cost per 1M tokens against utilization.
 
-Imports streamlit, pandas, econ and ui. Operating points come from `econ.capacity.operating_point`,
-costs from econ (see ui/sweeps.py); nothing is computed here.
+Imports streamlit, pandas, econ and ui. Operating points come from the evaluation (`Evaluation.teacher_capacity`),
+costs from econ (see ui/sweeps.py); nothing is computed here: the operating points are the evaluation's.
 """
 
 import pandas as pd
 import streamlit as st
 
 import econ
-from econ.capacity import operating_point, profile_of
 from ui import format as fmt
 from ui import served_tables, state, sweeps, tables
 from ui.charts import served as served_charts
@@ -20,11 +19,12 @@ PLOT_CONFIG = {"displaylogo": False}
 result = state.current_evaluation()
 scenario = result.scenario
 sides = {"Teacher": ("teacher", scenario.teacher), "Student": ("student", scenario.student)}
+capacities = {"Teacher": result.teacher_capacity, "Student": result.student_capacity}
 st.title("Serving: capacity, latency and utilization")
 
 # --- throughput vs latency -------------------------------------------------------------------
 frames, slos, notes, served = [], {}, [], []
-for label, (field, side) in sides.items():
+for label, (_field, side) in sides.items():
     if not isinstance(side, econ.SelfHostedServing):
         notes.append(f"**{label}**: API, priced per token ({side.name or 'unnamed model'}); no GPU curve.")
         continue
@@ -32,8 +32,7 @@ for label, (field, side) in sides.items():
         notes.append(f"**{label}**: typed capacity, {side.requests_per_second_per_replica:g} requests/s per "
                      f"replica; pick a profile in the sidebar to see its latency curve.")
         continue
-    profile = profile_of(side.profile, field)
-    point = operating_point(profile, side.slo, field)
+    profile, point = capacities[label].profile, capacities[label].point
     if profile.served:
         served.append((label, profile, side.slo, point))
     else:

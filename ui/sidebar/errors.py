@@ -6,15 +6,12 @@ error location, or `econ.FieldError.field` for what only evaluation finds (a pro
 
 from __future__ import annotations
 
-import re
-
 from pydantic import ValidationError
 
 import econ
-from econ.errors import describe_validation_error, field_path
+from econ.errors import ROOT, FieldError, describe_validation_error, field_path
 
 REQUIRED = "Required: enter a value"
-_FIELD_PREFIX = re.compile(r"^([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\s*:\s*(.+)$", re.S)
 
 
 def _relevant(error: dict, branches: dict[str, str]) -> bool:
@@ -44,12 +41,13 @@ def problems_of(values: dict, branches: dict[str, str]) -> tuple[econ.Scenario |
         scenario = econ.Scenario.model_validate(values)
     except ValidationError as exc:
         found = [(field_path(e["loc"]), _message(e)) for e in exc.errors() if _relevant(e, branches)]
-        return None, None, found or [("(root)", describe_validation_error(exc))]
+        return None, None, found or [(ROOT, describe_validation_error(exc))]
     try:
         return scenario, econ.evaluate(scenario), []
-    except ValueError as exc:  # capacity: a profile that cannot be read, an SLO no batch meets
-        match = _FIELD_PREFIX.match(str(exc))
-        return None, None, [(match.group(1), match.group(2))] if match else [("(root)", str(exc))]
+    except FieldError as exc:  # capacity: a profile that cannot be read, an SLO no batch meets
+        return None, None, [(exc.field, exc.message)]
+    except ValueError as exc:
+        return None, None, [(ROOT, str(exc))]
 
 
 def show_problems(form, problems: list[tuple[str, str]], general) -> None:

@@ -11,7 +11,6 @@ always written atomically (`profiles.store.write_profile`).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,13 +20,7 @@ from typing import Protocol
 import torch
 
 from econ.profile import Hardware, Load, ModelInfo, Point, Profile, Training, WorkloadShape
-from profiles.analytic.roofline import (
-    analytic_memory_gib,
-    decode_bytes,
-    kv_cache_gib,
-    prefill_flops,
-    utilization,
-)
+from profiles.analytic.roofline import analytic_memory_gib, kv_cache_gib
 from profiles.backends.transformers.device import (
     free_memory,
     is_oom,
@@ -37,15 +30,17 @@ from profiles.backends.transformers.device import (
 )
 from profiles.backends.transformers.energy import EnergyCounter, joules_per_token
 from profiles.backends.transformers.environment import collect_environment
-from profiles.backends.transformers.hw import GB, HardwareMeasurement, measure_hardware
+from profiles.backends.transformers.hw import HardwareMeasurement, measure_hardware
 from profiles.backends.transformers.measure import DecodeSession
 from profiles.backends.transformers.memory import MemoryTracker, available_memory_gib
 from profiles.backends.transformers.metrics import point_metrics
-from profiles.backends.transformers.models import LoadedModel, load_model, resolve_model
+from profiles.backends.transformers.models import LoadedModel, load_model
+from profiles.backends.transformers.peaks import Peaks, PointShape, check_peaks, with_utilizations
+from profiles.backends.transformers.preflight import check_fits, machine_load
 from profiles.backends.transformers.training import measure_training, training_mfu
 from profiles.settings import MAX_REPEATS, RunSettings
 from profiles.spec import catalog_name_for, spec_peaks
-from profiles.store import DATA_DIR, write_profile
+from profiles.store import DATA_DIR, check_out_path, write_profile
 from profiles.sweep import repeat_until_minimums, sweep, unless_oom, warm_up
 
 # Untimed runs after the cold call: warms caches and allocator; its peak memory is the point's.
@@ -56,15 +51,13 @@ WARMUP_MIN_SECONDS = 0.5
 # A batch whose analytic KV cache needs more than this share of the free memory is recorded as
 # out of memory without trying: on CPU a real OOM is the kernel's OOM killer, not an exception.
 KV_CACHE_MEMORY_SHARE = 0.9
-# The weights need this share of free memory at most, or the model is refused before building it.
-WEIGHTS_MEMORY_SHARE = 0.9
 
 NOTES = (
     "Weights are random for presets (throughput and memory do not depend on weight values); "
     "prompts are random tokens; output length is fixed (EOS ignored).",
     "MBU: decode bytes (matmul weights + KV cache of the context, per step) per second over the "
-    "hw-measured copy bandwidth; MFU: prefill FLOPs (PaLM convention) per second over the hw-measured "
-    "matmul FLOP/s; *_spec: the same over data-sheet peaks.",
+    "hw-measured copy bandwidth; MFU: prefill FLOPs (2·N per token + causal attention, the estimator's "
+    "roofline) per second over the hw-measured matmul FLOP/s; *_spec: the same over data-sheet peaks.",
 )
 CPU_MEMORY_NOTE = "peak_memory_gib on CPU is the whole process RSS (weights, runtime, activations), sampled."
 
@@ -102,6 +95,7 @@ class RunResult:
     profile: Profile
     path: Path
     interrupted: bool
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -110,8 +104,8 @@ class _Context:
     device: str
     settings: RunSettings
     hw: HardwareMeasurement
-    bandwidth_spec_gb_per_s: float | None
-    flop_per_s_spec: float | None
+    peaks: Peaks
+    shape: PointShape
     energy: EnergyCounter | None
     hooks: RunHooks
     progress: Progress
@@ -171,11 +165,7 @@ def measure_point(ctx: _Context, batch: int) -> Point:
     cold, runs, peak, energy_start, energy_end, window_s = timed
 
     m = point_metrics(runs, batch, s.input_tokens, s.output_tokens)
-    decode_bytes_per_s = decode_bytes(arch, dtype, batch, s.input_tokens, s.output_tokens) / m.mean_decode_s
-    prefill_flop_per_s = prefill_flops(arch, batch, s.input_tokens) / m.mean_ttft_s
-    bandwidth_measured = ctx.hw.bandwidth_gb_per_s * GB
-    bandwidth_spec = ctx.bandwidth_spec_gb_per_s * GB if ctx.bandwidth_spec_gb_per_s else None
-    return Point(
+    point = Point(
         batch_size=batch, load=_static(batch),
         ttft_ms=m.ttft_ms, tpot_ms=m.tpot_ms, itl_ms=m.itl_ms, e2e_ms=m.e2e_ms,
         prefill_tokens_per_s=m.prefill_tokens_per_s,
@@ -185,15 +175,12 @@ def measure_point(ctx: _Context, batch: int) -> Point:
         peak_memory_gib=peak.allocated_gib,
         peak_memory_reserved_gib=peak.reserved_gib,
         analytic_memory_gib=analytic_memory_gib(arch, dtype, batch, context),
-        mbu=utilization(decode_bytes_per_s, bandwidth_measured),
-        mfu=utilization(prefill_flop_per_s, ctx.hw.flop_per_s.get(dtype)),
-        mbu_spec=utilization(decode_bytes_per_s, bandwidth_spec),
-        mfu_spec=utilization(prefill_flop_per_s, ctx.flop_per_s_spec),
         energy_j_per_token=joules_per_token(energy_start, energy_end, window_s,
                                             batch * s.output_tokens * len(runs)),
         cold_first_call_ms=cold.e2e_s * 1e3,
         repeats=m.repeats,
     )
+    return with_utilizations(point, ctx.shape, ctx.peaks)
 
 
 def measure_training_block(ctx: _Context, points: list[Point]) -> Training | None:
@@ -218,20 +205,25 @@ def measure_training_block(ctx: _Context, points: list[Point]) -> Training | Non
             return Training(
                 tokens_per_s=result.tokens_per_s, seq_len=seq_len, batch_size=batch,
                 peak_memory_gib=result.peak_memory_gib,
-                mfu=training_mfu(result, ctx.hw.flop_per_s.get(ctx.loaded.dtype)),
-                mfu_spec=training_mfu(result, ctx.flop_per_s_spec),
+                mfu=training_mfu(result, ctx.peaks.flop_per_s.get(ctx.loaded.dtype)),
+                mfu_spec=training_mfu(result, ctx.peaks.flop_per_s_spec),
             )
         ctx.notes.append(f"training: batch {batch} ran out of memory")
         batch //= 2
     return None
 
 
+def _peaks(hw: HardwareMeasurement, bandwidth_spec_gb_per_s: float | None, flop_per_s_spec: float | None) -> Peaks:
+    return Peaks(hw.bandwidth_gb_per_s, dict(hw.flop_per_s), bandwidth_spec_gb_per_s, flop_per_s_spec)
+
+
 def _hardware(ctx: _Context, catalog_name: str | None) -> Hardware:
     kind = "rocm" if ctx.device == "cuda" and torch.version.hip else ctx.device
     return Hardware(
         device=kind, name=ctx.hw.name, gpu_count=1.0, memory_gib=ctx.hw.memory_gib,
-        bandwidth_gb_per_s_spec=ctx.bandwidth_spec_gb_per_s, bandwidth_gb_per_s_measured=ctx.hw.bandwidth_gb_per_s,
-        flop_per_s_spec=ctx.flop_per_s_spec, flop_per_s_measured=ctx.hw.flop_per_s.get(ctx.loaded.dtype),
+        bandwidth_gb_per_s_spec=ctx.peaks.bandwidth_spec_gb_per_s,
+        bandwidth_gb_per_s_measured=ctx.peaks.bandwidth_gb_per_s,
+        flop_per_s_spec=ctx.peaks.flop_per_s_spec, flop_per_s_measured=ctx.peaks.flop_per_s.get(ctx.loaded.dtype),
         catalog_name=catalog_name,
     )
 
@@ -247,47 +239,33 @@ def _model_info(loaded: LoadedModel) -> ModelInfo:
     )
 
 
-def machine_load_note() -> str:
-    """Other work on the machine skews CPU timings: record the load average at the start."""
-    try:
-        one_minute = os.getloadavg()[0]
-    except OSError:  # not available on this platform
-        return "system load average: unknown"
-    return f"system load average {one_minute:.2f} over 1 min at the start, on {os.cpu_count()} CPUs"
-
-
-def check_fits(settings: RunSettings, device: str, dtype: str) -> None:
-    """Refuse, before building anything, a context longer than the model's or weights larger than memory."""
-    arch, _folder = resolve_model(settings.model)
-    context = settings.input_tokens + settings.output_tokens
-    if context > arch.max_position_embeddings:
-        raise ValueError(f"--input-tokens + --output-tokens = {context} exceeds the model's "
-                         f"max_position_embeddings ({arch.max_position_embeddings})")
-    weights_gib, free_gib = arch.weight_bytes(dtype) / 2**30, available_memory_gib(device)
-    if weights_gib > WEIGHTS_MEMORY_SHARE * free_gib:
-        raise ValueError(f"--model {settings.model}: its {dtype} weights ({weights_gib:.1f} GiB) do not fit in the "
-                         f"free memory of {device} ({free_gib:.1f} GiB)")
-
-
 def run_profile(settings: RunSettings, command: str | None = None, hooks: RunHooks | None = None,
                 progress: Progress | None = None) -> RunResult:
     """Measure every batch size (and training with settings.train) and write the profile atomically."""
     device = resolve_device(settings.device)
     dtype = resolve_dtype(settings.dtype, device)
+    if settings.out is not None:
+        check_out_path(settings.out)  # before anything is measured: a failed write would lose it all
     check_fits(settings, device, dtype)
     loaded = load_model(settings.model, device, dtype)
-    out = Path(settings.out) if settings.out else default_out_path(loaded.name, device, dtype)
+    out = Path(settings.out) if settings.out is not None else default_out_path(loaded.name, device, dtype)
     hw = measure_hardware(device, (dtype,))
     catalog_name = catalog_name_for(hw.name) if device != "cpu" else None
-    bandwidth_spec, flop_spec = spec_peaks(catalog_name, dtype)
     energy = EnergyCounter(torch.cuda.current_device()) if device == "cuda" else None
-    ctx = _Context(loaded=loaded, device=device, settings=settings, hw=hw, bandwidth_spec_gb_per_s=bandwidth_spec,
-                   flop_per_s_spec=flop_spec, energy=energy if energy and energy.available else None,
+    ctx = _Context(loaded=loaded, device=device, settings=settings, hw=hw,
+                   peaks=_peaks(hw, *spec_peaks(catalog_name, dtype)),
+                   shape=PointShape(loaded.arch, dtype, settings.input_tokens, settings.output_tokens),
+                   energy=energy if energy and energy.available else None,
                    hooks=hooks or RunHooks(), progress=progress or NullProgress())
-    load_note = machine_load_note()
+    load_note, load_warning = machine_load()
     training: Training | None = None
     result = sweep(settings.batch_sizes, lambda batch: measure_point(ctx, batch), ctx.hooks.after_point)
     points, interrupted = result.points, result.interrupted
+    points, ctx.peaks, peak_notes = check_peaks(points, ctx.shape, ctx.peaks,
+                                                lambda: _peaks(measure_hardware(device, (dtype,)),
+                                                               ctx.peaks.bandwidth_spec_gb_per_s,
+                                                               ctx.peaks.flop_per_s_spec))
+    ctx.notes.extend(peak_notes)
     if settings.train and not interrupted:
         try:
             training = measure_training_block(ctx, points)
@@ -295,7 +273,9 @@ def run_profile(settings: RunSettings, command: str | None = None, hooks: RunHoo
             interrupted = True
     if interrupted:
         ctx.notes.append(f"interrupted after {len(points)} of {len(settings.batch_sizes)} batch sizes")
-    notes = [*NOTES, *([CPU_MEMORY_NOTE] if device == "cpu" else []), load_note, *ctx.notes]
+    first = [load_warning] if load_warning else []
+    notes = [*first, *NOTES, *([CPU_MEMORY_NOTE] if device == "cpu" else []), load_note, *ctx.notes]
+    warnings = [*first, *(n for n in ctx.notes if n.startswith("UNRELIABLE"))]
     profile = Profile(
         provenance="measured", partial=interrupted,
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -304,4 +284,4 @@ def run_profile(settings: RunSettings, command: str | None = None, hooks: RunHoo
         points=points, training=training,
         environment=collect_environment(device, settings.compile, command), notes=notes,
     )
-    return RunResult(profile=profile, path=write_profile(profile, out), interrupted=interrupted)
+    return RunResult(profile=profile, path=write_profile(profile, out), interrupted=interrupted, warnings=warnings)
