@@ -4,13 +4,17 @@ from the project, so the one definition lives there). Imports econ only.
 
 from econ.profile import (
     SCHEMA_VERSION,
+    CapacityProbe,
+    CapacitySearch,
     Environment,
     Hardware,
+    Load,
     ModelInfo,
     Percentiles,
     Point,
     Profile,
     ProfileError,
+    RequestErrors,
     Training,
     WorkloadShape,
     load_profile,
@@ -19,6 +23,10 @@ from econ.profile import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "RequestErrors",
+    "Load",
+    "CapacitySearch",
+    "CapacityProbe",
     "Environment",
     "Hardware",
     "ModelInfo",

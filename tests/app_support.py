@@ -45,3 +45,27 @@ def scenario_with_profile(path: str, tpot_ms_p99: float = 20.0) -> econ.Scenario
     student["profile"] = path
     student["slo"] = {"tpot_ms_p99": tpot_ms_p99}
     return econ.parse_scenario(data)
+
+
+def served_profile_dict() -> dict:
+    """A served profile (schema v2): three request rates through vLLM, with a capacity search at
+    p99 TTFT ≤ 500 ms and TPOT ≤ 50 ms for ≥ 99% of requests; rate 8 breaks TTFT."""
+    points = []
+    for rate, achieved, ttft, tpot, met in ((2, 1.98, 120.0, 20.0, 1.0), (4, 3.9, 300.0, 30.0, 0.995),
+                                            (8, 6.1, 2500.0, 45.0, 0.42)):
+        points.append({"batch_size": 1, "load": {"kind": "rate", "value": rate}, "ttft_ms": _pct(ttft),
+                       "tpot_ms": _pct(tpot), "e2e_ms": _pct(ttft + 299 * tpot), "requests_per_s": achieved,
+                       "slo_attainment": met, "goodput_requests_per_s": achieved * met})
+    return {
+        "schema_version": 2, "provenance": "measured",
+        "model": {"name": "llama-3.1-8b", "parameters": 8_030_000_000, "dtype": "bf16"},
+        "hardware": {"device": "cuda", "name": "NVIDIA H100 80GB HBM3", "gpu_count": 1.0},
+        "workload": {"input_tokens": 1000, "output_tokens": 300},
+        "environment": {"method": "served", "engine": "vllm 0.32.0", "endpoint": "127.0.0.1:8000/v1/completions"},
+        "points": points,
+        "capacity": {"kind": "rate", "slo_ttft_ms": 500, "slo_tpot_ms": 50, "attainment": 0.99, "load": 4,
+                     "requests_per_s": 3.9, "ended": "bracketed: the next load up failed",
+                     "probes": [{"load": p["load"]["value"], "requests_per_s": p["requests_per_s"],
+                                 "slo_attainment": p["slo_attainment"], "passed": p["slo_attainment"] >= 0.99}
+                                for p in points]},
+    }

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import econ
+from econ.profile import load_profile
 from ui import format as fmt
 from ui.state import default_scenario
 
@@ -161,4 +162,27 @@ def test_quality_page_uploads_samples_prices_the_threshold_and_the_scenario_foll
     expect(page.get_by_text("measured on production traffic: the synthetic validation set flatters").first
            ).to_be_visible(timeout=UI_TIMEOUT_MS)
     page.screenshot(path=str(ARTIFACTS / "breakeven-with-evidence.png"), full_page=True)
+    page.close()
+
+
+SERVED_PROFILE = "served-tiny-llama-4l-cpu-vllm.json"  # measured on CPU through a real vLLM server
+
+
+def test_profiles_page_shows_a_served_profile_against_the_achieved_rate(server, browser):
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    page.goto(f"{server}/profiles")
+    expect(page.get_by_text("Compare", exact=True)).to_be_visible(timeout=UI_TIMEOUT_MS)
+    picker = page.get_by_test_id("stSelectbox").filter(has_text="Profile A")
+    picker.click()
+    page.keyboard.type(SERVED_PROFILE)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Served: latency and goodput vs achieved request rate")).to_be_visible(
+        timeout=UI_TIMEOUT_MS)
+    capacity = load_profile(ROOT / "profiles" / "data" / SERVED_PROFILE).capacity
+    expect(page.get_by_text(f"{capacity.requests_per_s:.3g} requests/s achieved at rate {capacity.load:g}")
+           .first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "profiles-served.png"), full_page=True)
     page.close()

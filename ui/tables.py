@@ -20,6 +20,9 @@ PROVENANCE_LABEL = {"measured": "Measured", "estimated": "Estimated (not measure
 def provenance_label(profile: Profile) -> str:
     """'Measured' or 'Estimated (not measured)', with 'partial' when the sweep was interrupted."""
     label = PROVENANCE_LABEL[profile.provenance]
+    if profile.served:
+        engine = profile.environment.engine if profile.environment else None
+        label = f"{label}, served{f' through {engine}' if engine else ''}"
     return f"{label}, partial sweep" if profile.partial else label
 
 
@@ -74,8 +77,9 @@ def profile_row(name: str, profile: Profile | Exception) -> dict:
         "model": profile.model.name,
         "hardware": profile.hardware.catalog_name or profile.hardware.name,
         "how obtained": provenance_label(profile),
-        "dtype": profile.model.dtype,
-        "batch sizes": ", ".join(str(p.batch_size) for p in profile.points),
+        "dtype": profile.model.dtype or "—",
+        "batch sizes": (", ".join(f"{p.load.kind} {p.load.value:g}" for p in profile.points) if profile.served
+                        else ", ".join(str(p.batch_size) for p in profile.points)),
         "best requests/s": max((p.requests_per_s for p in fitting), default=None),
         "problem": "",
     }
@@ -86,7 +90,8 @@ def profile_facts(profile: Profile) -> pd.DataFrame:
     hw, model = profile.hardware, profile.model
     facts = {
         "How obtained": provenance_label(profile),
-        "Model": f"{model.name} ({_count(model.parameters)} parameters, {model.dtype})",
+        "Model": f"{model.name} ({_count(model.parameters) if model.parameters else '?'} parameters, "
+                 f"{model.dtype or 'dtype not reported'})",
         "Hardware": f"{hw.name} × {hw.gpu_count:g} ({hw.device})",
         "Workload": f"{profile.workload.input_tokens} in / {profile.workload.output_tokens} out tokens",
         "Bandwidth, GB/s (spec / measured)": f"{_num(hw.bandwidth_gb_per_s_spec)} / {_num(hw.bandwidth_gb_per_s_measured)}",

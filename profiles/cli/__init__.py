@@ -11,6 +11,7 @@ import os
 import sys
 
 from profiles.cli import estimate as commands_estimate
+from profiles.cli import load as commands_load
 from profiles.cli import measure as commands_measure
 from profiles.cli import store as commands_store
 
@@ -33,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Measure or estimate LLM serving and training throughput; write profile files for econ.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (commands_measure, commands_estimate, commands_store):
+    for module in (commands_measure, commands_load, commands_estimate, commands_store):
         module.register(sub)
     return parser
 

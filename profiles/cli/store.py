@@ -90,16 +90,18 @@ def handle_show(args: argparse.Namespace) -> int:
     profile = load_profile(args.file)
     hw = profile.hardware
     print(describe(profile))
-    print(f"parameters {profile.model.parameters:,} ({profile.model.source}); "
+    parameters = f"{profile.model.parameters:,}" if profile.model.parameters else "not reported"
+    print(f"parameters {parameters} ({profile.model.source}); "
           f"bandwidth measured {fmt(hw.bandwidth_gb_per_s_measured)} GB/s, spec {fmt(hw.bandwidth_gb_per_s_spec)} "
           f"GB/s; FLOP/s measured {fmt(hw.flop_per_s_measured)}, spec {fmt(hw.flop_per_s_spec)}")
-    header = ["batch", *[label for label, _, _ in POINT_METRICS], "runs"]
+    header = ["load" if profile.served else "batch", *[label for label, _, _ in POINT_METRICS], "runs"]
     rows = []
     for p in profile.points:
+        label = f"{p.load.kind} {p.load.value:g}" if profile.served else str(p.batch_size)
         if p.oom:
-            rows.append([str(p.batch_size), "oom", *[""] * len(POINT_METRICS)])
+            rows.append([label, "oom", *[""] * len(POINT_METRICS)])
         else:
-            rows.append([str(p.batch_size), *[fmt(get(p)) for _, get, _ in POINT_METRICS], fmt(p.repeats)])
+            rows.append([label, *[fmt(get(p)) for _, get, _ in POINT_METRICS], fmt(p.repeats)])
     print(table(header, rows))
     if profile.training:
         t = profile.training
@@ -156,14 +158,21 @@ def handle_compare(args: argparse.Namespace) -> int:
 def profile_problems(profile: Profile) -> list[str]:
     """Consistency checks beyond the schema: distinct ascending batches, measured fields on fitting points."""
     problems = []
-    batches = [p.batch_size for p in profile.points]
-    if batches != sorted(set(batches)):
-        problems.append("points: batch sizes must be distinct and ascending")
+    if profile.served:  # served: distinct ascending loads; a load where every request failed has no latency
+        loads = [p.load.value for p in profile.points]
+        if loads != sorted(set(loads)):
+            problems.append("points: loads must be distinct and ascending")
+    else:
+        batches = [p.batch_size for p in profile.points]
+        if batches != sorted(set(batches)):
+            problems.append("points: batch sizes must be distinct and ascending")
     for p in profile.points:
-        if not p.oom and (p.ttft_ms is None or p.tpot_ms is None or p.requests_per_s is None):
+        failed = p.errors is not None and p.requests_per_s == 0
+        if not p.oom and not failed and (p.ttft_ms is None or p.tpot_ms is None or p.requests_per_s is None):
             problems.append(f"points: batch {p.batch_size} is not oom but lacks ttft_ms, tpot_ms or requests_per_s")
     if not profile.fitting_points():
-        problems.append("points: no batch size fits in memory; econ cannot derive capacity")
+        problems.append("points: no load completed a request; econ cannot derive capacity" if profile.served
+                        else "points: no batch size fits in memory; econ cannot derive capacity")
     return problems
 
 

@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from econ.profile import MAX_PROFILE_BYTES, ProfileError
-from ui import loads, tables, uploads
+from ui import loads, served_tables, tables, uploads
+from ui.charts import served as served_charts
 from ui.charts import serving as serving_charts
 
 
@@ -82,12 +83,21 @@ for column, label, name in ((pick[0], first, "A"), (pick[1], second, "B")):
         if profile.partial:
             st.warning("Partial sweep: the run was interrupted; only completed batch sizes are kept.")
         st.dataframe(tables.profile_facts(profile), hide_index=True)
-        points = tables.points_table(profile)
+        points = served_tables.served_points_table(profile) if profile.served else tables.points_table(profile)
         st.dataframe(points, hide_index=True, column_config=column_formats(points.columns))
+        if profile.served:
+            if line := served_tables.capacity_line(profile):
+                st.info(line)
+            search = profile.capacity
+            st.plotly_chart(served_charts.latency_vs_rate(
+                served_tables.served_frame(profile, profile.model.name),
+                search.slo_ttft_ms if search else None, search.slo_tpot_ms if search else None),
+                config=PLOT_CONFIG, key=f"profiles.served.{name}")
         for line in profile.assumptions:
             st.caption(f"Assumption: {line}")
         for line in profile.notes:
             st.caption(f"Note: {line}")
     frames.append(tables.points_frame(profile, f"{name}: {profile.model.name} ({profile.provenance})"))
-st.plotly_chart(serving_charts.throughput_latency(pd.concat(frames, ignore_index=True)), config=PLOT_CONFIG,
-                key="profiles.latency")
+static = pd.concat(frames, ignore_index=True)
+if len(static):  # served profiles have no per-batch decode throughput: their chart is above
+    st.plotly_chart(serving_charts.throughput_latency(static), config=PLOT_CONFIG, key="profiles.latency")

@@ -10,7 +10,8 @@ import streamlit as st
 
 import econ
 from ui import format as fmt
-from ui import state, sweeps, tables
+from ui import served_tables, state, sweeps, tables
+from ui.charts import served as served_charts
 from ui.charts import serving as serving_charts
 
 PLOT_CONFIG = {"displaylogo": False}
@@ -22,7 +23,7 @@ capacities = {"Teacher": result.teacher_capacity, "Student": result.student_capa
 st.title("Serving: capacity, latency and utilization")
 
 # --- throughput vs latency -------------------------------------------------------------------
-frames, slos, notes = [], {}, []
+frames, slos, notes, served = [], {}, [], []
 for label, (_field, side) in sides.items():
     if not isinstance(side, econ.SelfHostedServing):
         notes.append(f"**{label}**: API, priced per token ({side.name or 'unnamed model'}); no GPU curve.")
@@ -32,11 +33,14 @@ for label, (_field, side) in sides.items():
                      f"replica; pick a profile in the sidebar to see its latency curve.")
         continue
     profile, point = capacities[label].profile, capacities[label].point
-    frames.append(tables.points_frame(profile, label, point.batch_size))
-    slos[label] = side.slo.tpot_ms_p99 if side.slo else None
+    if profile.served:
+        served.append((label, profile, side.slo, point))
+    else:
+        frames.append(tables.points_frame(profile, label, point.batch_size))
+        slos[label] = side.slo.tpot_ms_p99 if side.slo else None
     notes.append(
         f"**{label}**: {tables.provenance_label(profile)} profile of {profile.model.name} on "
-        f"{profile.hardware.name}: operating point batch {point.batch_size}, "
+        f"{profile.hardware.name}: operating point {point.describe()}, "
         f"{point.requests_per_s:,.2f} requests/s, p99 TTFT {point.ttft_ms_p99:,.1f} ms, "
         f"p99 TPOT {point.tpot_ms_p99:,.2f} ms."
     )
@@ -45,6 +49,11 @@ for note in notes:
 if frames:
     st.plotly_chart(serving_charts.throughput_latency(pd.concat(frames, ignore_index=True), slos),
                     config=PLOT_CONFIG, key="serving.latency")
+for label, profile, slo, point in served:  # a served profile: the operating point on the rate axis
+    st.plotly_chart(served_charts.latency_vs_rate(
+        served_tables.served_frame(profile, label), slo.ttft_ms_p99 if slo else None,
+        slo.tpot_ms_p99 if slo else None, operating_rps=point.requests_per_s),
+        config=PLOT_CONFIG, key=f"serving.served.{label}")
 
 # --- the student's fleet ---------------------------------------------------------------------
 student = scenario.student

@@ -14,6 +14,8 @@ import time
 
 import torch
 
+from profiles.host import cpu_name
+
 TORCH_DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 # A GPU runs in bf16 by default (what serving uses); a CPU in fp32 (its bf16/fp16 kernels are slower on most CPUs).
 DEFAULT_GPU_DTYPE = "bf16"
@@ -75,18 +77,6 @@ def mac_chip_name() -> str:
         return result.stdout.strip() or platform.machine()
     except (OSError, subprocess.SubprocessError):
         return platform.machine()
-
-
-def cpu_name() -> str:
-    """CPU model from /proc/cpuinfo on Linux, else platform.processor()."""
-    try:
-        with open("/proc/cpuinfo") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "cpu"
 
 
 def is_oom(exc: BaseException) -> bool:

@@ -7,31 +7,13 @@ Imports torch and transformers (measuring commands only), the standard library, 
 from __future__ import annotations
 
 import platform
-import subprocess
-from pathlib import Path
 
 import torch
 import transformers
 
 from econ.profile import Environment
-from profiles.backends.transformers.device import cpu_name
 from profiles.backends.transformers.energy import driver_version
-
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
-# git must answer quickly; a hung git (network filesystem) must not hold up a measurement.
-GIT_TIMEOUT_S = 5
-
-
-def git_commit(root: Path = PROJECT_ROOT) -> str | None:
-    """HEAD of the project checkout, with '-dirty' when tracked files differ from it; None outside git."""
-    try:
-        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                              timeout=GIT_TIMEOUT_S, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "diff", "--quiet", "HEAD", "--"], capture_output=True,
-                               timeout=GIT_TIMEOUT_S).returncode != 0
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return f"{head}-dirty" if dirty else head or None
+from profiles.host import cpu_name, git_commit
 
 
 def device_driver(device: str) -> str | None:
@@ -58,4 +40,6 @@ def collect_environment(device: str, compiled: bool, command: str | None) -> Env
         git_commit=git_commit(),
         compiled=compiled,
         command=command,
+        method="static-batch",
+        engine=f"transformers {transformers.__version__}",
     )

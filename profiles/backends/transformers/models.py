@@ -126,3 +126,10 @@ def load_model(spec: str, device: str, dtype: str) -> LoadedModel:
         name, source = folder.resolve().name, "checkpoint"
     parameters = sum(p.numel() for p in model.parameters())
     return LoadedModel(model=model, arch=arch, name=name, source=source, dtype=dtype, parameters=parameters)
+
+
+def save_preset(name: str, folder: Path, dtype: str = "fp32") -> int:
+    """Save a preset with random weights as a safetensors checkpoint (no tokenizer); its parameter count."""
+    model = build_preset(model_preset(name), "cpu", dtype)
+    model.save_pretrained(folder, safe_serialization=True)
+    return sum(p.numel() for p in model.parameters())

@@ -19,7 +19,7 @@ from typing import Protocol
 
 import torch
 
-from econ.profile import Hardware, ModelInfo, Point, Profile, Training, WorkloadShape
+from econ.profile import Hardware, Load, ModelInfo, Point, Profile, Training, WorkloadShape
 from profiles.analytic.roofline import analytic_memory_gib, kv_cache_gib
 from profiles.backends.transformers.device import (
     free_memory,
@@ -117,6 +117,10 @@ def default_out_path(name: str, device: str, dtype: str) -> Path:
     return DATA_DIR / f"{name}-{device}-{dtype}.json"
 
 
+def _static(batch: int) -> Load:
+    return Load(kind="static_batch", value=batch)
+
+
 def _timed_point(ctx: _Context, batch: int):
     """Cold call, warm-up (whose peak memory is the point's), then the timed runs inside an energy window."""
     s, device = ctx.settings, ctx.device
@@ -147,7 +151,7 @@ def measure_point(ctx: _Context, batch: int) -> Point:
     if need_gib > KV_CACHE_MEMORY_SHARE * free_gib:
         ctx.notes.append(f"batch {batch}: not run, its KV cache ({need_gib:.2f} GiB) exceeds the free memory "
                          f"({free_gib:.2f} GiB)")
-        return Point(batch_size=batch, oom=True)
+        return Point(batch_size=batch, load=_static(batch), oom=True)
     ctx.progress.begin(f"batch {batch}", s.repeats)
 
     def cleanup() -> None:
@@ -157,12 +161,12 @@ def measure_point(ctx: _Context, batch: int) -> Point:
     timed = unless_oom(lambda: _timed_point(ctx, batch), is_oom, cleanup)
     if timed is None:
         ctx.notes.append(f"batch {batch}: out of memory")
-        return Point(batch_size=batch, oom=True)
+        return Point(batch_size=batch, load=_static(batch), oom=True)
     cold, runs, peak, energy_start, energy_end, window_s = timed
 
     m = point_metrics(runs, batch, s.input_tokens, s.output_tokens)
     point = Point(
-        batch_size=batch,
+        batch_size=batch, load=_static(batch),
         ttft_ms=m.ttft_ms, tpot_ms=m.tpot_ms, itl_ms=m.itl_ms, e2e_ms=m.e2e_ms,
         prefill_tokens_per_s=m.prefill_tokens_per_s,
         decode_tokens_per_s=m.decode_tokens_per_s,

@@ -1,0 +1,189 @@
+"""The sweep behind `python -m profiles load`: probe the endpoint, measure each load (and the capacity
+search's probes), write one served profile (schema v2) atomically.
+
+Imports asyncio, the endpoint client and generator (aiohttp), and the torch-free core (served
+metrics, capacity search, sweep, store). Each point runs in its own `asyncio.run` on a fresh
+keep-alive session, so Ctrl-C between or inside points leaves the finished points intact
+(`profiles.sweep.sweep` marks the profile partial). A server that cannot be reached, or that
+refuses the prompt, is one ValueError line before any point runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from econ.profile import (
+    CapacityProbe,
+    CapacitySearch,
+    Environment,
+    Hardware,
+    ModelInfo,
+    Point,
+    Profile,
+    WorkloadShape,
+)
+from profiles.backends.endpoint.client import Client, Endpoint
+from profiles.backends.endpoint.generator import PointRun, measure_load
+from profiles.capacity_search import MAX_PROBES, Probe, next_load, search_end_reason
+from profiles.load_settings import LoadSettings
+from profiles.prompts import text_prompt, token_prompt, words_for_tokens
+from profiles.served import RequestRecord, Slo, prompt_length_note, served_point
+from profiles.store import write_profile
+from profiles.sweep import sweep
+
+# Tries at fitting a text prompt's word count to the requested token count through usage.prompt_tokens.
+FIT_TRIES = 4
+# Output tokens of a probe request: enough to see a stream, cheap.
+PROBE_OUTPUT_TOKENS = 2
+# Seed offset of the probe prompts, so they never repeat a measured prompt.
+PROBE_SEED_OFFSET = 1_000_003
+NOTES = (
+    "Served profile: measured from the client through the endpoint (streaming, ignore_eos, fixed "
+    "max_tokens, random prompts). TTFT, TPOT, ITL and E2E follow vLLM's benchmark; GuideLLM's and "
+    "AIPerf's 'ITL' is the TPOT here. requests_per_s is the achieved rate.",
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What is measured: where to send, and what to write about it in the profile."""
+
+    endpoint: Endpoint
+    model: ModelInfo
+    hardware: Hardware
+    engine: str
+    engine_args: list[str] | None = None
+    vocab_size: int | None = None
+    server_pid: int | None = None  # a launched server's process (group) id
+
+
+@dataclass(frozen=True)
+class PromptForm:
+    kind: str  # "tokens" or "text"
+    words: int  # text prompts: words per prompt
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    profile: Profile
+    path: Path
+    interrupted: bool
+
+
+async def _one(endpoint: Endpoint, prompt, timeout_s: float) -> RequestRecord:
+    async with Client(endpoint, timeout_s) as client:
+        return await client.send(endpoint.body(prompt, PROBE_OUTPUT_TOKENS))
+
+
+def _probe(endpoint: Endpoint, prompt, timeout_s: float) -> RequestRecord:
+    return asyncio.run(_one(endpoint, prompt, timeout_s))
+
+
+def prompt_form(s: LoadSettings, target: Target) -> PromptForm:
+    """Token ids when the server takes them (and counts them right), else text fitted to the length."""
+    endpoint, seed = target.endpoint, s.seed + PROBE_SEED_OFFSET
+    if s.prompt != "text" and not s.chat:
+        record = _probe(endpoint, token_prompt(0, s.input_tokens, target.vocab_size, seed), s.timeout_s)
+        counted_right = record.prompt_tokens in (None, s.input_tokens)
+        if record.ok and counted_right:
+            return PromptForm("tokens", s.input_tokens)
+        unreachable = record.error and not record.error.startswith("HTTP 4")
+        if s.prompt == "tokens" or unreachable:
+            raise ValueError(f"--url: the probe request failed: {record.error or 'prompt miscounted'}")
+    words = s.input_tokens
+    for attempt in range(FIT_TRIES):
+        record = _probe(endpoint, text_prompt(attempt, words, seed), s.timeout_s)
+        if not record.ok:
+            raise ValueError(f"--url: the probe request failed: {record.error}")
+        if record.prompt_tokens is None or record.prompt_tokens == s.input_tokens:
+            break
+        words = words_for_tokens(s.input_tokens, words, record.prompt_tokens)
+    return PromptForm("text", words)
+
+
+def _body_factory(s: LoadSettings, target: Target, form: PromptForm, seed: int) -> Callable[[int], bytes]:
+    endpoint = target.endpoint
+    if form.kind == "tokens":
+        return lambda i: endpoint.body(token_prompt(i, s.input_tokens, target.vocab_size, seed), s.output_tokens)
+    return lambda i: endpoint.body(text_prompt(i, form.words, seed), s.output_tokens)
+
+
+def _point(run: PointRun, kind: str, value: float, slo: Slo) -> Point:
+    return served_point(run.records or run.seen, kind, value, slo)
+
+
+def _passed(point: Point, s: LoadSettings) -> bool:
+    return point.slo_attainment is not None and point.slo_attainment >= s.attainment
+
+
+def _loads(s: LoadSettings, points: list[Point]) -> Iterator[float]:
+    """The listed loads, then (with --find-capacity) the search's next loads given what was measured."""
+    yield from s.loads
+    if not s.find_capacity:
+        return
+    while True:
+        probes = [Probe(p.load.value, _passed(p, s)) for p in points]
+        value = next_load(probes, min(s.loads), integer=s.kind == "concurrency",
+                          max_probes=len(s.loads) + MAX_PROBES)
+        if value is None or value in {p.load for p in probes}:
+            return
+        yield value
+
+
+def capacity_block(s: LoadSettings, points: list[Point]) -> CapacitySearch:
+    """The search's answer: the largest achieved rate among the loads that met the SLO."""
+    passing = [p for p in points if _passed(p, s)]
+    best = max(passing, key=lambda p: p.requests_per_s) if passing else None
+    probes = [CapacityProbe(load=p.load.value, requests_per_s=p.requests_per_s or 0.0,
+                            slo_attainment=p.slo_attainment or 0.0, passed=_passed(p, s)) for p in points]
+    reason = search_end_reason([Probe(p.load, p.passed) for p in probes], len(s.loads) + MAX_PROBES)
+    return CapacitySearch(kind=s.kind, slo_ttft_ms=s.slo_ttft_ms, slo_tpot_ms=s.slo_tpot_ms,
+                          attainment=s.attainment, load=best.load.value if best else None,
+                          requests_per_s=best.requests_per_s if best else None, probes=probes, ended=reason)
+
+
+def run_load(s: LoadSettings, target: Target, out: Path, command: str | None = None,
+             after_point: Callable[[Point], None] | None = None) -> LoadResult:
+    """Measure every load (and the capacity search) against the target; write the profile atomically."""
+    form = prompt_form(s, target)
+    slo = Slo(s.slo_ttft_ms, s.slo_tpot_ms)
+    make_body = _body_factory(s, target, form, s.seed)
+    points: list[Point] = []
+    notes: list[str] = []
+
+    def measure_one(value: float) -> Point:
+        run = asyncio.run(measure_load(lambda: Client(target.endpoint, s.timeout_s), make_body, s.kind, value,
+                                       s, s.seed))
+        note = prompt_length_note(run.records, s.input_tokens)
+        if note:
+            notes.append(f"{s.kind} {value:g}: {note}")
+        return _point(run, s.kind, value, slo)
+
+    def keep(point: Point) -> None:
+        points.append(point)
+        if after_point is not None:
+            after_point(point)
+
+    result = sweep(_loads(s, points), measure_one, keep)
+    if result.interrupted:
+        notes.append(f"interrupted after {len(points)} loads")
+    if form.kind == "text":
+        notes.append(f"prompts: {form.words} random words each, fitted to {s.input_tokens} tokens through "
+                     "the server's usage.prompt_tokens")
+    ordered = sorted(points, key=lambda p: p.load.value)
+    profile = Profile(
+        schema_version=2, provenance="measured", partial=result.interrupted,
+        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        model=target.model, hardware=target.hardware,
+        workload=WorkloadShape(input_tokens=s.input_tokens, output_tokens=s.output_tokens),
+        points=ordered,
+        environment=Environment(method="served", engine=target.engine, engine_args=target.engine_args,
+                                endpoint=target.endpoint.where, command=command),
+        capacity=capacity_block(s, points) if s.find_capacity else None,
+        notes=[*NOTES, *notes, *([s.note] if s.note else [])],
+    )
+    return LoadResult(profile=profile, path=write_profile(profile, out), interrupted=result.interrupted)

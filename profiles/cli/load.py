@@ -1,0 +1,163 @@
+"""`python -m profiles load`: load-test an OpenAI-compatible endpoint (or a vLLM server it launches)
+and write a served profile. Registers itself via register(subparsers).
+
+Imports argparse and the torch-free `profiles.load_settings` at module level, so a bad flag is one
+line (exit 2) before anything heavy loads; the HTTP client (`profiles.backends.endpoint`) is imported
+inside the handler, and torch only to save a preset for `--launch`. Defaults and help text come from
+`LoadSettings`. The API key is read from the environment variable named by --api-key-env and
+goes nowhere but the request header.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shlex
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from profiles.cli.store import fmt
+from profiles.load_settings import LoadSettings, load_settings, parse_numbers
+from profiles.settings import flag_name
+
+EXIT_INTERRUPTED = 130
+# Flags that take a number, and the type it is parsed with (so the error names the flag).
+NUMBER_FIELDS = {"input_tokens": int, "output_tokens": int, "requests": int, "warmup": int, "seed": int,
+                 "tensor_parallel_size": int, "min_seconds": float, "burstiness": float, "gpus": float,
+                 "slo_ttft_ms": float, "slo_tpot_ms": float, "attainment": float, "timeout_s": float}
+LIST_FIELDS = {"rates": float, "concurrency": int}
+TEXT_FIELDS = ("url", "served_model", "launch", "model", "vllm_python", "api_key_env", "prompt", "out", "note")
+FLAG_FIELDS = ("find_capacity", "chat")
+
+
+def _help(name: str) -> str:
+    info = LoadSettings.model_fields[name]
+    default = None if info.is_required() else info.default
+    shown = "" if default in (None, False) else f" (default: {default})"
+    return f"{info.description}{shown}"
+
+
+def _values(args: argparse.Namespace) -> dict:
+    """Flags the user gave, converted with errors naming the flag (None: LoadSettings' default)."""
+    values: dict = {}
+    for name, kind in NUMBER_FIELDS.items():
+        raw = getattr(args, name)
+        if raw is not None:
+            try:
+                values[name] = kind(raw)
+            except ValueError:
+                raise ValueError(f"{flag_name(name)}: expected a number, got {raw!r}") from None
+    for name, kind in LIST_FIELDS.items():
+        if getattr(args, name) is not None:
+            values[name] = parse_numbers(getattr(args, name), flag_name(name), kind)
+    values.update({name: getattr(args, name) for name in TEXT_FIELDS if getattr(args, name) is not None})
+    values.update({name: True for name in FLAG_FIELDS if getattr(args, name)})
+    if args.no_ignore_eos:
+        values["ignore_eos"] = False
+    return values
+
+
+def _api_key(settings: LoadSettings) -> str | None:
+    if not settings.api_key_env:
+        return None
+    key = os.environ.get(settings.api_key_env)
+    if not key:
+        raise ValueError(f"--api-key-env: the environment variable {settings.api_key_env} is not set")
+    return key
+
+
+def _require(module: str, hint: str) -> None:
+    if importlib.util.find_spec(module) is None:
+        raise ValueError(hint)
+
+
+def _default_out(name: str) -> Path:
+    from profiles.store import DATA_DIR
+
+    return DATA_DIR / f"served-{name}.json"
+
+
+def _print_summary(result, settings: LoadSettings) -> None:
+    profile = result.profile
+    unit = "req/s" if settings.kind == "rate" else "in flight"
+    print(f"{profile.model.name} via {profile.environment.engine} at {profile.environment.endpoint}")
+    print(f"{settings.kind:>11} {'achieved/s':>10} {'TTFT p99 ms':>11} {'TPOT p99 ms':>11} {'E2E p99 ms':>10} "
+          f"{'out tok/s':>9} {'attain':>6} {'errors':>6}")
+    for p in profile.points:
+        print(f"{p.load.value:>11g} {fmt(p.requests_per_s):>10} {fmt(p.ttft_ms.p99 if p.ttft_ms else None):>11} "
+              f"{fmt(p.tpot_ms.p99 if p.tpot_ms else None):>11} {fmt(p.e2e_ms.p99 if p.e2e_ms else None):>10} "
+              f"{fmt(p.output_tokens_per_s):>9} {fmt(p.slo_attainment, 3):>6} "
+              f"{p.errors.count if p.errors else 0:>6}")
+        if p.errors:
+            print(f"{'':>11} first error: {p.errors.first[0]}")
+    if profile.capacity:
+        c = profile.capacity
+        answer = (f"{fmt(c.requests_per_s)} req/s achieved at {settings.kind} {c.load:g} {unit}"
+                  if c.load is not None else "none")
+        print(f"capacity at the SLO (attainment ≥ {c.attainment:g}): {answer}; {c.ended}")
+    state = "PARTIAL profile (interrupted)" if result.interrupted else "served profile"
+    print(f"{state} written to {result.path}")
+
+
+def handle_load(args: argparse.Namespace) -> int:
+    settings = load_settings(**_values(args))
+    api_key = _api_key(settings)
+    _require("aiohttp", "`load` needs aiohttp: pip install -r requirements.txt (or `make test`)")
+    from profiles.backends.endpoint.client import Endpoint
+    from profiles.backends.endpoint.run import run_load
+    from profiles.backends.endpoint.targets import launched_target, url_target
+
+    from_shell = len(sys.argv) > 1 and sys.argv[1] == "load"  # not when main() is called from Python
+    command = "python -m profiles load " + shlex.join(sys.argv[2:]) if from_shell else None
+    with ExitStack() as stack:
+        if settings.launch:
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="profiles-load-")))
+            target = launched_target(settings, scratch, stack)
+            print(f"{target.engine} serving {target.model.name} at {target.endpoint.base_url} "
+                  f"(pid {target.server_pid})", file=sys.stderr, flush=True)
+        else:
+            endpoint = Endpoint(settings.url, settings.served_model, settings.chat, settings.ignore_eos, api_key)
+            target = url_target(settings, endpoint)
+        out = Path(settings.out) if settings.out else _default_out(target.model.name)
+        result = run_load(settings, target, out, command=_redacted(command, settings), after_point=_progress)
+    _print_summary(result, settings)
+    return EXIT_INTERRUPTED if result.interrupted else 0
+
+
+def _progress(point) -> None:
+    """One line on stderr per finished point (the table comes at the end)."""
+    print(f"measured {point.load.kind} {point.load.value:g}: {fmt(point.requests_per_s)} req/s achieved",
+          file=sys.stderr, flush=True)
+
+
+def _redacted(command: str | None, settings: LoadSettings) -> str | None:
+    """The command line with any URL query string removed (it may carry a key)."""
+    if command and settings.url:
+        parts = urlsplit(settings.url)
+        if parts.query:
+            command = command.replace(settings.url, parts._replace(query="").geturl())
+    return command
+
+
+def register(subparsers) -> None:
+    """Add `load`."""
+    load = subparsers.add_parser(
+        "load", help="Load-test an OpenAI-compatible endpoint (or a vLLM server it launches); write a "
+        "served profile.", description="Streaming requests at request rates (open loop) or concurrencies "
+        "(closed loop); TTFT, TPOT, ITL, E2E as vLLM's benchmark defines them; goodput and the capacity at "
+        "an SLO.")
+    for name in ("url", "served_model", "launch", "model", "vllm_python", "api_key_env", "out", "note"):
+        load.add_argument(flag_name(name), metavar=name.upper(), help=_help(name),
+                          **({"choices": ["vllm"]} if name == "launch" else {}))
+    for name in (*NUMBER_FIELDS, *LIST_FIELDS):
+        load.add_argument(flag_name(name), metavar="N", help=_help(name))
+    load.add_argument("--prompt", choices=["auto", "tokens", "text"], help=_help("prompt"))
+    for name in FLAG_FIELDS:
+        load.add_argument(flag_name(name), action="store_true", help=_help(name))
+    load.add_argument("--no-ignore-eos", action="store_true",
+                      help="Do not send ignore_eos (for APIs that reject it; output length may then vary).")
+    load.set_defaults(handler=handle_load)
