@@ -8,7 +8,7 @@ Imports pydantic, numpy and pandas only (never torch or streamlit). Typical use:
     econ.monte_carlo(scenario), econ.tornado(scenario), econ.decide(scenario)   # risk
 """
 
-from econ import _startup  # first: a quiet Ctrl-C under `python -m econ`
+from econ import _startup  # noqa: F401 (first: a quiet Ctrl-C under `python -m econ`)
 from econ.decision import Decision, decide
 from econ.evaluate import Evaluation, ManyResults, evaluate, evaluate_many
 from econ.examples import default_scenario, example_scenario
@@ -32,8 +32,6 @@ from econ.scenario import (
 from econ.scenario_files import ScenarioError, load_scenario, parse_scenario, save_scenario
 from econ.sensitivity import Tornado, tornado
 from econ.simulation import MonteCarlo, monte_carlo
-
-_startup.restore_interrupts()
 
 __all__ = [
     "ApiServing",
