@@ -168,3 +168,17 @@ def test_streamlit_start_up_calls_nothing_outside(tmp_path):
         proc.stdout.close()
     connects = log.read_text().splitlines() if log.exists() else []
     assert [c for c in connects if "127.0.0.1" not in c and "localhost" not in c and "::1" not in c] == []
+
+
+def test_the_scenarios_page_refuses_a_server_path_beside_the_uploader():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("ui/pages/scenarios.py").run()
+    at.file_uploader(key="scenarios.upload").set_value(
+        ("evil.json", uploaded(self_hosted("/etc/passwd")), "application/json")).run()
+    assert not at.exception
+    refused = [e.value for e in at.error if e.value.startswith("Not loaded")]
+    assert len(refused) == 1 and "may name only a profile in the profile store" in refused[0]
+    assert "passwd" not in refused[0].split("store")[1]  # nothing about the file itself
