@@ -15,12 +15,15 @@ from pydantic import Field, model_validator
 
 from econ.profile import Profile
 from econ.spend_models import DataGeneration, Distillation, EngineeringEffort, TrainingRun  # noqa: F401
-from econ.types import (
+from econ.types import (  # noqa: F401 (kept importable from here)
+    MAX_HORIZON_MONTHS,
     MIN_GPUS,
     CapacityRps,
     HorizonMonths,
     Name,
+    NonNegativeFloat,
     PathText,
+    PositiveFloat,
     PositiveMilliseconds,
     RequestsPerDay,
     RequestsPerMonth,
@@ -211,3 +214,17 @@ class Scenario(_Frozen):
                 f"traffic.monthly_requests has {len(series)} months; horizon_months needs {self.horizon_months}"
             )
         return self
+
+
+_MOVED_TO_SCENARIO_FILES = {"ScenarioError", "parse_scenario", "load_scenario", "save_scenario",
+                            "resolve_profile_paths", "MAX_SCENARIO_BYTES"}
+
+
+def __getattr__(name: str):
+    """Scenario file functions moved to econ.scenario_files; still importable from here."""
+    if name in _MOVED_TO_SCENARIO_FILES:
+        from econ import scenario_files
+
+        return getattr(scenario_files, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
