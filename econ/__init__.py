@@ -10,7 +10,7 @@ Imports pydantic, numpy and pandas only (never torch or streamlit). Typical use:
     econ.quality_evidence(econ.load_samples("samples.csv"))                     # measured quality
 """
 
-from econ import _startup  # first: a quiet Ctrl-C under `python -m econ`
+from econ import _startup  # noqa: F401 (first: a quiet Ctrl-C under `python -m econ`)
 from econ.decision import Decision, decide
 from econ.evaluate import Evaluation, ManyResults, evaluate, evaluate_many
 from econ.evidence import QualityEvidence, quality_evidence
@@ -40,8 +40,6 @@ from econ.sensitivity import Tornado, tornado
 from econ.simulation import MonteCarlo, monte_carlo
 from econ.threshold import ThresholdSweep, threshold_sweep
 from econ.usage import UsageError, UsageLog, load_usage, parse_usage
-
-_startup.restore_interrupts()
 
 __all__ = [
     "ApiServing",

@@ -1,10 +1,11 @@
-"""A quiet Ctrl-C while `python -m econ` loads: exit 130, no KeyboardInterrupt traceback from the imports.
+"""A quiet Ctrl-C for `python -m econ`: exit 130 at any moment, never a KeyboardInterrupt traceback.
 
 Imports the standard library only. Python runs `econ/__init__.py` (numpy, pandas, pydantic: about a
-second) before `econ/__main__.py`, whose own try/except can catch nothing yet. Importing this module
-(the first line of `econ/__init__.py`) replaces the SIGINT handler, only under `python -m` and in the
-main thread, and only until `econ` has loaded (`restore_interrupts()`, its last line); an `import econ`
-anywhere else (a script, the app, a notebook) is untouched.
+second) before `econ/__main__.py`, whose own try/except could catch nothing yet. Importing this module
+(the first line of `econ/__init__.py`) therefore replaces the SIGINT handler, only when this process
+is `python -m econ` and only in its main thread; an `import econ` anywhere else (a script, the app,
+a notebook, another `-m` program) is untouched. The CLI only reads files and prints, so exiting at
+once loses nothing.
 """
 
 from __future__ import annotations
@@ -14,26 +15,25 @@ import signal
 import sys
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
-_previous: list = []
 
 
 def _exit_quietly(_signum, _frame) -> None:
-    os._exit(EXIT_INTERRUPTED)  # nothing is half-done while modules load: no clean-up to run
+    os._exit(EXIT_INTERRUPTED)
+
+
+def running_econ_cli() -> bool:
+    """Whether this process was started as `python [options] -m econ ...`."""
+    argv = getattr(sys, "orig_argv", [])
+    return any(arg == "-m" and argv[i + 1:i + 2] == ["econ"] for i, arg in enumerate(argv))
 
 
 def quiet_interrupts() -> None:
-    """Under `python -m` in the main thread, make Ctrl-C exit quietly until restore_interrupts()."""
-    if sys.argv[:1] == ["-m"]:
+    """Under `python -m econ`, make Ctrl-C exit quietly with code 130."""
+    if running_econ_cli():
         try:
-            _previous.append(signal.signal(signal.SIGINT, _exit_quietly))
+            signal.signal(signal.SIGINT, _exit_quietly)
         except ValueError:  # not the main thread: signals are not ours to handle
             pass
-
-
-def restore_interrupts() -> None:
-    """Put back the SIGINT handler quiet_interrupts() replaced."""
-    while _previous:
-        signal.signal(signal.SIGINT, _previous.pop())
 
 
 quiet_interrupts()

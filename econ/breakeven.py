@@ -40,7 +40,8 @@ def _fleet_boundaries(side: SideInputs, peak_to_average: float, share: float, up
     """Monthly volumes ≤ up_to at which a self-hosted fleet adds a replica (or leaves its minimum)."""
     if side.is_api or share <= 0:
         return np.empty(0)
-    per_replica_month = side.capacity_rps[0] * side.target_utilization[0] * SECONDS_PER_MONTH / share
+    with np.errstate(over="ignore"):  # a share near 0 puts the first step beyond any volume (inf): no steps
+        per_replica_month = side.capacity_rps[0] * side.target_utilization[0] * SECONDS_PER_MONTH / share
     if side.always_on:
         per_replica_month /= peak_to_average
         steps = int(min(MAX_STEPS_PER_FLEET, np.ceil(up_to / per_replica_month)))

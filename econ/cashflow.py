@@ -87,39 +87,6 @@ def serving_usd(
     return Fleet(usd, replicas, utilization)
 
 
-@dataclass(frozen=True)
-class MonthlyFlows:
-    """Every monthly cost line, shape (V, M), USD. Savings = teacher − student."""
-
-    requests: np.ndarray
-    teacher_serving_usd: np.ndarray
-    teacher_errors_usd: np.ndarray
-    teacher_replicas: np.ndarray
-    student_serving_usd: np.ndarray
-    student_fallback_usd: np.ndarray
-    student_router_usd: np.ndarray
-    student_redistill_usd: np.ndarray
-    student_monitoring_usd: np.ndarray
-    student_errors_usd: np.ndarray
-    student_replicas: np.ndarray
-    student_utilization: np.ndarray
-    discount_factor: np.ndarray  # 1 / (1 + r_m)^m
-    upfront_usd: np.ndarray  # (V, 1), spent at t = 0
-
-    @property
-    def teacher_usd(self) -> np.ndarray:
-        return self.teacher_serving_usd + self.teacher_errors_usd
-
-    @property
-    def student_usd(self) -> np.ndarray:
-        return (self.student_serving_usd + self.student_fallback_usd + self.student_router_usd
-                + self.student_redistill_usd + self.student_monitoring_usd + self.student_errors_usd)
-
-    @property
-    def savings_usd(self) -> np.ndarray:
-        return self.teacher_usd - self.student_usd
-
-
 def redistill_months(every_months: np.ndarray, months: int) -> np.ndarray:
     """1 in months k, 2k, … (re-distillation happens at the end of each cadence), else 0."""
     m = month_numbers(months)
@@ -154,6 +121,25 @@ class MonthCosts:
     def student_usd(self) -> np.ndarray:
         """Serving, fallback, router and errors of the distilled path."""
         return self.student_serving_usd + self.student_fallback_usd + self.student_router_usd + self.student_errors_usd
+
+
+@dataclass(frozen=True)
+class MonthlyFlows(MonthCosts):
+    """Every monthly cost line, shape (V, M), USD: the month costs plus the calendar's. Savings = teacher − student."""
+
+    requests: np.ndarray
+    student_redistill_usd: np.ndarray
+    student_monitoring_usd: np.ndarray
+    discount_factor: np.ndarray  # 1 / (1 + r_m)^m
+    upfront_usd: np.ndarray  # (V, 1), spent at t = 0
+
+    @property
+    def student_usd(self) -> np.ndarray:
+        return super().student_usd + self.student_redistill_usd + self.student_monitoring_usd
+
+    @property
+    def savings_usd(self) -> np.ndarray:
+        return self.teacher_usd - self.student_usd
 
 
 def month_costs(x: NumericInputs, requests: np.ndarray, month: np.ndarray, sizing: np.ndarray | None = None) -> MonthCosts:

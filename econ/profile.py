@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from econ.errors import describe_validation_error, field_path  # noqa: F401 (profiles imports them from here)
 from econ.files import read_validated_json, validate_json
-from econ.types import (
+from econ.types import (  # noqa: F401 (for fields added later)
     MAX_CAPACITY_RPS,
     MAX_TOKENS_PER_S,
     Bytes,
@@ -34,7 +34,9 @@ from econ.types import (
     Joules,
     Milliseconds,
     Name,
+    NonNegativeFloat,
     NonNegativeInt,
+    PositiveFloat,
     PositiveInt,
     Text,
     TokensPerSecond,

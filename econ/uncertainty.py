@@ -248,6 +248,15 @@ class Uncertainty(_Frozen):
         """The listed inputs by name."""
         return {item.input: item for item in self.inputs}
 
+    def with_defaults(self, inputs: list[UncertainInput]) -> Uncertainty:
+        """These settings plus `inputs` for the inputs they do not list (their own listing wins).
+
+        How a traffic forecast's uncertainty joins a scenario's risk block.
+        """
+        listed = self.listed()
+        extra = [item for item in inputs if item.input not in listed]
+        return self.model_copy(update={"inputs": [*self.inputs, *extra]})
+
 
 def clip_to_input(name: str, values: np.ndarray) -> np.ndarray:
     """Values clipped to the input's valid range (and rounded to whole months where it counts months)."""

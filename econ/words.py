@@ -48,11 +48,16 @@ def payback_chance_words(p: float, months: float) -> str:
     return f"{chance_words(p)} of paying back within {period_words(months)}"
 
 
+def first_year_months(horizon_months: int) -> int:
+    """The "within a year" of the payback odds: 12 months, or the whole horizon when it is shorter."""
+    return min(MONTHS_PER_YEAR, horizon_months)
+
+
 def risk_sentences(mc: MonteCarlo) -> list[str]:
     """Ranges before points: NPV range, payback odds at a year and at the horizon, then the medians."""
     h = mc.horizon_months
     out = []
-    year = min(MONTHS_PER_YEAR, h)
+    year = first_year_months(h)
     odds = payback_chance_words(mc.p_payback_within(year), year)
     if h > year:
         odds += f"; {chance_words(mc.p_payback_within_horizon)} within {period_words(h)}"

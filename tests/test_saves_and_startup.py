@@ -77,10 +77,14 @@ def test_saving_over_a_folder_or_a_device_is_refused(tmp_path):
 
 
 def in_python_start_up(stderr: str) -> bool:
-    """A traceback from Python's own start-up (site, runpy) before the first line of econ runs: no file of
-    the project or of a library in it. Only that window, a few milliseconds, is beyond the project's reach."""
-    frames = [line for line in stderr.splitlines() if line.strip().startswith("File ")]
-    return "init_import_site" in stderr or (bool(frames) and all("<frozen " in f or "/site.py" in f for f in frames))
+    """A traceback from before econ's guard is in place: Python's own start-up (site, runpy) or the guard's
+    own import, the first line of econ/__init__.py. Only that window, a few milliseconds, is beyond reach."""
+    lines = stderr.splitlines()
+    frames = [line for line in lines if line.strip().startswith("File ")]
+    project = [f for f in frames if "<frozen " not in f and "/site.py" not in f]
+    guard = all(f.strip().startswith('File "') and f.rstrip().endswith("econ/__init__.py\", line 11, in <module>")
+                for f in project)
+    return "init_import_site" in stderr or (bool(frames) and guard)
 
 
 def test_ctrl_c_during_start_up_prints_no_traceback(tmp_path):
@@ -164,3 +168,17 @@ def test_streamlit_start_up_calls_nothing_outside(tmp_path):
         proc.stdout.close()
     connects = log.read_text().splitlines() if log.exists() else []
     assert [c for c in connects if "127.0.0.1" not in c and "localhost" not in c and "::1" not in c] == []
+
+
+def test_the_scenarios_page_refuses_a_server_path_beside_the_uploader():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("ui/pages/scenarios.py").run()
+    at.file_uploader(key="scenarios.upload").set_value(
+        ("evil.json", uploaded(self_hosted("/etc/passwd")), "application/json")).run()
+    assert not at.exception
+    refused = [e.value for e in at.error if e.value.startswith("Not loaded")]
+    assert len(refused) == 1 and "may name only a profile in the profile store" in refused[0]
+    assert "passwd" not in refused[0].split("store")[1]  # nothing about the file itself

@@ -10,6 +10,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from econ.formats import si
 from econ.profile import Point, Profile, ProfileError, load_profile
 from profiles.store import DATA_DIR, list_profiles
 
@@ -30,19 +31,9 @@ POINT_METRICS: tuple[tuple[str, Callable[[Point], float | None], bool], ...] = (
 )
 
 
-LARGE_SUFFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"))  # FLOP/s and token rates read best as 196G, 1.2M
-
-
 def fmt(value: float | None, digits: int = 4) -> str:
-    """Readable number: 196G / 1.2M above a million, 16,731 above a thousand, else `digits` significant."""
-    if value is None:
-        return "-"
-    for limit, suffix in LARGE_SUFFIXES:
-        if abs(value) >= limit:
-            return f"{value / limit:.{digits - 1}g}{suffix}"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.{digits}g}"
+    """Readable number: 196G / 1.2M above a million, 16,731 above a thousand (econ.formats.si, as the app)."""
+    return si(value, digits)
 
 
 def table(header: list[str], rows: list[list[str]], left: int = 1) -> str:

@@ -54,8 +54,9 @@ uploaded = loads.uploaded_profiles()
 rows = [tables.profile_row(name, p if not isinstance(p, str) else ProfileError(p)) for name, _, p in stored]
 rows += [tables.profile_row(f"uploaded: {name}", p) for name, p in uploaded.items()]
 if not rows:
-    st.info("No profiles yet. Measure one with `python -m profiles measure …`, estimate one with "
-            "`python -m profiles estimate …` (both write to profiles/data/), or upload a file above.")
+    st.info("No profiles yet. Measure one with `python -m profiles run --model …` (it writes to profiles/data/), "
+            "estimate one with `python -m profiles estimate --model … --gpu … --out profiles/data/NAME.json`, "
+            "or upload a file above.")
     st.stop()
 st.subheader("Browse")
 st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={

@@ -61,12 +61,8 @@ with st.expander("Risk settings", expanded=False):
     st.caption("A scenario file can carry its own distributions in its `risk` block "
                "(normal, lognormal, triangular, uniform, beta per input).")
 
-inputs = list(base.inputs)
-if use_forecast:
-    listed = {i.input for i in inputs}
-    inputs += [i for i in forecast_inputs if i.input not in listed]
-settings = base.model_copy(update={"draws": int(draws), "seed": int(seed), "default_spread": spread / 100,
-                                   "profile_spread": profile_spread, "inputs": inputs})
+settings = (base.with_defaults(forecast_inputs) if use_forecast else base).model_copy(update={
+    "draws": int(draws), "seed": int(seed), "default_spread": spread / 100, "profile_spread": profile_spread})
 try:
     mc, sensitivity, choice = run_risk(scenario.model_dump_json(), settings.model_dump_json())
 except ValueError as exc:
@@ -75,7 +71,7 @@ except ValueError as exc:
 
 h = scenario.horizon_months
 st.subheader("How likely is payback?")
-year = min(12, h)
+year = risk.first_year_months(h)
 row = st.columns(2)
 row[0].metric("NPV range (P10–P90)", f"{fmt.usd(mc.npv_usd.p10)} to {fmt.usd(mc.npv_usd.p90)}", border=True,
               help="8 in 10 draws fall in this range.")

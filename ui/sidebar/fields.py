@@ -1,14 +1,12 @@
 """Reading the pydantic models for the form: a field's members, label, unit, step and default.
 
 Imports pydantic and econ. Labels come from each field's description; units and step sizes from the
-field's own `json_schema_extra` ({"unit": ..., "step": ...}), falling back to the unit in the
-description's parentheses for fields that declare none.
+`json_schema_extra` ({"unit": ..., "step": ...}) that the field's type in `econ.types` declares.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import types
 import typing
 from typing import Union
@@ -18,8 +16,6 @@ from pydantic_core import PydanticUndefined
 
 import econ
 from ui import state
-
-_UNIT = re.compile(r"\(([^()]*)\)\s*\.?\s*(?:;.*)?$")
 
 
 def strip_annotated(tp):
@@ -48,10 +44,22 @@ def label_of(info) -> str:
     return text[:-1] if text.endswith(".") else text
 
 
+def schema_extra(info) -> dict:
+    """The field's json_schema_extra: on the field itself, or on its number type inside `X | None`."""
+    if isinstance(info.json_schema_extra, dict):
+        return info.json_schema_extra
+    for member in typing.get_args(info.annotation):
+        if typing.get_origin(member) is typing.Annotated:
+            for meta in member.__metadata__:
+                extra = getattr(meta, "json_schema_extra", None)
+                if isinstance(extra, dict):
+                    return extra
+    return {}
+
+
 def unit_of(info) -> str | None:
-    """The unit in the description's parentheses: '(requests/day)' → 'requests/day'."""
-    match = _UNIT.search(info.description or "")
-    return match.group(1).split(";")[0].strip() if match else None
+    """The unit declared on the field's type (econ.types): 'requests/day', 'fraction', 'USD'."""
+    return schema_extra(info).get("unit")
 
 
 def default_of(info):
@@ -63,11 +71,12 @@ def default_of(info):
 
 
 def step_of(info, is_int: bool):
+    """The step declared on the field's type; else 1 for whole numbers, a tenth of the default's magnitude."""
+    declared = schema_extra(info).get("step")
+    if declared is not None:
+        return declared
     if is_int:
         return 1
-    unit = unit_of(info) or ""
-    if unit.startswith("fraction") or unit.startswith("ratio"):
-        return 0.01
     default = default_of(info)
     if isinstance(default, int | float) and not isinstance(default, bool) and default > 0:
         return float(10 ** (math.floor(math.log10(default)) - 1))

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 import econ
 from ui import state
-from ui.sidebar.fields import default_of, is_model, label_of, members_of, step_of
+from ui.sidebar.fields import default_of, is_model, label_of, members_of, step_of, unit_of
 from ui.sidebar.quality import QualityWidgets
 from ui.sidebar.serving import ServingWidgets
 
@@ -45,7 +45,8 @@ class Form(ServingWidgets, QualityWidgets):
     def help(self, info, path: str) -> str:
         default = default_of(info)
         shown = "required" if default is None and info.is_required() else repr(default)
-        return f"{info.description or ''}\n\nField `{path}` · default: {shown}"
+        unit = unit_of(info)
+        return f"{info.description or ''}\n\nField `{path}` · default: {shown}" + (f" · unit: {unit}" if unit else "")
 
     # scalar widgets
     def number(self, where, info, path: str, value, is_int: bool):
