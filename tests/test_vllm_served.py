@@ -107,8 +107,12 @@ def test_the_capacity_search_ends_and_its_answer_meets_the_slo(served):
     assert search is not None and search.load is not None, search
     chosen = next(p for p in profile.points if p.load.value == search.load)
     assert chosen.slo_attainment >= 0.9 and search.requests_per_s == chosen.requests_per_s
-    assert all(not p.passed for p in search.probes if p.load > search.load and p.requests_per_s > 0) or \
-        search.ended.startswith("stopped")
+    # The capacity is the passing probe with the largest ACHIEVED rate (never a planned one): on these
+    # shared cores a higher planned rate can pass while achieving less (the client and vLLM share them).
+    assert search.requests_per_s == max(p.requests_per_s for p in search.probes if p.passed)
+    assert search.ended.startswith(("bracketed", "stopped")), search.ended
+    top_pass = max(p.load for p in search.probes if p.passed)
+    assert any(not p.passed and p.load > top_pass for p in search.probes) or search.ended.startswith("stopped")
     assert len(search.probes) == len(profile.points)
 
 

@@ -2,8 +2,8 @@
 search's probes), write one served profile (schema v2) atomically.
 
 Imports asyncio, the endpoint client and generator (aiohttp), and the torch-free core (served
-metrics, capacity search, sweep, store). Each point runs in its own `asyncio.run` on a fresh
-keep-alive session, so Ctrl-C between or inside points leaves the finished points intact
+metrics, capacity search, sweep, store). Each point runs on one event loop for the whole sweep with a
+fresh keep-alive session, so Ctrl-C between or inside points leaves the finished points intact
 (`profiles.sweep.sweep` marks the profile partial). A server that cannot be reached, or that
 refuses the prompt, is one ValueError line before any point runs.
 """
@@ -156,8 +156,8 @@ def run_load(s: LoadSettings, target: Target, out: Path, command: str | None = N
     notes: list[str] = []
 
     def measure_one(value: float) -> Point:
-        run = asyncio.run(measure_load(lambda: Client(target.endpoint, s.timeout_s), make_body, s.kind, value,
-                                       s, s.seed))
+        run = runner.run(measure_load(lambda: Client(target.endpoint, s.timeout_s), make_body, s.kind, value,
+                                      s, s.seed))
         note = prompt_length_note(run.records, s.input_tokens)
         if note:
             notes.append(f"{s.kind} {value:g}: {note}")
@@ -168,7 +168,11 @@ def run_load(s: LoadSettings, target: Target, out: Path, command: str | None = N
         if after_point is not None:
             after_point(point)
 
-    result = sweep(_loads(s, points), measure_one, keep)
+    # One event loop for the whole sweep, built before the first point: a Ctrl-C between points then
+    # never lands inside a half-built loop (whose garbage collection would print a traceback).
+    with asyncio.Runner() as runner:
+        runner.get_loop()
+        result = sweep(_loads(s, points), measure_one, keep)
     if result.interrupted:
         notes.append(f"interrupted after {len(points)} loads")
     if form.kind == "text":
