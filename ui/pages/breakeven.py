@@ -1,9 +1,12 @@
 """Break-even page (landing): the headline answer, the cumulative curves with their crossing, the
-monthly breakdown and econ's warnings. Imports streamlit and ui; every number comes from econ.
+monthly breakdown and econ's warnings. Imports streamlit, econ and ui; every number comes from econ, each
+headline card's name and format from econ.evaluate.HEADLINE.
 """
 
 import streamlit as st
 
+from econ.evaluate import HEADLINE_BY_NAME
+from econ.formats import FORMATTERS
 from ui import format as fmt
 from ui import state
 from ui.charts import costs as cost_charts
@@ -35,31 +38,26 @@ def was(attr: str):
     return None if ref is None else getattr(ref, attr)
 
 
-row1 = st.columns(3)
-row1[0].metric("Payback", fmt.months(result.payback_months),
-               fmt.delta(result.payback_months, was("payback_months"), "months"), delta_color="inverse",
-               help="Months until cumulative savings repay the upfront spend (interpolated inside the month).",
-               border=True)
-row1[1].metric(f"NPV at {scenario.annual_discount_rate:.0%}/year", fmt.usd(result.npv_usd),
-               fmt.delta(result.npv_usd, was("npv_usd"), "usd"),
-               help="Net present value of distilling over the horizon, upfront spend included.", border=True)
-row1[2].metric(f"Savings over {scenario.horizon_months} months", fmt.usd(result.total_savings_usd),
-               fmt.delta(result.total_savings_usd, was("total_savings_usd"), "usd"),
-               help="Teacher cost minus student cost over the horizon, after the upfront spend (undiscounted).",
-               border=True)
-row2 = st.columns(3)
-row2[0].metric("Break-even volume", fmt.per_day(result.breakeven_requests_per_day),
-               fmt.delta(result.breakeven_requests_per_day, was("breakeven_requests_per_day"), "per_day"),
-               delta_color="inverse", border=True,
-               help="Lowest steady daily volume at which a month on the student costs less than on the teacher.")
-row2[1].metric("Teacher: cost per 1M tokens", fmt.usd_precise(result.teacher_usd_per_mtok),
-               fmt.delta(result.teacher_usd_per_mtok, was("teacher_usd_per_mtok"), "usd_precise"),
-               delta_color="inverse", border=True, help="All-in teacher cost over the horizon ÷ tokens served.")
-row2[2].metric("Student: cost per 1M tokens", fmt.usd_precise(result.student_usd_per_mtok),
-               fmt.delta(result.student_usd_per_mtok, was("student_usd_per_mtok"), "usd_precise"),
-               delta_color="inverse", border=True,
-               help="All-in distilled-system cost (serving, fallback, re-distillation, monitoring, errors, router) "
-                    "over the horizon ÷ tokens served; upfront spend excluded.")
+HELP = {  # what each headline card means (the card's ?)
+    "payback_months": "Months until cumulative savings repay the upfront spend (interpolated inside the month).",
+    "npv_usd": "Net present value of distilling over the horizon, upfront spend included.",
+    "total_savings_usd": "Teacher cost minus student cost over the horizon, after the upfront spend (undiscounted).",
+    "breakeven_requests_per_day": "Lowest steady daily volume at which a month on the student costs less than on "
+                                  "the teacher.",
+    "teacher_usd_per_mtok": "All-in teacher cost over the horizon ÷ the teacher's tokens served.",
+    "student_usd_per_mtok": "All-in distilled-system cost (serving, fallback, re-distillation, monitoring, errors, "
+                            "router) over the horizon ÷ the student's tokens served; upfront spend excluded.",
+}
+LOWER_IS_BETTER = {"payback_months", "breakeven_requests_per_day", "teacher_usd_per_mtok", "student_usd_per_mtok"}
+labels = {"npv_usd": f"NPV at {scenario.annual_discount_rate:.0%}/year",
+          "total_savings_usd": f"Savings over {scenario.horizon_months} months"}
+for names in (("payback_months", "npv_usd", "total_savings_usd"),
+              ("breakeven_requests_per_day", "teacher_usd_per_mtok", "student_usd_per_mtok")):
+    for column, name in zip(st.columns(3), names, strict=True):
+        item = HEADLINE_BY_NAME[name]
+        column.metric(labels.get(name, item.label), FORMATTERS[item.kind](getattr(result, name)),
+                      fmt.delta(getattr(result, name), was(name), item.kind), border=True, help=HELP[name],
+                      delta_color="inverse" if name in LOWER_IS_BETTER else "normal")
 st.caption(
     f"Discounted payback {fmt.months(result.discounted_payback_months)} · "
     f"IRR {fmt.percent(result.irr_annual)}/year · ROI {fmt.percent(result.roi)} · "
