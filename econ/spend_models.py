@@ -111,6 +111,16 @@ class Distillation(_Frozen):
     )
     monitoring_usd_per_month: UsdPerMonth = Field(0, description="Monitoring the student (USD/month).")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _fraction_replaces_the_default_cost(cls, data):
+        """A fraction given without a typed cost derives the cost: the default cost is not kept beside
+        it, so a saved scenario (which writes every non-null field) reads back."""
+        if isinstance(data, dict) and data.get("redistill_fraction_of_upfront") is not None \
+                and "redistill_usd" not in data:
+            return {**data, "redistill_usd": None}
+        return data
+
     @model_validator(mode="after")
     def _one_redistill_cost(self) -> Distillation:
         typed = "redistill_usd" in self.model_fields_set and self.redistill_usd is not None

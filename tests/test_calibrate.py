@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -120,9 +121,14 @@ MAX_QUIET_CV = 0.3
 CPU_ENV = {"OMP_NUM_THREADS": "1"}
 
 
-@pytest.mark.slow
-def test_calibrated_estimate_reproduces_cpu_measurement(tmp_path):
-    out = tmp_path / "cpu.json"
+# A measurement disturbed by another process (a stall of a few ms in one batch size's steps) is not
+# consistent with the others and no fit reproduces it: the measurement is repeated this many times at
+# most, and one consistent attempt must be reproduced. A broken calibration fails every attempt.
+CPU_ATTEMPTS = 3
+
+
+def _calibration_mismatches(out: Path) -> list[str]:
+    """Measure the tiny preset, calibrate on it, estimate it back; the points the estimate misses."""
     subprocess.run([
         sys.executable, "-m", "profiles", "run", "--model", CPU_MODEL, "--device", "cpu",
         "--batch-sizes", CPU_BATCHES, "--input-tokens", "32", "--output-tokens", "16",
@@ -136,11 +142,23 @@ def test_calibrated_estimate_reproduces_cpu_measurement(tmp_path):
                                 output_tokens=measured.workload.output_tokens)
     estimate = estimate_profile(CPU_MODEL, cal.hardware_spec(), settings, efficiency=cal.efficiency)
     assert estimate.provenance == "estimated"
+    missed = []
     for est, got in zip(estimate.points, measured.points, strict=True):
         median_rate = got.batch_size / (got.tpot_ms.p50 / 1e3)
-        assert est.decode_tokens_per_s == pytest.approx(median_rate, rel=CPU_TOLERANCE), got.batch_size
-        if (got.tpot_ms.cv or 0) <= MAX_QUIET_CV:
-            assert est.decode_tokens_per_s == pytest.approx(got.decode_tokens_per_s, rel=CPU_TOLERANCE), got.batch_size
+        rates = [median_rate] + ([got.decode_tokens_per_s] if (got.tpot_ms.cv or 0) <= MAX_QUIET_CV else [])
+        missed += [f"batch {got.batch_size}: estimated {est.decode_tokens_per_s:.1f} vs measured {rate:.1f} tok/s"
+                   for rate in rates if abs(est.decode_tokens_per_s / rate - 1) > CPU_TOLERANCE]
+    return missed
+
+
+@pytest.mark.slow
+def test_calibrated_estimate_reproduces_cpu_measurement(tmp_path):
+    attempts = []
+    for attempt in range(CPU_ATTEMPTS):
+        attempts.append(_calibration_mismatches(tmp_path / f"cpu-{attempt}.json"))
+        if not attempts[-1]:
+            break
+    assert not attempts[-1], attempts
 
 
 def test_calibration_recovers_the_prefill_half_saturation_point():

@@ -182,3 +182,16 @@ def test_the_scenarios_page_refuses_a_server_path_beside_the_uploader():
     refused = [e.value for e in at.error if e.value.startswith("Not loaded")]
     assert len(refused) == 1 and "may name only a profile in the profile store" in refused[0]
     assert "passwd" not in refused[0].split("store")[1]  # nothing about the file itself
+
+
+def test_a_scenario_with_a_redistillation_fraction_saves_and_reads_back(tmp_path):
+    data = econ.example_scenario().model_dump(exclude_none=True)
+    del data["distillation"]["redistill_usd"]
+    data["distillation"]["redistill_fraction_of_upfront"] = 0.5
+    scenario = econ.parse_scenario(data)
+    econ.save_scenario(scenario, tmp_path / "frac.json")
+    again = econ.load_scenario(tmp_path / "frac.json")  # used to fail: the default $3,750 was written beside it
+    assert again == scenario and again.distillation.redistill_usd is None
+    # half of upfront data + training: 0.5 × (750 + 3,000) = 1,875 per re-distillation, every 6 months
+    flows = econ.evaluate(again).monthly
+    assert flows.loc[flows["month"] == 6, "student_redistill_usd"].iloc[0] == pytest.approx(1875.0)
