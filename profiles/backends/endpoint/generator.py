@@ -11,6 +11,8 @@ schedule, is never the bottleneck; each record keeps its lag behind the plan.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import itertools
 import math
 import time
@@ -80,6 +82,23 @@ async def run_rate(client: Client, make_body: Callable[[int], bytes], rate: floa
     """Open loop: send on the planned gamma schedule until both minimums are met, then drain."""
     offsets = planned_offsets_s(rate, s, seed)
     bodies = [make_body(i) for i in range(len(offsets))]
+    return await _send_on_schedule(client, offsets, bodies, s)
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector off while sending (a full collection of a large heap stalls the
+    event loop for tens of ms, which every send due in that window would count as lag); back after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+async def _send_on_schedule(client: Client, offsets: list[float], bodies: list[bytes], s: LoadSettings) -> PointRun:
     run, tasks, dues = PointRun(), set(), []
     start = time.perf_counter() + START_DELAY_S
     first_counted = None
@@ -136,8 +155,14 @@ async def run_concurrency(client: Client, make_body: Callable[[int], bytes], con
 
 async def measure_load(client_factory: Callable[[], Client], make_body: Callable[[int], bytes], kind: str,
                        value: float, s: LoadSettings, seed: int) -> PointRun:
-    """One point on a fresh keep-alive session (its warm-up opens the connections)."""
+    """One point on a fresh keep-alive session (its warm-up opens the connections), collector paused."""
     async with client_factory() as client:
-        if kind == "rate":
-            return await run_rate(client, make_body, value, s, seed)
-        return await run_concurrency(client, make_body, int(value), s)
+        with collector_paused():
+            return await _run(client, make_body, kind, value, s, seed)
+
+
+async def _run(client: Client, make_body: Callable[[int], bytes], kind: str, value: float, s: LoadSettings,
+               seed: int) -> PointRun:
+    if kind == "rate":
+        return await run_rate(client, make_body, value, s, seed)
+    return await run_concurrency(client, make_body, int(value), s)
