@@ -59,7 +59,7 @@ def reruns() -> list[float]:
 def parts() -> dict[str, float]:
     """Median time of the pieces of one re-run: econ.evaluate and building the two landing charts."""
     import econ
-    from ui import charts
+    from ui.charts import costs as charts
     from ui.state import default_scenario
 
     scenario = default_scenario()  # the scenario the app opens on
