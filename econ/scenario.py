@@ -1,9 +1,9 @@
 """The scenario: every input of the cost model, as frozen pydantic models (the scenario-file contract).
 
-Imports pydantic and `econ.types`/`econ.profile`/`econ.uncertainty`/`econ.spend_models` only (the
-distillation spend models live there and are re-exported here). Defaults, bounds, units and
-help text live here once; the CLIs and the app read them from the fields. Validation happens here, at
-the edge: a bad value raises a `pydantic.ValidationError` whose location names the field;
+Imports pydantic and `econ.types`/`econ.profile`/`econ.uncertainty`/`econ.spend_models`/`econ.quality`
+only (the distillation spend models and the quality block live there and are re-exported here).
+Defaults, bounds, units and help text live here once; the CLIs and the app read them from the fields.
+Validation happens here, at the edge: a bad value raises a `pydantic.ValidationError` whose location names the field;
 `econ.scenario_files` reads and writes scenario files and turns it into a `ScenarioError`.
 """
 
@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_serializer, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import Field, model_validator
 
-from econ.measured_quality import Evidence, conflict_message, static_conflicts
 from econ.profile import Profile
+from econ.quality import Quality  # noqa: F401 (the scenario's quality block)
 from econ.spend_models import DataGeneration, Distillation, EngineeringEffort, TrainingRun  # noqa: F401
 from econ.types import (  # noqa: F401 (kept importable from here)
     MAX_HORIZON_MONTHS,
@@ -158,44 +157,6 @@ class SelfHostedServing(_Frozen):
 Serving = Annotated[ApiServing | SelfHostedServing, Field(discriminator="kind")]
 
 
-class Quality(_Frozen):
-    """How good the student is, and what its mistakes cost."""
-
-    fallback_rate: Rate = Field(
-        0.05, description="Share of requests escalated to the teacher after the student (fraction)."
-    )
-    router_usd_per_request: UsdPerRequest = Field(
-        0.0, description="Cost of routing/guarding each request (USD/request)."
-    )
-    usd_per_error: UsdPerError = Field(0.0, description="Business cost of one wrong answer (USD/error).")
-    teacher_error_rate: Rate = Field(0.0, description="Teacher's error rate on the task (fraction).")
-    student_error_rate: Rate = Field(
-        0.0, description="Error rate of the distilled system, fallback included (fraction)."
-    )
-    student_eval_on_production_traffic: bool = Field(
-        False, description="The student's error rate was measured on real production traffic."
-    )
-    evidence: Evidence | None = Field(
-        None, description="Graded samples that measure fallback_rate, student_error_rate and (when graded) "
-        "teacher_error_rate at a router threshold; those rates may then not be typed.",
-    )
-
-    @model_validator(mode="after")
-    def _measured_not_typed(self) -> Quality:
-        conflicts = static_conflicts(self.evidence, self.model_fields_set)
-        if conflicts:  # a custom error type: the message reads without pydantic's "Value error, " prefix
-            raise PydanticCustomError("measured_rate_typed", conflict_message(conflicts[0]))
-        return self
-
-    @model_serializer(mode="wrap")
-    def _typed_fields_only(self, handler):
-        """With evidence, only the fields given are written: a default never reads back as a typed rate."""
-        data = handler(self)
-        if self.evidence is not None and isinstance(data, dict):
-            data = {k: v for k, v in data.items() if k in self.model_fields_set}
-        return data
-
-
 class Swap(_Frozen):
     """An off-the-shelf cheaper model to compare against distilling (the third option)."""
 
@@ -235,17 +196,3 @@ class Scenario(_Frozen):
                 f"traffic.monthly_requests has {len(series)} months; horizon_months needs {self.horizon_months}"
             )
         return self
-
-
-_MOVED_TO_SCENARIO_FILES = {"ScenarioError", "parse_scenario", "load_scenario", "save_scenario",
-                            "resolve_profile_paths", "MAX_SCENARIO_BYTES"}
-
-
-def __getattr__(name: str):
-    """Scenario file functions moved to econ.scenario_files; still importable from here."""
-    if name in _MOVED_TO_SCENARIO_FILES:
-        from econ import scenario_files
-
-        return getattr(scenario_files, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
