@@ -8,9 +8,11 @@ help text come from `profiles.settings.RunSettings`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -146,12 +148,28 @@ def _print_summary(result) -> None:
     print(f"{state} written to {result.path}")
 
 
+@contextlib.contextmanager
+def ctrl_c_deferred():
+    """Hold a Ctrl-C back while torch's native modules import: a KeyboardInterrupt raised inside a pybind11
+    module's initialisation aborts the process (std::terminate, exit -6). Delivered once the import is done,
+    it ends the command quietly like any other Ctrl-C."""
+    can_block = hasattr(signal, "pthread_sigmask")
+    if can_block:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        if can_block:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def handle_run(args: argparse.Namespace) -> int:
     settings = run_settings(model=args.model, out=args.out, **_shared_values(args))
     if args.out is not None:
         check_out_path(args.out)  # before the measurement, which a failed write would lose
     require_torch("run")
-    from profiles.backends.transformers.runner import run_profile
+    with ctrl_c_deferred():
+        from profiles.backends.transformers.runner import run_profile
 
     command = "python -m profiles run " + " ".join(settings_argv(settings))
     result = run_profile(settings, command=command, progress=TqdmProgress())
@@ -204,8 +222,9 @@ def handle_pair(args: argparse.Namespace) -> int:
 
 def handle_hw(args: argparse.Namespace) -> int:
     require_torch("hw")
-    from profiles.backends.transformers.device import TORCH_DTYPES, resolve_device
-    from profiles.backends.transformers.hw import measure_hardware
+    with ctrl_c_deferred():
+        from profiles.backends.transformers.device import TORCH_DTYPES, resolve_device
+        from profiles.backends.transformers.hw import measure_hardware
     from profiles.spec import catalog_name_for, spec_peaks
 
     device = resolve_device(args.device or "auto")
