@@ -8,16 +8,15 @@ help text come from `profiles.settings.RunSettings`.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib.util
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 from profiles.cli.store import fmt
+from profiles.interrupts import ctrl_c_deferred
 from profiles.settings import (
     RunSettings,
     flag_name,
@@ -146,21 +145,6 @@ def _print_summary(result) -> None:
               f"MFU {fmt(t.mfu, 2)}")
     state = "PARTIAL profile (interrupted)" if result.interrupted else "profile"
     print(f"{state} written to {result.path}")
-
-
-@contextlib.contextmanager
-def ctrl_c_deferred():
-    """Hold a Ctrl-C back while torch's native modules import: a KeyboardInterrupt raised inside a pybind11
-    module's initialisation aborts the process (std::terminate, exit -6). Delivered once the import is done,
-    it ends the command quietly like any other Ctrl-C."""
-    can_block = hasattr(signal, "pthread_sigmask")
-    if can_block:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        if can_block:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def handle_run(args: argparse.Namespace) -> int:
