@@ -87,6 +87,13 @@ def test_calibration_file_round_trip_and_bad_file(tmp_path, synthetic):
     bad.write_text(json.dumps({**json.loads(path.read_text()), "efficiency": {"mbu": -1}}))
     with pytest.raises(ValueError, match="efficiency.mbu"):
         load_calibration(bad)
+    # A version-1 file (the earlier prefill model's half-saturation point) is refused with what to do.
+    old = tmp_path / "v1.json"
+    efficiency = {k: v for k, v in json.loads(path.read_text())["efficiency"].items() if k != "prefill_layer_ms"}
+    old.write_text(json.dumps({**json.loads(path.read_text()), "version": 1,
+                               "efficiency": {**efficiency, "prefill_half_tokens": 144.0}}))
+    with pytest.raises(ValueError, match=r"version 1 .* calibrate"):
+        load_calibration(old)
 
 
 def test_calibrate_and_estimate_commands(tmp_path, synthetic, capsys):
@@ -161,15 +168,15 @@ def test_calibrated_estimate_reproduces_cpu_measurement(tmp_path):
     assert not attempts[-1], attempts
 
 
-def test_calibration_recovers_the_prefill_half_saturation_point():
-    # Batch sizes 1…256 at 128 prompt tokens put M = 128 … 32,768 tokens in flight: the TTFTs pin both the
-    # large-prompt MFU and the M at which half of it is reached. Prefill's fixed cost is the decode step's
-    # (one host cost per forward pass; calibrate cannot tell a fixed prefill cost from h, FLOPs/M ≈ 2·N).
-    truth = TRUTH.model_copy(update={"prefill_half_tokens": 600.0, "prefill_overhead_ms": TRUTH.step_overhead_ms})
+def test_calibration_recovers_the_prefill_time_per_layer():
+    # Batch sizes 1…256 at 128 prompt tokens: the FLOPs grow with the batch while the weight read and the
+    # per-layer time do not, so the TTFTs pin both the large-prompt MFU and the fixed time per layer.
+    # Prefill's fixed cost per pass is the decode step's (one host cost per forward pass).
+    truth = TRUTH.model_copy(update={"prefill_layer_ms": 0.4, "prefill_overhead_ms": TRUTH.step_overhead_ms})
     est = estimate_profile("llama-3.1-8b", "a100-80gb", EstimateSettings(
         batch_sizes=(1, 2, 4, 16, 64, 256), input_tokens=128, output_tokens=32), efficiency=truth,
         created_at="2026-11-01T00:00:00+00:00")
     cal = calibrate(as_measured(est))
     assert cal.efficiency.mfu == pytest.approx(0.5, rel=0.05)
-    assert cal.efficiency.prefill_half_tokens == pytest.approx(600.0, rel=0.05)
-    assert "prefill_half_tokens" in cal.fitted and cal.ttft_max_relative_error < 0.01
+    assert cal.efficiency.prefill_layer_ms == pytest.approx(0.4, rel=0.05)
+    assert "prefill_layer_ms" in cal.fitted and cal.ttft_max_relative_error < 0.01

@@ -65,9 +65,9 @@ PUBLISHED_DECODE = [
     ("llama-2-7b", "rtx-4090", "fp16", 65.0),
     ("llama-2-7b", "rtx-4090", "fp16", 61.03),
 ]
-# TensorRT-LLM v0.5 performance doc, "Low Latency", A100 FP16, batch 1, time to first token: the source the
-# 16-bit prefill defaults are fitted on (profiles/analytic/efficiency.py); tests/test_prefill_published.py
-# holds the held-out sources. Their 70B is Llama-2-70B: the same layer shapes as llama-3.1-70b (80 × 8192,
+# TensorRT-LLM v0.5 performance doc, "Low Latency", A100 FP16, batch 1, time to first token: held out of
+# the prefill fit (fitted on TensorRT-LLM v0.9, profiles/analytic/efficiency.py); tests/test_prefill_published.py
+# holds the fitting source and the other held-out sources. Their 70B is Llama-2-70B: the same layer shapes as llama-3.1-70b (80 × 8192,
 # 64/8 heads, 28672 MLP); only the vocabulary (LM head, one token in prefill) differs.
 PUBLISHED_TTFT = [
     ("llama-2-7b", 1, 128, 16.0),

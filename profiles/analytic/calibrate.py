@@ -1,4 +1,4 @@
-"""Calibration: fit the estimator's efficiencies (MBU, MFUs, prefill half-saturation point, overheads) from a
+"""Calibration: fit the estimator's efficiencies (MBU, MFUs, prefill's fixed time per layer, overheads) from a
 measured profile, so one real measurement corrects every estimate (llm-analysis's "a measured value
 replaces the assumption").
 
@@ -6,9 +6,10 @@ Torch-free: imports numpy, the profile schema, the catalogs and the analytic mod
 the estimator and the profiler's measured MFU use). Medians are fitted (p50 TPOT and TTFT): robust to
 stalls from other processes on a shared machine. Decode: each point's median TPOT is one step at the
 average context (input + output/2), c + max(α·bytes, β·FLOPs), α = 1/(bandwidth·MBU), β = 1/(peak·decode
-MFU). Prefill: median TTFT = c + max(α·bytes, FLOPs ÷ (peak·mfu·M/(M + h))), M = batch × prompt tokens,
-with the decode step's fixed cost c (one host cost per forward pass): batch sizes that differ pin mfu and h. A weak pull toward the published defaults keeps any parameter
-the profile cannot pin down at its default; `fitted` lists the parameters the data did constrain.
+MFU). Prefill: median TTFT = c + bytes ÷ bandwidth + FLOPs ÷ (peak·mfu) + layers × prefill_layer_ms, with
+the decode step's fixed cost c (one host cost per forward pass): batch sizes that differ pin mfu and the
+per-layer time. A weak pull toward the published defaults keeps any parameter the profile cannot pin down
+at its default; `fitted` lists the parameters the data did constrain.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from profiles.analytic.calibration_file import (  # noqa: F401  (re-exported: th
 )
 from profiles.analytic.efficiency import (
     MAX_EFFICIENCY,
-    MAX_PREFILL_HALF_TOKENS,
+    MAX_PREFILL_LAYER_MS,
     Efficiency,
     default_efficiency,
 )
@@ -112,7 +113,7 @@ def _source(profile: Profile, arch: ModelArchitecture, origin: str | None, point
 
 
 def _fit(roof: Roofline, points: list[Point], n_in: int, n_out: int, d: Efficiency) -> _Fit:
-    """Decode (c, α, β) then prefill (β_p, γ) on the points' median TPOT and TTFT; prefill's overhead is c."""
+    """Decode (c, α, β) then prefill (β_p, κ) on the points' median TPOT and TTFT; prefill's overhead is c."""
     bw, fl = roof.gpu.bandwidth_gb_per_s * GB, roof.peak_flop_per_s
     batches = np.array([p.batch_size for p in points])
     mean_context = n_in + n_out / 2  # mean of input+1 … input+output−1
@@ -123,17 +124,16 @@ def _fit(roof: Roofline, points: list[Point], n_in: int, n_out: int, d: Efficien
     lower = np.array([0.0, 1 / (bw * MAX_EFFICIENCY), 1 / (fl * MAX_EFFICIENCY)])
     c, alpha, beta = fit_decode(d_bytes, d_flops, d_seconds, theta0, lower)
 
-    p_bytes = np.array([roof.prefill_bytes(b, n_in) for b in batches])
     p_flops = np.array([roof.prefill_flops(b, n_in) for b in batches])
+    p_fixed = c + np.array([roof.prefill_read_seconds(b, n_in) for b in batches])
     p_seconds = np.array([p.ttft_ms.p50 for p in points]) / MS_PER_S
-    beta0 = 1 / (fl * d.mfu)
-    p_theta0 = np.array([beta0, beta0 * d.prefill_half_tokens])
+    layers = roof.arch.layers
+    p_theta0 = np.array([1 / (fl * d.mfu), layers * d.prefill_layer_ms / MS_PER_S])
     p_lower = np.array([1 / (fl * MAX_EFFICIENCY), 0.0])
-    beta_p, gamma = fit_prefill(p_bytes, p_flops, (batches * n_in).astype(float), p_seconds, alpha, c,
-                                p_theta0, p_lower)
-    keys = ("step_overhead_ms", "mbu", "decode_mfu", "mfu", "prefill_half_tokens")
-    return _Fit(value=dict(zip(keys, (c, alpha, beta, beta_p, gamma / beta_p), strict=True)),
-                default=dict(zip(keys, (*theta0, beta0, d.prefill_half_tokens), strict=True)),
+    beta_p, kappa = fit_prefill(p_flops, p_seconds, p_fixed, p_theta0, p_lower)
+    keys = ("step_overhead_ms", "mbu", "decode_mfu", "mfu", "prefill_layer_ms")
+    return _Fit(value=dict(zip(keys, (c, alpha, beta, beta_p, kappa / layers * MS_PER_S), strict=True)),
+                default=dict(zip(keys, (*theta0, p_theta0[0], d.prefill_layer_ms), strict=True)),
                 lower=dict(zip(keys, (*lower, p_lower[0], 0.0), strict=True)))
 
 
@@ -144,7 +144,7 @@ def _efficiency(fit: _Fit, roof: Roofline, d: Efficiency, description: str) -> E
     values = {
         "mbu": min(1 / (v["mbu"] * bw), MAX_EFFICIENCY), "mfu": min(1 / (v["mfu"] * fl), MAX_EFFICIENCY),
         "decode_mfu": min(1 / (v["decode_mfu"] * fl), MAX_EFFICIENCY),
-        "prefill_half_tokens": min(v["prefill_half_tokens"], MAX_PREFILL_HALF_TOKENS),
+        "prefill_layer_ms": min(v["prefill_layer_ms"], MAX_PREFILL_LAYER_MS),
         "step_overhead_ms": v["step_overhead_ms"] * MS_PER_S,
     }
     fitted = fit.fitted()
@@ -169,7 +169,7 @@ def _notes(fit: _Fit, points: list[Point], src: CalibrationSource) -> list[str]:
     notes, fitted = [], fit.fitted()
     if len(points) == 1:
         notes.append("One batch size: the overhead and MBU are not separable, nor prefill's MFU and its "
-                     "half-saturation point; the split follows the defaults.")
+                     "fixed time per layer; the split follows the defaults.")
     unfitted = [k for k in fit.value if k not in fitted]
     if unfitted:
         notes.append(f"Not constrained by this profile, kept at the published defaults: {', '.join(unfitted)}.")
@@ -197,7 +197,7 @@ def _check_calibratable(profile: Profile, origin: str | None) -> list[Point]:
 
 
 def calibrate(profile: Profile, origin: str | None = None, created_at: str | None = None) -> Calibration:
-    """Fit MBU, MFUs, prefill's half-saturation point and the overheads from a measured single-device profile."""
+    """Fit MBU, MFUs, prefill's fixed time per layer and the overheads from a measured single-device profile."""
     points = _check_calibratable(profile, origin)
     arch = _architecture(profile)
     src = _source(profile, arch, origin, points)

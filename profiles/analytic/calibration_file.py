@@ -20,7 +20,8 @@ from profiles.analytic.efficiency import Efficiency
 from profiles.gpu_catalog import GpuSpec
 from profiles.store import write_text_atomically
 
-CALIBRATION_VERSION = 1
+# Version 2: prefill's fixed time per layer (prefill_layer_ms) replaced version 1's half-saturation point.
+CALIBRATION_VERSION = 2
 MAX_CALIBRATION_BYTES = 2**20
 Reference = Literal["spec", "catalog", "measured"]
 
@@ -54,7 +55,7 @@ class Calibration(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["calibration"] = "calibration"
-    version: Literal[1] = CALIBRATION_VERSION
+    version: Literal[2] = CALIBRATION_VERSION
     created_at: str
     efficiency: Efficiency
     fitted: list[str] = Field(description="Efficiency fields the profile constrained; the rest are defaults.")
@@ -90,6 +91,9 @@ def write_calibration(calibration: Calibration, path: str | Path) -> Path:
 def load_calibration(path: str | Path, field: str = "calibration") -> Calibration:
     """Read (a regular file, bounded) and validate a calibration file; ValueError naming `field` and the file."""
     data = read_bounded_json(path, MAX_CALIBRATION_BYTES, field)
+    if isinstance(data, dict) and data.get("kind") == "calibration" and data.get("version") == 1:
+        raise ValueError(f"{field}: {path}: version 1 was fitted for the earlier prefill model (half-saturation "
+                         f"point); run `python -m profiles calibrate` again on its measured profile")
     try:
         return Calibration.model_validate(data)
     except ValidationError as exc:

@@ -3,13 +3,18 @@
 Torch-free: imports pydantic only. `profiles.analytic.calibrate` replaces the defaults with values fitted
 from a measured profile (llm-analysis: "a measured value replaces the assumption").
 
-Prefill matmuls do not reach one fixed share of the peak: a prompt of few tokens gives GEMMs with few
-rows, which fill neither the tensor cores nor the waves of thread blocks. The share grows with the
-tokens in flight M (batch × prompt tokens) and saturates, the usual Michaelis-Menten form:
+Prefill does not reach one fixed share of the peak: a prompt of few tokens gives GEMMs with few rows,
+which fill neither the tensor cores nor the waves of thread blocks, and every layer's kernels cost a
+fixed time whatever their size. The prefill time is modelled on those grounds (`Roofline.prefill_seconds`):
 
-    prefill MFU(M) = mfu × M / (M + prefill_half_tokens)
+    TTFT = FLOPs ÷ (peak × mfu) + weight read ÷ data-sheet bandwidth + layers × prefill_layer_ms
+           + prefill overhead + all-reduces
 
-so `mfu` is the large-prompt limit and `prefill_half_tokens` the M at which half of it is reached.
+so `mfu` is the large-prompt limit of the matmuls and the achieved share of the peak grows with the
+tokens in flight M (batch × prompt tokens) as mfu × M/(M + M½). The half-saturation point M½ is not a
+free constant: it follows from the GPU's bandwidth-to-FLOP/s ratio (the weight read a short prompt cannot
+hide) and the model's layers against its FLOPs per token, so a GPU with fewer FLOP/s per byte (L40S) or a
+model split over more GPUs (smaller GEMMs per GPU) saturates at a different M, as published figures show.
 """
 
 from __future__ import annotations
@@ -27,18 +32,22 @@ from pydantic import BaseModel, ConfigDict, Field
 #   Llama-2-7B  13.21 GB × 65 tok/s   ÷ 1008 GB/s = 0.852 (RTX 4090)
 # mean 0.741.
 DEFAULT_MBU = 0.74
-# Prefill, 16-bit: fitted to the one source tests/test_estimate.py names as the fitting source, the
-# TensorRT-LLM v0.5 performance doc (2023-10), A100-80GB FP16, batch 1, TTFT of Llama-2-7B at 128 and
-# 2,048 prompt tokens (16 and 133 ms) and Llama-2-70B on 4 GPUs (47 and 377 ms). A grid search over
-# (mfu, half) with the roofline's FLOPs and the weight read as the other roof gives mfu 0.70 and 144
-# tokens, every one of the four within 3% (TTFT = max(compute, weight read) + overhead + all-reduces).
+# Prefill: fitted to ONE source, the TensorRT-LLM v0.9.0 performance doc (docs/source/performance.md,
+# "Low Latency", 2024-04; batch 1, one output token), the 20 TTFT rows tests/test_prefill_published.py
+# lists: A100-80GB FP16 (Llama-2-7B, Mistral-7B at 128 and 2,048 prompt tokens; Llama-2-70B TP4 at 128,
+# TP8 at 2,048), H100 and H200 FP8 (the same models, 70B TP4/TP8) and L40S FP8 (Llama-2-7B). A grid search over (16-bit mfu, fp8 mfu, prefill_layer_ms,
+# the all-reduce link efficiency in profiles.analytic.parallel) minimising the largest relative error,
+# rounded: 0.70, 0.52, 0.065 ms, 0.6 — every one of the 20 within 8% (tests/test_prefill_published.py,
+# which also checks the held-out sources: TensorRT-LLM v0.5, lmdeploy, NVIDIA NIM).
+# A100 FP16, Llama-2-7B, 128 tokens: 1.6625e12 FLOPs ÷ (312 TFLOP/s × 0.70) = 7.61 ms + 13.28 GB (weights
+# and the KV written) ÷ 2,039 GB/s = 6.51 ms + 32 layers × 0.065 ms + 0.3 ms overhead = 2.38 ms → 16.5 ms
+# (published 16.2).
 DEFAULT_MFU = 0.70
-DEFAULT_PREFILL_HALF_TOKENS = 144.0
-# Prefill, 8-bit (fp8 weights and activations): the same doc's H100 FP8 rows for Llama-2-7B (7 and 36 ms
-# at 128 and 2,048 tokens) give mfu 0.455 of the fp8 peak and 340 tokens, both within 1%. FP8 engines of
-# that doc's kind reach about half their fp8 data-sheet peak (attention and normalisation stay 16-bit).
-FP8_MFU = 0.455
-FP8_PREFILL_HALF_TOKENS = 340.0
+# fp8 matmuls (weights and activations) reach a smaller share of their fp8 data-sheet peak: attention,
+# normalisation and the quantize steps stay 16-bit.
+FP8_MFU = 0.52
+# Fixed time per layer of a prefill (its kernels' launches and the tails of small GEMMs), ms.
+DEFAULT_PREFILL_LAYER_MS = 0.065
 # Decode's compute roof (large batches) uses the prefill MFU unless calibrated: no published batch sweep
 # in REFERENCE.md separates the two.
 DEFAULT_DECODE_MFU = DEFAULT_MFU
@@ -49,8 +58,8 @@ DEFAULT_STEP_OVERHEAD_MS = 0.3
 DEFAULT_PREFILL_OVERHEAD_MS = DEFAULT_STEP_OVERHEAD_MS
 # Largest efficiency a calibration may report: MBU/MFU slightly above 1 happen against a low measured peak.
 MAX_EFFICIENCY = 1.5
-# Largest half-saturation point a calibration may report, tokens in flight (far above any GEMM tile).
-MAX_PREFILL_HALF_TOKENS = 1e6
+# Largest fixed time per layer a calibration may report, ms (a CPU's python-loop layers reach tens of ms).
+MAX_PREFILL_LAYER_MS = 1e3
 EIGHT_BIT_DTYPES = ("fp8",)
 
 Share = Annotated[float, Field(gt=0, le=MAX_EFFICIENCY)]
@@ -65,9 +74,9 @@ class Efficiency(BaseModel):
     mfu: Share = Field(
         DEFAULT_MFU, description="Prefill FLOP utilization vs data-sheet peak, reached by long prompts."
     )
-    prefill_half_tokens: Annotated[float, Field(ge=0, le=MAX_PREFILL_HALF_TOKENS, allow_inf_nan=False)] = Field(
-        DEFAULT_PREFILL_HALF_TOKENS,
-        description="Tokens in flight (batch × prompt) at which prefill reaches half its MFU.",
+    prefill_layer_ms: Annotated[float, Field(ge=0, le=MAX_PREFILL_LAYER_MS, allow_inf_nan=False)] = Field(
+        DEFAULT_PREFILL_LAYER_MS,
+        description="Fixed time per layer of a prefill (kernel launches, small-GEMM tails), ms.",
     )
     decode_mfu: Share = Field(
         DEFAULT_DECODE_MFU, description="FLOP utilization of decode's compute roof (large batches)."
@@ -79,21 +88,17 @@ class Efficiency(BaseModel):
         DEFAULT_PREFILL_OVERHEAD_MS, description="Fixed time per prefill, ms."
     )
     source: str = Field(
-        "published defaults: MBU from gpt-fast (A100, RTX 4090), prefill MFU and its half-saturation "
-        "point from TensorRT-LLM v0.5 A100 TTFTs, overhead assumed",
+        "published defaults: MBU from gpt-fast (A100, RTX 4090), prefill MFU and per-layer time from "
+        "TensorRT-LLM v0.9 TTFTs (A100, H100, H200, L40S), overhead assumed",
         description="Where these numbers come from.",
     )
-
-    def prefill_mfu(self, tokens_in_flight: float) -> float:
-        """mfu × M / (M + prefill_half_tokens): the share of the peak a prefill of M tokens reaches."""
-        return self.mfu * tokens_in_flight / (tokens_in_flight + self.prefill_half_tokens)
 
 
 DEFAULT_EFFICIENCY = Efficiency()
 FP8_EFFICIENCY = Efficiency(
-    mfu=FP8_MFU, decode_mfu=FP8_MFU, prefill_half_tokens=FP8_PREFILL_HALF_TOKENS,
-    source="published defaults: MBU from gpt-fast (A100, RTX 4090), fp8 prefill MFU and its half-saturation "
-           "point from TensorRT-LLM v0.5 H100 FP8 TTFTs, overhead assumed",
+    mfu=FP8_MFU, decode_mfu=FP8_MFU,
+    source="published defaults: MBU from gpt-fast (A100, RTX 4090), fp8 prefill MFU and per-layer time from "
+           "TensorRT-LLM v0.9 FP8 TTFTs (H100, H200, L40S), overhead assumed",
 )
 
 

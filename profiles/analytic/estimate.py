@@ -6,9 +6,9 @@ the analytic roofline, efficiency and tensor-parallel modules. Per GPU of a tens
 
 - decode step = max(bytes ÷ (bandwidth × MBU), FLOPs ÷ (peak × decode MFU)) + step overhead + all-reduces;
   every step of the output is computed (context grows).
-- prefill = max(FLOPs ÷ (peak × MFU(M)), weights read ÷ (bandwidth × MBU)) + overhead + all-reduces, where
-  MFU(M) = mfu × M/(M + half) saturates with the tokens in flight M = batch × prompt tokens: short prompts
-  give small GEMMs that reach a small share of the peak (`profiles.analytic.efficiency`).
+- prefill = FLOPs ÷ (peak × mfu) + weights read ÷ data-sheet bandwidth + layers × fixed time per layer +
+  overhead + all-reduces: short prompts give small GEMMs that hide neither the weight read nor the per-layer
+  kernel costs, so they reach a small share of the peak (`profiles.analytic.efficiency`).
 - memory = weights + KV cache at the full context + prefill activations + a runtime reserve; a batch
   whose memory exceeds the usable share of the GPU is marked oom.
 
@@ -43,6 +43,7 @@ from profiles.analytic.efficiency import (  # noqa: F401  (re-exported: the esti
 )
 from profiles.analytic.parallel import (
     ALLREDUCE_LATENCY_S,
+    ALLREDUCE_LINK_EFFICIENCY,
     ALLREDUCES_PER_LAYER,
     LINK_DIRECTIONS,
     tensor_parallel_ok,
@@ -182,8 +183,8 @@ def _tensor_parallel_assumption(roof: Roofline, auto_gpus: bool) -> str:
     latency_us = ALLREDUCE_LATENCY_S[gpu.interconnect] * US_PER_S
     return (f"Tensor parallel over {roof.gpus} GPUs ({'fewest that fit' if auto_gpus else 'as asked'}): weights, "
             f"FLOPs and KV heads split evenly; {ALLREDUCES_PER_LAYER} ring all-reduces per layer, each "
-            f"{latency_us:g} µs + 2(N−1)/N × message ÷ {gpu.interconnect_gb_per_s / LINK_DIRECTIONS:g} GB/s "
-            f"({gpu.interconnect}); no overlap of communication with compute.")
+            f"{latency_us:g} µs + 2(N−1)/N × message ÷ ({gpu.interconnect_gb_per_s / LINK_DIRECTIONS:g} GB/s "
+            f"× {ALLREDUCE_LINK_EFFICIENCY:g}) ({gpu.interconnect}); no overlap of communication with compute.")
 
 
 def _assumptions(roof: Roofline, settings: EstimateSettings, usable: float | None, auto_gpus: bool) -> list[str]:
@@ -191,15 +192,15 @@ def _assumptions(roof: Roofline, settings: EstimateSettings, usable: float | Non
     weight_only = " (weight-only quantization: matmuls at the 16-bit peak)" if settings.dtype in ("int8", "int4") else ""
     out = [
         "ESTIMATE from a roofline model, not a measurement.",
-        f"Efficiencies: MBU {eff.mbu:.3g}, prefill MFU {eff.mfu:.3g} × M/(M + {eff.prefill_half_tokens:.3g}) "
-        f"with M = batch × prompt tokens, decode MFU {eff.decode_mfu:.3g}, overhead {eff.step_overhead_ms:.3g} ms "
+        f"Efficiencies: MBU {eff.mbu:.3g}, prefill MFU {eff.mfu:.3g} + {eff.prefill_layer_ms:.3g} ms per layer, "
+        f"decode MFU {eff.decode_mfu:.3g}, overhead {eff.step_overhead_ms:.3g} ms "
         f"per decode step and {eff.prefill_overhead_ms:.3g} ms per prefill (source: {eff.source}).",
         f"Peaks from the GPU catalog ({gpu.source}, {gpu.as_of}): {gpu.bandwidth_gb_per_s:g} GB/s, "
         f"{roof.peak_flop_per_s / FLOP_PER_TFLOP:g} TFLOP/s dense at {settings.dtype}.",
         "Decode step = max(bytes ÷ (bandwidth × MBU), FLOPs ÷ (peak × decode MFU)) + overhead; bytes = "
         "non-embedding weights + LM head + KV cache read at the step's context; every output step computed.",
-        "Prefill = max(FLOPs ÷ (peak × MFU(M)), weights read ÷ (bandwidth × MBU)) + overhead; FLOPs = "
-        "2·N·tokens + causal attention + LM head for the last token only.",
+        "Prefill = FLOPs ÷ (peak × MFU) + weights read ÷ data-sheet bandwidth + layers × fixed time per layer "
+        "+ overhead; FLOPs = 2·N·tokens + causal attention + LM head for the last token only.",
         "Static batches: every sequence of a batch starts together (TTFT = the whole batch's prefill), "
         "as the profiler measures; no continuous batching, prefix caching or speculative decoding.",
         f"Weights {settings.dtype}, KV cache {roof.kv_dtype}{weight_only}.",

@@ -2,9 +2,9 @@
 
 Torch-free: imports numpy only. Every fit minimises the *relative* error of the predicted times plus a weak
 pull toward the published defaults (so a parameter the data cannot pin down stays at its default), with
-lower bounds enforced by an active set. A max of two roofs is fitted by trying every split of the points
-into the two regimes (sorted by arithmetic intensity) and keeping the split with the smallest error under
-the max model.
+lower bounds enforced by an active set. Decode's max of two roofs is fitted by trying every split of the
+points into the two regimes (sorted by arithmetic intensity) and keeping the split with the smallest error
+under the max model; prefill's terms add, so its fit is one bounded least squares.
 """
 
 from __future__ import annotations
@@ -65,27 +65,13 @@ def fit_decode(bytes_: np.ndarray, flops: np.ndarray, seconds: np.ndarray,
 
 
 
-def fit_prefill(bytes_: np.ndarray, flops: np.ndarray, tokens_in_flight: np.ndarray, seconds: np.ndarray,
-                alpha: float, overhead_s: float, theta0: np.ndarray, lower: np.ndarray) -> np.ndarray:
-    """(β, γ) of seconds ≈ overhead + max(α·bytes, β·FLOPs + γ·FLOPs/M); α and the overhead from decode.
+def fit_prefill(flops: np.ndarray, seconds: np.ndarray, fixed_s: np.ndarray,
+                theta0: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """(β, κ) of seconds ≈ fixed + β·FLOPs + κ: β = 1/(peak·mfu), κ = layers × the fixed time per layer.
 
-    FLOPs ÷ (peak × mfu × M/(M + h)) = β·FLOPs·(1 + h/M) with β = 1/(peak·mfu), γ = β·h: linear in (β, γ).
-    FLOPs/M is nearly 2·N at every M, so γ and a free intercept would be the same column: the fixed host
-    work per forward pass is the decode step's, measured at many steps.
+    `fixed` is what is known before the fit: the decode step's host overhead (one per forward pass) and the
+    weight read at data-sheet bandwidth. Linear in (β, κ); batch sizes that differ separate them.
     """
-    scale = theta0.copy()
-    order = np.argsort(tokens_in_flight)
-    memory = alpha * bytes_
-    best, best_obj = theta0, np.inf
-    for split in range(len(order) + 1):
-        compute = np.ones(len(order), dtype=bool)
-        compute[order[:split]] = False
-        design = np.column_stack([flops * compute, flops / tokens_in_flight * compute])
-        # The error stays relative to the whole TTFT, not to the part left after the weight read.
-        target = seconds - overhead_s - memory * ~compute
-        theta = bounded_ridge(design, target, theta0, scale, lower, relative_to=seconds)
-        pred = overhead_s + np.maximum(memory, theta[0] * flops + theta[1] * flops / tokens_in_flight)
-        obj = objective(pred, seconds, theta, theta0, scale)
-        if obj < best_obj:
-            best, best_obj = theta, obj
-    return best
+    design = np.column_stack([flops, np.ones_like(flops)])
+    # The error stays relative to the whole TTFT, not to the part left after the known terms.
+    return bounded_ridge(design, seconds - fixed_s, theta0, theta0.copy(), lower, relative_to=seconds)

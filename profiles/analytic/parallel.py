@@ -21,6 +21,10 @@ ALLREDUCES_PER_LAYER = 2
 ALLREDUCE_LATENCY_S = {"nvlink": 8e-6, "infinity-fabric": 10e-6, "pcie": 25e-6, "none": 0.0}
 # The data sheet's per-GPU link bandwidth counts both directions; a ring all-reduce uses one per step.
 LINK_DIRECTIONS = 2
+# Share of that one-direction bandwidth an inference engine's all-reduce reaches at the 2–35 MB messages
+# of a prefill: fitted with the prefill defaults on TensorRT-LLM v0.9's TP4/TP8 rows
+# (profiles/analytic/efficiency.py); a single-device calibration cannot fit it.
+ALLREDUCE_LINK_EFFICIENCY = 0.6
 # Activations and all-reduce messages are 16-bit unless the whole model runs in fp32.
 ACTIVATION_BYTES = {"fp32": 4}
 DEFAULT_ACTIVATION_BYTES = 2
@@ -43,11 +47,11 @@ def activation_bytes(dtype: str) -> int:
 
 
 def allreduce_seconds(message_bytes: np.ndarray | float, gpus: int, gpu: GpuSpec) -> np.ndarray:
-    """Ring all-reduce: latency + 2(N−1)/N × bytes ÷ one-direction link bandwidth; 0 on one GPU."""
+    """Ring all-reduce: latency + 2(N−1)/N × bytes ÷ (one-direction link bandwidth × link efficiency); 0 on one GPU."""
     if gpus == 1:
         return np.zeros_like(np.asarray(message_bytes, float))
     if gpu.interconnect_gb_per_s is None:
         raise ValueError(f"GPU {gpu.name!r} has no interconnect in the catalog: it cannot run tensor parallel")
-    per_direction = gpu.interconnect_gb_per_s * GB / LINK_DIRECTIONS
+    per_direction = gpu.interconnect_gb_per_s * GB / LINK_DIRECTIONS * ALLREDUCE_LINK_EFFICIENCY
     transfer = 2 * (gpus - 1) / gpus * np.asarray(message_bytes, float) / per_direction
     return ALLREDUCE_LATENCY_S[gpu.interconnect] + transfer

@@ -207,15 +207,28 @@ class Roofline:
         return self.decode_weight_bytes + batch * tokens * self.kv_bytes_per_token
 
     def prefill_compute_seconds(self, batch: int, tokens: int) -> float:
-        """FLOPs ÷ (peak × MFU(batch × tokens)): the matmul roof at the prefill's share of the peak."""
-        mfu = self.efficiency.prefill_mfu(batch * tokens)
-        return self.prefill_flops(batch, tokens) / (self.peak_flop_per_s * mfu)
+        """FLOPs ÷ (peak × mfu): the matmuls at their large-prompt share of the peak."""
+        return self.prefill_flops(batch, tokens) / (self.peak_flop_per_s * self.efficiency.mfu)
+
+    def prefill_read_seconds(self, batch: int, tokens: int) -> float:
+        """Weights read once + the KV cache written, at data-sheet bandwidth: the part compute does not hide."""
+        return self.prefill_bytes(batch, tokens) / (self.gpu.bandwidth_gb_per_s * GB)
+
+    def prefill_fixed_seconds(self) -> float:
+        """layers × fixed time per layer + fixed time per prefill: what a prompt of any length costs."""
+        eff = self.efficiency
+        return (self.arch.layers * eff.prefill_layer_ms + eff.prefill_overhead_ms) / MS_PER_S
 
     def prefill_seconds(self, batch: int, tokens: int) -> float:
-        """max(compute roof, weight read ÷ (BW·MBU)) + prefill overhead + 2·layers all-reduces."""
-        memory = self.prefill_bytes(batch, tokens) / self.bandwidth
+        """compute + weight read + fixed per-layer and per-prefill time + 2·layers all-reduces.
+
+        The terms add: a short prompt's GEMMs are too small to hide the weight read behind compute, and each
+        layer's kernels cost a fixed time whatever their size, so the achieved share of the peak grows with
+        the tokens in flight (profiles.analytic.efficiency).
+        """
         comm = float(self._allreduces_s(batch * tokens * self.arch.hidden_size * activation_bytes(self.dtype)))
-        return max(self.prefill_compute_seconds(batch, tokens), memory) + self.efficiency.prefill_overhead_ms / MS_PER_S + comm
+        return (self.prefill_compute_seconds(batch, tokens) + self.prefill_read_seconds(batch, tokens)
+                + self.prefill_fixed_seconds() + comm)
 
     def memory_gib(self, batch: int, input_tokens: int, output_tokens: int) -> float:
         """Per GPU: weights + KV at the full context + prefill activations + runtime reserve, GiB."""

@@ -166,8 +166,8 @@ def run_calibrate(args) -> int:
         write_calibration(calibration, args.out)
         eff = calibration.efficiency
         print(
-            f"wrote {args.out}: MBU {eff.mbu:.3g}, prefill MFU {eff.mfu:.3g} (half at {eff.prefill_half_tokens:.3g} "
-            f"tokens in flight), decode MFU {eff.decode_mfu:.3g}, "
+            f"wrote {args.out}: MBU {eff.mbu:.3g}, prefill MFU {eff.mfu:.3g} (+ {eff.prefill_layer_ms:.3g} ms "
+            f"per layer), decode MFU {eff.decode_mfu:.3g}, "
             f"overhead {eff.step_overhead_ms:.3g} ms/step, {eff.prefill_overhead_ms:.3g} ms/prefill; "
             f"fitted: {', '.join(calibration.fitted) or 'none'}; reproduces decode tokens/s within "
             f"{calibration.decode_max_relative_error:.1%}"
