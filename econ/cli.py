@@ -21,6 +21,7 @@ from econ.evidence import quality_evidence
 from econ.examples import EXAMPLE_SCENARIO
 from econ.forecast import DEFAULT_MONTHS, MAX_MONTHS, forecast_traffic, load_history
 from econ.formats import usd
+from econ.prices_cli import add_prices_command
 from econ.quality_report import curve_frame, evidence_dict, evidence_text
 from econ.report import headline_text, monthly_text
 from econ.risk import monte_carlo, settings_of, tornado
@@ -189,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     qu.add_argument("--format", choices=("table", "json", "csv"), default="table",
                     help="csv: the router curve (with NPV and payback per threshold given --scenario)")
     qu.set_defaults(handler=_quality)
+    add_prices_command(sub)
     sub.add_parser("schema", help="print the scenario JSON schema").set_defaults(handler=_schema)
     sub.add_parser("example", help="print the example scenario JSON").set_defaults(handler=_example)
     return parser

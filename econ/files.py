@@ -83,11 +83,6 @@ def decode_text(data: bytes, field: str, origin: str) -> str:
         raise _problem(field, origin, f"not UTF-8 text (byte {exc.start})") from None
 
 
-def read_bounded_text(path: str | os.PathLike, limit_bytes: int, field: str) -> str:
-    """`read_bounded_bytes` decoded as UTF-8."""
-    return decode_text(read_bounded_bytes(path, limit_bytes, field), field, str(path))
-
-
 def _reject_duplicates(pairs: list[tuple[str, object]]) -> dict:
     out: dict = {}
     for key, value in pairs:

@@ -82,7 +82,8 @@ def cheapest_gpu_usd_per_hour(gpu: str) -> float:
     """Lowest listed on-demand-or-better $/GPU-hour for a GPU name; ValueError if it is not listed."""
     rows = [r.usd_per_gpu_hour for r in gpu_prices() if r.gpu == gpu]
     if not rows:
-        raise ValueError(f"no price listed for GPU {gpu!r}")
+        listed = ", ".join(sorted({r.gpu for r in gpu_prices()}))
+        raise ValueError(f"no price listed for GPU {gpu!r}; listed: {listed}")
     return min(rows)
 
 

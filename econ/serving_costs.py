@@ -14,8 +14,8 @@ import pandas as pd
 from econ.evaluate import Evaluation
 from econ.inputs import side_inputs
 from econ.scenario import ApiServing, Scenario
-from econ.unit_costs import usd_per_mtok
-from econ.units import TOKENS_PER_MTOK
+from econ.unit_costs import usd_per_kreq, usd_per_mtok
+from econ.units import REQUESTS_PER_KREQ, TOKENS_PER_MTOK
 
 UTILIZATION_GRID = np.linspace(0.02, 1.0, 50)  # one replica from 2% to 100% busy
 
@@ -31,18 +31,22 @@ def usd_per_mtok_vs_utilization(scenario: Scenario, field: str,
                                 utilizations: np.ndarray = UTILIZATION_GRID) -> pd.DataFrame:
     """One replica of `field` ('teacher'/'student') at each average utilization: $/h × GPUs ÷ (tokens/s × u) × 1e6.
 
-    Columns: utilization (NaN for an API), usd_per_mtok (month-1 prices).
+    Columns: utilization (NaN for an API), usd_per_mtok and usd_per_kreq (month-1 prices).
     """
     side = getattr(scenario, field)
     numeric, _ = side_inputs(side, scenario.workload, field)
     tokens = numeric.input_tokens + numeric.output_tokens
     u = np.asarray(utilizations, dtype=float)
     if isinstance(side, ApiServing):
-        flat = float(numeric.usd_per_request[0]) / tokens * TOKENS_PER_MTOK
-        return pd.DataFrame({"utilization": np.full(u.shape, np.nan), "usd_per_mtok": np.full(u.shape, flat)})
+        per_request = float(numeric.usd_per_request[0])
+        return pd.DataFrame({"utilization": np.full(u.shape, np.nan),
+                             "usd_per_mtok": np.full(u.shape, per_request / tokens * TOKENS_PER_MTOK),
+                             "usd_per_kreq": np.full(u.shape, per_request * REQUESTS_PER_KREQ)})
     replica_usd_per_hour = side.gpu_usd_per_hour * side.gpus_per_replica
-    tokens_per_s = float(numeric.capacity_rps[0]) * tokens
-    return pd.DataFrame({"utilization": u, "usd_per_mtok": usd_per_mtok(replica_usd_per_hour, tokens_per_s, u)})
+    requests_per_s = float(numeric.capacity_rps[0])
+    return pd.DataFrame({"utilization": u,
+                         "usd_per_mtok": usd_per_mtok(replica_usd_per_hour, requests_per_s * tokens, u),
+                         "usd_per_kreq": usd_per_kreq(replica_usd_per_hour, requests_per_s, u)})
 
 
 def student_usd_per_mtok_by_month(evaluation: Evaluation) -> pd.DataFrame:

@@ -39,3 +39,40 @@ def test_a_broken_data_file_names_the_file_and_the_field(tmp_path):
     path.write_text("{oops")
     with pytest.raises(ValueError, match="not valid JSON"):
         validated_json(path, prices.GpuPriceTable)
+
+
+def test_prices_command_lists_one_gpu_with_its_cheapest_offer(capsys):
+    from econ.cli import main
+    assert main(["prices", "--gpu", "h100-sxm"]) == 0
+    out = capsys.readouterr().out
+    assert "cheapest listed for h100-sxm: $1.30/GPU-hour" in out
+    assert "AWS p5.48xlarge / 8" in out and "a100-80gb" not in out
+    assert "API prices" in out and "claude-sonnet-4-5" in out
+
+
+def test_prices_command_json_and_csv(capsys):
+    import json
+
+    from econ.cli import main
+    assert main(["prices", "--gpu", "h100-sxm", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["cheapest_usd_per_gpu_hour"] == 1.30
+    assert {row["gpu"] for row in data["gpu_prices"]} == {"h100-sxm"}
+    assert data["gpu_prices"][0]["usd_per_gpu_hour"] == 1.30  # cheapest first
+    assert len(data["api_prices"]) == len(prices.api_prices())
+    assert main(["prices", "--table", "api", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("model,input_usd_per_mtok,output_usd_per_mtok")
+    assert len(lines) == 1 + len(prices.api_prices())
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["prices", "--gpu", "tpu-v9"], "no price listed for GPU 'tpu-v9'; listed: a10,"),
+    (["prices", "--format", "csv"], "--format csv: holds one table"),
+    (["prices", "--gpu", "h100-sxm", "--table", "api"], "--gpu: names a GPU"),
+])
+def test_prices_command_bad_input_is_one_line_exit_2(capsys, argv, message):
+    from econ.cli import main
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -15,6 +15,9 @@ def test_self_hosted_cost_per_token_falls_as_utilization_rises():
     # one H100 at $2.69/h serving 40 req/s × 1300 tokens: 2.69 / (52,000 × 3600) × 1e6 = $0.014370 per 1M
     assert curve["usd_per_mtok"].iloc[-1] == pytest.approx(0.0143696, rel=1e-5)
     assert curve["usd_per_mtok"].iloc[0] == pytest.approx(0.143696, rel=1e-5)  # 10% busy: 10× the cost
+    # per 1k requests (REFERENCE.md example 1's rule): 2.69 / (40 × 3600) × 1000 = $0.018681
+    assert curve["usd_per_kreq"].iloc[-1] == pytest.approx(0.0186806, rel=1e-5)
+    assert curve["usd_per_kreq"].iloc[0] == pytest.approx(0.186806, rel=1e-5)
 
 
 def test_gpu_share_pays_its_share():
@@ -26,6 +29,7 @@ def test_api_cost_per_token_is_flat():
     curve = usd_per_mtok_vs_utilization(econ.example_scenario(), "teacher")
     # (1000 × $3 + 300 × $15) / 1300 tokens = $5.769 per 1M
     assert np.allclose(curve["usd_per_mtok"], 7500 / 1300)
+    assert np.allclose(curve["usd_per_kreq"], 7.5)  # $0.0075 per request
     assert curve["utilization"].isna().all()
 
 

@@ -107,3 +107,19 @@ def test_catalog_loads_only_when_asked_and_without_torch():
         "g.gpu_spec('h100-sxm'); assert g.gpu_catalog.cache_info().currsize == 1\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_gpus_and_models_commands(capsys):
+    from profiles.cli import main
+    assert main(["gpus"]) == 0
+    out = capsys.readouterr().out
+    h100 = next(line for line in out.splitlines() if line.split() and line.split()[0] == "h100-sxm")
+    # 79.6 GiB, 3,350 GB/s, 989.4 bf16 and 1,979 fp8 TFLOP/s dense, cheapest on-demand $2.69 (RunPod community)
+    assert h100.split()[1:5] == ["79.6", "3,350", "989.4", "1,979"] and h100.split()[-1] == "2.69"
+    assert main(["gpus", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == len(gc.gpu_catalog()) and {"name", "source", "price_offer"} <= set(rows[0])
+    assert main(["models", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("name,family,parameters_b,layers")
+    assert any(line.startswith("llama-3.1-8b,llama,8.03") for line in lines)

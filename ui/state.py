@@ -83,12 +83,6 @@ def mark_sidebar_source(scenario: econ.Scenario) -> None:
     st.session_state[_SIDEBAR_SOURCE_KEY] = scenario
 
 
-def reset_inputs() -> None:
-    """Forget every input widget's value, so the sidebar re-reads the current scenario."""
-    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(INPUT_PREFIX)]:
-        del st.session_state[key]
-
-
 def load_scenario(scenario: econ.Scenario, evaluation: econ.Evaluation) -> None:
     """Make a loaded scenario current; the sidebar re-reads it (call st.rerun() after)."""
     set_scenario(scenario, evaluation)

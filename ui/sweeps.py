@@ -17,7 +17,7 @@ from econ.serving_costs import student_usd_per_mtok_by_month, usd_per_mtok_vs_ut
 def serving_cost_curve(scenario_json: str, side: str) -> pd.DataFrame:
     """Month-1 serving cost per 1M tokens of `side` ('teacher'/'student') at each utilization of one replica.
 
-    Columns: utilization (NaN for an API), usd_per_mtok.
+    Columns: utilization (NaN for an API), usd_per_mtok, usd_per_kreq.
     """
     return usd_per_mtok_vs_utilization(econ.parse_scenario(scenario_json), side)
 

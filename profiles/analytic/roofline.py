@@ -26,7 +26,7 @@ from profiles.analytic.parallel import (
     allreduce_seconds,
     kv_share_per_gpu,
 )
-from profiles.catalog import BYTES_PER_DTYPE, ModelArchitecture
+from profiles.catalog import ModelArchitecture
 from profiles.gpu_catalog import GpuSpec
 
 # PaLM appendix B: FLOPs per parameter per token (forward; forward + backward).
@@ -113,10 +113,6 @@ def utilization(achieved: float, peak: float | None) -> float | None:
     if peak is None or peak <= 0:
         return None
     return achieved / peak
-
-
-def bytes_per_element(dtype: str) -> float:
-    return BYTES_PER_DTYPE[dtype]
 
 
 @dataclass(frozen=True)

@@ -82,14 +82,15 @@ def cost_per_mtok_vs_utilization(curves: pd.DataFrame, observed: pd.DataFrame | 
     """Serving cost per 1M tokens against utilization: each self-hosted side's curve, its months as dots,
     and API sides as flat lines (an API bills per token whatever the utilization).
 
-    `curves`/`observed` columns: series, utilization, usd_per_mtok.
+    `curves` columns: series, utilization, usd_per_mtok, usd_per_kreq; `observed`: the first three.
     """
     fig = go.Figure()
     for series, group in curves.groupby("series", sort=False):
         color = SIDE_COLORS.get(series, palette.NEUTRAL)
         fig.add_trace(go.Scatter(
             x=group["utilization"], y=group["usd_per_mtok"], name=f"{series}, self-hosted", mode="lines",
-            line={"color": color, "width": 3}, hovertemplate="%{x:.0%} busy: $%{y:,.3f} per 1M tokens",
+            line={"color": color, "width": 3}, customdata=group["usd_per_kreq"],
+            hovertemplate="%{x:.0%} busy: $%{y:,.3f} per 1M tokens, $%{customdata:,.4f} per 1k requests",
         ))
     if observed is not None:
         for series, group in observed.groupby("series", sort=False):
