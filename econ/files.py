@@ -22,6 +22,8 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 # JSON deeper than this is refused: real scenario and profile files nest about 6 levels.
 MAX_JSON_DEPTH = 64
+# Shipped data files (price tables, catalogs) are a few KiB.
+MAX_DATA_FILE_BYTES = 5 * 2**20
 READ_CHUNK_BYTES = 1 << 20
 
 
@@ -158,3 +160,9 @@ def read_validated_json(path: str | os.PathLike, model: type[ModelT], limit_byte
     except FieldError as exc:
         raise error(str(exc)) from None
     return validate_json(data, model, str(path), limit_bytes, error)
+
+
+def validated_json(path: str | os.PathLike, model: type[ModelT], error: type[ValueError] = ValueError,
+                   limit_bytes: int = MAX_DATA_FILE_BYTES) -> ModelT:
+    """Read a JSON data file (bounded, as above) and validate it; `error` names the file and each bad field."""
+    return read_validated_json(path, model, limit_bytes, error)

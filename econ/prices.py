@@ -13,7 +13,7 @@ from typing import Annotated
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from econ.profile import validated_json
+from econ.files import validated_json
 from econ.types import NonNegativeFloat
 
 DATA_DIR = Path(__file__).parent / "data"

@@ -17,11 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from econ.errors import describe_validation_error, field_path  # noqa: F401 (profiles imports them from here)
 from econ.files import read_validated_json, validate_json
-from econ.types import (  # noqa: F401 (for fields added later)
+from econ.types import (
     MAX_CAPACITY_RPS,
     MAX_TOKENS_PER_S,
     Bytes,
@@ -34,9 +34,7 @@ from econ.types import (  # noqa: F401 (for fields added later)
     Joules,
     Milliseconds,
     Name,
-    NonNegativeFloat,
     NonNegativeInt,
-    PositiveFloat,
     PositiveInt,
     Text,
     TokensPerSecond,
@@ -48,8 +46,6 @@ from econ.types import Frozen as _Frozen
 SCHEMA_VERSION = 2
 # Refuse profile files larger than this: a real one is a few hundred KiB at most.
 MAX_PROFILE_BYTES = 5 * 2**20
-# Shipped data files (price tables, catalogs) are a few KiB.
-MAX_DATA_FILE_BYTES = 5 * 2**20
 
 
 class Percentiles(_Frozen):
@@ -268,12 +264,6 @@ class Profile(_Frozen):
 
 class ProfileError(ValueError):
     """A profile file that cannot be read or does not match the schema."""
-
-
-def validated_json(path: Path, model: type[BaseModel], error: type[ValueError] = ValueError,
-                   limit_bytes: int = MAX_DATA_FILE_BYTES) -> BaseModel:
-    """Read a JSON data file (bounded, see econ.files) and validate it; `error` names the file and each bad field."""
-    return read_validated_json(path, model, limit_bytes, error)
 
 
 def parse_profile(text: str | bytes, origin: str = "profile") -> Profile:

@@ -14,8 +14,8 @@ from typing import Annotated, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from econ.files import validated_json
 from econ.prices import gpu_prices
-from econ.profile import validated_json
 from profiles.catalog import CATALOG_DIR, CatalogError
 
 GPU_CATALOG_PATH = CATALOG_DIR / "gpus.json"

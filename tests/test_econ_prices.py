@@ -29,7 +29,7 @@ def test_frames_have_one_row_per_offer():
 
 
 def test_a_broken_data_file_names_the_file_and_the_field(tmp_path):
-    from econ.profile import validated_json
+    from econ.files import validated_json
 
     path = tmp_path / "gpu_prices.json"
     path.write_text('{"description": "x", "rows": [{"gpu": "h100-sxm", "offer": "o", "usd_per_gpu_hour": -1,'

@@ -20,9 +20,9 @@ from app_support import profile_dict
 
 import econ
 from econ.examples import EXAMPLE_SCENARIO
+from econ.files import validated_json
 from econ.forecast import HistoryError, load_history
 from econ.prices import GpuPriceTable
-from econ.profile import validated_json
 
 ROOT = Path(__file__).resolve().parents[1]
 LONG_NAME = "x" * 300  # over the 255-byte limit of a file name
@@ -72,8 +72,8 @@ def test_a_named_pipe_is_refused_without_hanging(tmp_path, reader):
     os.mkfifo(fifo)
     call = {"load_scenario": "econ.load_scenario", "load_profile": "econ.load_profile",
             "load_history": "econ.load_history",
-            "validated_json": "lambda p: econ.profile.validated_json(p, econ.prices.GpuPriceTable)"}[reader]
-    code = (f"import econ, econ.prices, econ.profile\nread = {call}\n"
+            "validated_json": "lambda p: econ.files.validated_json(p, econ.prices.GpuPriceTable)"}[reader]
+    code = (f"import econ, econ.files, econ.prices\nread = {call}\n"
             f"try:\n    read({str(fifo)!r})\nexcept ValueError as exc:\n    print('refused:', exc)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.startswith("refused:") and "regular file" in out.stdout
