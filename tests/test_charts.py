@@ -120,10 +120,12 @@ def test_replicas_and_utilization_share_the_month_axis(example):
 
 
 def test_cost_per_mtok_vs_utilization_draws_curves_dots_and_api_lines():
-    curves = pd.DataFrame({"series": "Student", "utilization": [0.1, 1.0], "usd_per_mtok": [0.1437, 0.01437]})
+    curves = pd.DataFrame({"series": "Student", "utilization": [0.1, 1.0], "usd_per_mtok": [0.1437, 0.01437],
+                           "usd_per_kreq": [0.1868, 0.01868]})
     fig = serving_charts.cost_per_mtok_vs_utilization(curves, curves.iloc[:1], {"Teacher": 5.77})
     assert [t.name for t in fig.data] == ["Student, self-hosted", "Student: this scenario's months",
                                           "Teacher, API: $5.770 per 1M tokens"]
+    assert list(fig.data[0].customdata) == [0.1868, 0.01868] and "per 1k requests" in fig.data[0].hovertemplate
     assert fig.layout.yaxis.type == "log"
     api = fig.data[-1]
     assert api.line.color == palette.TEACHER and list(api.y) == [5.77, 5.77]
