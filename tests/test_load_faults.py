@@ -103,7 +103,7 @@ def test_ctrl_c_keeps_finished_points_and_marks_the_file_partial(tmp_path):
         assert first.startswith("measured rate 20"), first
         process.send_signal(signal.SIGINT)  # the second point (one request per 20 s) is under way
         _, err = process.communicate(timeout=60)
-    assert process.returncode == 130 and "Traceback" not in err
+    assert process.returncode == 130 and "Traceback" not in err, err
     profile = load_profile(out)
     assert profile.partial and [p.load.value for p in profile.points] == [20]
     assert any("interrupted after 1 loads" in n for n in profile.notes)
