@@ -79,8 +79,24 @@ async def _one(endpoint: Endpoint, prompt, timeout_s: float) -> RequestRecord:
         return await client.send(endpoint.body(prompt, PROBE_OUTPUT_TOKENS))
 
 
+def run_until_done(runner: asyncio.Runner, coro):
+    """runner.run(coro), a Ctrl-C always surfacing as KeyboardInterrupt (never as CancelledError).
+
+    CPython 3.11's Runner.run installs its SIGINT handler before it resets its interrupt count: a Ctrl-C
+    in between cancels the task, the count is then zeroed, and run() raises CancelledError instead of
+    KeyboardInterrupt (a traceback and exit code 1; seen in 1 of about 40 tries on a loaded machine).
+    Nothing else cancels these main tasks (a request's timeout is absorbed inside Client.send), so a
+    CancelledError out of run() is that Ctrl-C.
+    """
+    try:
+        return runner.run(coro)
+    except asyncio.CancelledError:
+        raise KeyboardInterrupt from None
+
+
 def _probe(endpoint: Endpoint, prompt, timeout_s: float) -> RequestRecord:
-    return asyncio.run(_one(endpoint, prompt, timeout_s))
+    with asyncio.Runner() as runner:
+        return run_until_done(runner, _one(endpoint, prompt, timeout_s))
 
 
 def prompt_form(s: LoadSettings, target: Target) -> PromptForm:
@@ -156,8 +172,8 @@ def run_load(s: LoadSettings, target: Target, out: Path, command: str | None = N
     notes: list[str] = []
 
     def measure_one(value: float) -> Point:
-        run = runner.run(measure_load(lambda: Client(target.endpoint, s.timeout_s), make_body, s.kind, value,
-                                      s, s.seed))
+        run = run_until_done(runner, measure_load(lambda: Client(target.endpoint, s.timeout_s), make_body,
+                                                  s.kind, value, s, s.seed))
         note = prompt_length_note(run.records, s.input_tokens)
         if note:
             notes.append(f"{s.kind} {value:g}: {note}")
