@@ -1,6 +1,6 @@
 """`python -m econ prices [--gpu NAME] [--table gpu|api] [--format table|json|csv]`: the shipped price tables.
 
-Imports json, pandas and `econ.prices`. `add_prices_command` registers the subcommand on `econ.cli`'s
+Imports json, pandas, `econ.prices` and `econ.serialize`. `add_prices_command` registers the subcommand on `econ.cli`'s
 parser; an unknown GPU raises ValueError, which `econ.cli.main` prints as one line (exit 2). These are
 the dated, sourced prices the app's "fill from the price table" buttons and the screen use, so a user
 can see (and cite) what a scenario was priced from.
@@ -13,6 +13,7 @@ import json
 import pandas as pd
 
 from econ.prices import api_price_frame, cheapest_gpu_usd_per_hour, gpu_price_frame
+from econ.serialize import json_ready
 
 GPU_COLUMNS = ["gpu", "offer", "usd_per_gpu_hour", "as_of", "source"]
 API_COLUMNS = ["model", "input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok",
@@ -27,13 +28,6 @@ def _gpu_rows(gpu: str | None) -> tuple[pd.DataFrame, float | None]:
         return frame.sort_values(["gpu", "usd_per_gpu_hour"], kind="stable"), None
     cheapest = cheapest_gpu_usd_per_hour(gpu)  # ValueError naming the GPU when it is not listed
     return frame[frame["gpu"] == gpu].sort_values("usd_per_gpu_hour", kind="stable"), cheapest
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """JSON-ready rows: dates as ISO strings, missing cells as null."""
-    out = frame.astype(object).where(frame.notna(), None)
-    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
-            for row in out.to_dict("records")]
 
 
 def _text(gpus: pd.DataFrame, cheapest: float | None, gpu: str | None, apis: pd.DataFrame | None) -> str:
@@ -62,12 +56,12 @@ def run_prices(args) -> int:
     elif args.format == "json":
         data = {}
         if gpus is not None:
-            data["gpu_prices"] = _records(gpus)
+            data["gpu_prices"] = json_ready(gpus.to_dict("records"))
             if cheapest is not None:
                 data["cheapest_usd_per_gpu_hour"] = cheapest
         if apis is not None:
-            data["api_prices"] = _records(apis)
-        print(json.dumps(data, indent=2, allow_nan=False))
+            data["api_prices"] = json_ready(apis.to_dict("records"))
+        print(json.dumps(data, indent=2, allow_nan=False, default=str))  # dates as YYYY-MM-DD
     else:
         print(_text(gpus, cheapest, args.gpu, apis))
     return 0

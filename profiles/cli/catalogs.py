@@ -1,6 +1,6 @@
 """`python -m profiles gpus` and `python -m profiles models`: the catalogs `estimate --gpu/--model` name.
 
-Torch-free: imports json, pandas and the GPU and model catalogs. Registers itself via register(subparsers).
+Torch-free: imports json, pandas, `econ.serialize` and the GPU and model catalogs. Registers itself via register(subparsers).
 So that a user picks a catalog name (and sees the peaks, bandwidth and price an estimate will use)
 without reading JSON files.
 """
@@ -11,6 +11,7 @@ import json
 
 import pandas as pd
 
+from econ.serialize import json_ready
 from profiles.catalog import model_catalog
 from profiles.gpu_catalog import gpu_frame
 
@@ -44,8 +45,7 @@ def _print(frame: pd.DataFrame, fmt: str, text_columns: dict[str, str] | None = 
     if fmt == "csv":
         print(frame.to_csv(index=False), end="")
     elif fmt == "json":
-        records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-        print(json.dumps(records, indent=2, allow_nan=False))
+        print(json.dumps(json_ready(frame.to_dict("records")), indent=2, allow_nan=False))
     else:
         shown = frame.drop(columns=["source", "price_offer"], errors="ignore")
         if text_columns:
