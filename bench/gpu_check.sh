@@ -102,7 +102,7 @@ step "ratios"
 import sys
 from pathlib import Path
 
-from econ.profile import load_profile
+from econ.model.profile import load_profile
 
 out = Path(sys.argv[1])
 measured = load_profile(out / "student-eager.json")

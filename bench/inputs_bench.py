@@ -17,7 +17,7 @@ import pandas as pd
 from timing import best_of
 
 import econ
-from econ.forecast import MAX_HISTORY_DAYS, HistoryError, load_history
+from econ.traffic.forecast import MAX_HISTORY_DAYS, HistoryError, load_history
 
 TARGET_REFUSAL_S = 0.1
 TARGET_CENTURY_PARSE_S = 2.0

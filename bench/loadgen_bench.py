@@ -29,13 +29,13 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from econ.capacity import operating_point  # noqa: E402
-from econ.profile import load_profile  # noqa: E402
-from econ.scenario import LatencySlo  # noqa: E402
+from econ.model.profile import load_profile  # noqa: E402
+from econ.model.scenario import LatencySlo  # noqa: E402
+from econ.serving.capacity import operating_point  # noqa: E402
 from profiles.backends.endpoint.client import Client, Endpoint  # noqa: E402
 from profiles.backends.endpoint.generator import collector_paused, run_rate  # noqa: E402
 from profiles.backends.endpoint.launch import DEFAULT_VLLM_PYTHON, free_port  # noqa: E402
-from profiles.load_settings import load_settings  # noqa: E402
+from profiles.load.settings import load_settings  # noqa: E402
 
 RATES_PER_S = (1000, 2000, 4000)
 REQUESTS = 3000

@@ -3,7 +3,7 @@
 Issue 10 §3: fitted on one source (TensorRT-LLM v0.9), held out on TensorRT-LLM v0.5, lmdeploy and NVIDIA
 NIM; target: every case within ±20%. Prints each case (role, source, model, GPU × N, dtype, prompt
 tokens, published and estimated ms, estimate ÷ published − 1) and the largest |error| per role. The cases
-are the ones tests/test_prefill_published.py asserts. Torch-free; runs in about a second.
+are the ones tests/profiles/analytic/test_prefill_published.py asserts. Torch-free; runs in about a second.
 Run: .venv/bin/python bench/prefill_accuracy.py
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "profiles" / "analytic"))
 
 from test_prefill_published import (  # noqa: E402  (the cases live with the test that asserts them)
     FITTED_ON,

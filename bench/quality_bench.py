@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 from make_quality_samples import graded_samples  # noqa: E402
 
 import econ  # noqa: E402
-from econ.evidence import quality_evidence  # noqa: E402
-from econ.samples import SamplesError, parse_samples  # noqa: E402
-from econ.threshold import threshold_sweep  # noqa: E402
+from econ.evidence.rates import quality_evidence  # noqa: E402
+from econ.evidence.samples import SamplesError, parse_samples  # noqa: E402
+from econ.risk.threshold import threshold_sweep  # noqa: E402
 
 TARGET_RATES_AND_CURVE_S = 2.0
 TARGET_SWEEP_MS = 200.0

@@ -10,9 +10,9 @@ from __future__ import annotations
 from timing import best_of
 
 import econ
-from econ.evaluate import evaluate_many
-from econ.formats import usd
-from econ.inputs import numeric_inputs, vary
+from econ.chain.evaluate import evaluate_many
+from econ.chain.inputs import numeric_inputs, vary
+from econ.io.formats import usd
 from econ.risk import monte_carlo, tornado
 
 TARGET_MONTE_CARLO_S = 1.0

@@ -20,8 +20,8 @@ import pandas as pd
 from timing import best_of
 
 import econ
-from econ.screen import screen
-from econ.usage import load_usage
+from econ.portfolio.screen import screen
+from econ.traffic.usage import load_usage
 
 TARGET_SCREEN_S = 10.0
 TARGET_RAW_S = 5.0

@@ -11,16 +11,22 @@ Imports pydantic, numpy and pandas only (never torch or streamlit). Typical use:
 """
 
 from econ import _startup  # noqa: F401 (first: a quiet Ctrl-C under `python -m econ`)
-from econ.decision import Decision, decide
-from econ.evaluate import Evaluation, ManyResults, evaluate, evaluate_many
-from econ.evidence import QualityEvidence, quality_evidence
-from econ.examples import default_scenario, example_scenario
-from econ.forecast import TrafficForecast, apply_forecast, forecast_traffic, load_history
-from econ.inputs import NumericInputs, numeric_inputs, vary
-from econ.measured_quality import Evidence
-from econ.profile import Profile, ProfileError, load_profile, parse_profile
-from econ.samples import SamplesError, load_samples, parse_samples
-from econ.scenario import (
+from econ.base.errors import FieldError
+from econ.chain.evaluate import (
+    HEADLINE,
+    Evaluation,
+    HeadlineItem,
+    ManyResults,
+    evaluate,
+    evaluate_many,
+)
+from econ.chain.inputs import NumericInputs, numeric_inputs, vary
+from econ.evidence.rates import QualityEvidence, quality_evidence
+from econ.evidence.samples import SamplesError, load_samples, parse_samples
+from econ.model.examples import default_scenario, example_scenario
+from econ.model.profile import Profile, ProfileError, load_profile, parse_profile
+from econ.model.quality import Evidence
+from econ.model.scenario import (
     ApiServing,
     DataGeneration,
     Distillation,
@@ -34,14 +40,22 @@ from econ.scenario import (
     TrainingRun,
     Workload,
 )
-from econ.scenario_files import ScenarioError, load_scenario, parse_scenario, save_scenario
-from econ.screen import Screen, TaskScore, screen
-from econ.sensitivity import Tornado, tornado
-from econ.simulation import MonteCarlo, monte_carlo
-from econ.threshold import ThresholdSweep, threshold_sweep
-from econ.usage import UsageError, UsageLog, load_usage, parse_usage
+from econ.model.scenario_files import ScenarioError, load_scenario, parse_scenario, save_scenario
+from econ.model.uncertainty import UncertainInput, Uncertainty
+from econ.portfolio.screen import Screen, TaskScore, screen
+from econ.risk.decision import Decision, decide
+from econ.risk.sensitivity import Tornado, tornado
+from econ.risk.simulation import MonteCarlo, monte_carlo
+from econ.risk.threshold import ThresholdSweep, threshold_sweep
+from econ.traffic.forecast import TrafficForecast, apply_forecast, forecast_traffic, load_history
+from econ.traffic.usage import UsageError, UsageLog, load_usage, parse_usage
 
 __all__ = [
+    "HEADLINE",
+    "FieldError",
+    "HeadlineItem",
+    "UncertainInput",
+    "Uncertainty",
     "ApiServing",
     "DataGeneration",
     "Decision",

@@ -1,4 +1,4 @@
-"""`python -m econ ...`: see econ.cli. Ctrl-C ends quietly with exit code 130 (see econ._startup for the
+"""`python -m econ ...`: see econ.cli.main. Ctrl-C ends quietly with exit code 130 (see econ._startup for the
 libraries' loading time)."""
 
 import sys
@@ -6,7 +6,7 @@ import sys
 from econ._startup import EXIT_INTERRUPTED
 
 try:
-    from econ.cli import main
+    from econ.cli.main import main
 
     sys.exit(main())
 except KeyboardInterrupt:

@@ -1,6 +1,6 @@
 """Make `examples/usage.csv`: a synthetic year of daily usage for eight LLM tasks, with known truth.
 
-Imports numpy, pandas and `econ.units`. Run from the repository root:
+Imports numpy, pandas and `econ.base.units`. Run from the repository root:
 
     .venv/bin/python examples/make_usage.py            # writes examples/usage.csv (seed 0)
 
@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from econ.units import DAYS_PER_MONTH
+from econ.base.units import DAYS_PER_MONTH
 
 # Weekday traffic of a business tool: busier Monday–Friday, quiet weekends (normalized to mean 1 below).
 WEEKDAY_FACTORS = np.array([1.1, 1.15, 1.15, 1.1, 1.05, 0.75, 0.7])

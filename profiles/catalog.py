@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from econ.files import validated_json
+from econ.io.files import validated_json
 
 CATALOG_DIR = Path(__file__).parent / "catalogs"
 BYTES_PER_DTYPE = {"fp32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1, "int4": 0.5}

@@ -1,7 +1,7 @@
 """GPU catalog: memory, bandwidth and dense FLOP/s of the accelerators the estimator can price,
 one validated row per GPU in `profiles/catalogs/gpus.json`, each with its source and date.
 
-Torch-free: imports pydantic, pandas, the standard library, `econ.prices` (GPU $/h are never
+Torch-free: imports pydantic, pandas, the standard library, `econ.model.prices` (GPU $/h are never
 duplicated here: they come from econ's dated price table) and `profiles.catalog`. Loaded on first use.
 """
 
@@ -14,8 +14,8 @@ from typing import Annotated, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from econ.files import validated_json
-from econ.prices import gpu_prices
+from econ.io.files import validated_json
+from econ.model.prices import gpu_prices
 from profiles.catalog import CATALOG_DIR, CatalogError
 
 GPU_CATALOG_PATH = CATALOG_DIR / "gpus.json"

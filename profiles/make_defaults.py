@@ -18,8 +18,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from econ.examples import DEFAULT_SCENARIO_PATH
-from econ.profile import Profile
+from econ.model.examples import DEFAULT_SCENARIO_PATH
+from econ.model.profile import Profile
 from profiles.analytic.estimate import EstimateSettings, estimate_profile
 from profiles.store import DATA_DIR, write_profile
 

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from econ.profile import field_path
+from econ.model.profile import field_path
 from profiles.catalog import CatalogError, model_preset
 
 PositiveInt = Annotated[int, Field(gt=0)]

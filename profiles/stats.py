@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from econ.profile import Percentiles
+from econ.model.profile import Percentiles
 
 # Two-sided 95% Student-t critical values t(0.975, df) for df = 1..30 (standard statistical tables,
 # e.g. NIST/SEMATECH e-Handbook of Statistical Methods, table 1.3.6.7.2).

@@ -10,7 +10,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from econ.profile import Profile, ProfileError, load_profile
+from econ.model.profile import Profile, ProfileError, load_profile
 
 DATA_DIR = Path(__file__).parent / "data"
 

@@ -6,8 +6,12 @@ Imports econ only. Numbers are plausible for an 8B model on one H100; only their
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import econ
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TIMEOUT = 60  # seconds per script run; generous for a loaded 2-core CI machine, never asserted
 
 
 def _pct(ms: float) -> dict:

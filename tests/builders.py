@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 
-from econ.examples import EXAMPLE_SCENARIO
-from econ.scenario_files import parse_scenario
+from econ.model.examples import EXAMPLE_SCENARIO
+from econ.model.scenario_files import parse_scenario
 
 
 def scenario_dict(**changes) -> dict:

@@ -1,11 +1,11 @@
-"""Readable numbers for the app: econ's formatters (econ.formats), plus the signed deltas of st.metric.
+"""Readable numbers for the app: econ's formatters (econ.io.formats), plus the signed deltas of st.metric.
 
-Imports `econ.formats` only (money and months read exactly as in the CLI). No streamlit.
+Imports `econ.io.formats` only (money and months read exactly as in the CLI). No streamlit.
 """
 
 from __future__ import annotations
 
-from econ.formats import count, missing, months, per_day, percent, usd
+from econ.io.formats import count, missing, months, per_day, percent, usd
 
 __all__ = ["count", "delta", "months", "per_day", "percent", "usd", "usd_precise"]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 import econ
-from econ import prices
+from econ.model import prices
 from profiles.store import DATA_DIR, list_profiles
 
 UPLOADED_PROFILES_KEY = "uploaded_profiles"

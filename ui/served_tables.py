@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from econ.profile import Point, Profile
+from econ.model.profile import Point, Profile
 
 FRAME_COLUMNS = ["series", "load_label", "achieved_rps", "ttft_ms_p99", "tpot_ms_p99", "goodput_rps"]
 

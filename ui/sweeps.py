@@ -1,6 +1,6 @@
 """Slow sweeps the Serving page draws, cached (st.cache_data): serving cost per 1M tokens vs utilization.
 
-Imports streamlit, pandas and econ. The numbers come from `econ.serving_costs`; this module only
+Imports streamlit, pandas and econ. The numbers come from `econ.chain.serving_costs`; this module only
 caches them by the scenario's JSON.
 """
 
@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import econ
-from econ.serving_costs import student_usd_per_mtok_by_month, usd_per_mtok_vs_utilization
+from econ.chain.serving_costs import student_usd_per_mtok_by_month, usd_per_mtok_vs_utilization
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

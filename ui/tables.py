@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 
 import econ
-from econ.evaluate import HEADLINE
-from econ.formats import FORMATTERS, si
-from econ.profile import Profile
+from econ.chain.evaluate import HEADLINE
+from econ.io.formats import FORMATTERS, si
+from econ.model.profile import Profile
 from ui import format as fmt
 
 PROVENANCE_LABEL = {"measured": "Measured", "estimated": "Estimated (not measured)"}

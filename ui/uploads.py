@@ -12,9 +12,9 @@ import os
 from pathlib import Path
 
 import econ
-from econ.errors import FieldError
-from econ.profile import MAX_PROFILE_BYTES
-from econ.scenario_files import MAX_SCENARIO_BYTES, map_profile_refs
+from econ.base.errors import FieldError
+from econ.model.profile import MAX_PROFILE_BYTES
+from econ.model.scenario_files import MAX_SCENARIO_BYTES, map_profile_refs
 from profiles.store import DATA_DIR
 from ui.evidence_files import EXAMPLE_SAMPLES, evidence_dir
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from econ.profile import Point, Profile
-from econ.units import GB
+from econ.base.units import GB
+from econ.model.profile import Point, Profile
 from profiles.analytic.calibration_file import (  # noqa: F401  (re-exported: the calibration's public names)
     Calibration,
     CalibrationSource,

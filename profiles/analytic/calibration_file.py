@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from econ.files import read_bounded_json
-from econ.profile import describe_validation_error
+from econ.io.files import read_bounded_json
+from econ.model.profile import describe_validation_error
 from profiles.analytic.efficiency import Efficiency
 from profiles.gpu_catalog import GpuSpec
 from profiles.store import write_text_atomically

@@ -24,7 +24,8 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from econ.profile import (
+from econ.base.units import GB, GIB
+from econ.model.profile import (
     Environment,
     Hardware,
     ModelInfo,
@@ -33,8 +34,7 @@ from econ.profile import (
     Profile,
     WorkloadShape,
 )
-from econ.scenario import Workload
-from econ.units import GB, GIB
+from econ.model.scenario import Workload
 from profiles.analytic.efficiency import (  # noqa: F401  (re-exported: the estimator's public names)
     DEFAULT_EFFICIENCY,
     MAX_EFFICIENCY,

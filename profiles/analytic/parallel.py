@@ -1,6 +1,6 @@
 """Tensor parallelism in the roofline: how a model splits over N GPUs and what its all-reduces cost.
 
-Torch-free: imports numpy, `econ.units`, the model and GPU catalogs. Megatron-style tensor parallelism:
+Torch-free: imports numpy, `econ.base.units`, the model and GPU catalogs. Megatron-style tensor parallelism:
 heads and MLP columns split evenly, KV heads split or replicate, two all-reduces per layer.
 """
 
@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from econ.units import GB
+from econ.base.units import GB
 from profiles.catalog import ModelArchitecture
 from profiles.gpu_catalog import GpuSpec
 

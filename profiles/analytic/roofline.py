@@ -1,7 +1,7 @@
 """The one roofline: analytic bytes and FLOPs of prefill, decode and training, the utilizations (MBU, MFU)
 they give, and the per-GPU step times the estimator and the calibration use.
 
-Torch-free: imports numpy, `econ.units`, the catalogs and `profiles.analytic.efficiency`. A measured
+Torch-free: imports numpy, `econ.base.units`, the catalogs and `profiles.analytic.efficiency`. A measured
 MFU (the profiler), an estimated one and a calibrated one all divide the FLOPs counted here.
 
 FLOPs (DESIGN.md: FLOPs/step ≈ 2·N·batch + attention): a matmul weight costs 2 FLOPs per token forward
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from econ.units import GB, GIB
+from econ.base.units import GB, GIB
 from profiles.analytic.efficiency import Efficiency
 from profiles.analytic.parallel import (
     ALLREDUCES_PER_LAYER,

@@ -1,6 +1,6 @@
 """`python -m profiles gpus` and `python -m profiles models`: the catalogs `estimate --gpu/--model` name.
 
-Torch-free: imports json, pandas, `econ.serialize` and the GPU and model catalogs. Registers itself via register(subparsers).
+Torch-free: imports json, pandas, `econ.io.serialize` and the GPU and model catalogs. Registers itself via register(subparsers).
 So that a user picks a catalog name (and sees the peaks, bandwidth and price an estimate will use)
 without reading JSON files.
 """
@@ -11,7 +11,7 @@ import json
 
 import pandas as pd
 
-from econ.serialize import json_ready
+from econ.io.serialize import json_ready
 from profiles.catalog import model_catalog
 from profiles.gpu_catalog import gpu_frame
 

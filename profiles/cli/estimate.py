@@ -12,7 +12,7 @@ import sys
 
 from pydantic import ValidationError
 
-from econ.profile import Profile, describe_validation_error, load_profile
+from econ.model.profile import Profile, describe_validation_error, load_profile
 from profiles.analytic.calibrate import calibrate, load_calibration, write_calibration
 from profiles.analytic.estimate import EstimateSettings, estimate_profile
 from profiles.catalog import model_catalog, model_preset

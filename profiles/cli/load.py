@@ -1,7 +1,7 @@
 """`python -m profiles load`: load-test an OpenAI-compatible endpoint (or a vLLM server it launches)
 and write a served profile. Registers itself via register(subparsers).
 
-Imports argparse and the torch-free `profiles.load_settings` at module level, so a bad flag is one
+Imports argparse and the torch-free `profiles.load.settings` at module level, so a bad flag is one
 line (exit 2) before anything heavy loads; the HTTP client (`profiles.backends.endpoint`) is imported
 inside the handler, and torch only to save a preset for `--launch`. Defaults and help text come from
 `LoadSettings`. The API key is read from the environment variable named by --api-key-env and
@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from profiles.cli.store import fmt
-from profiles.load_settings import LoadSettings, load_settings, parse_numbers
+from profiles.load.settings import LoadSettings, load_settings, parse_numbers
 from profiles.settings import flag_name
 
 EXIT_INTERRUPTED = 130

@@ -10,8 +10,8 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from econ.formats import si
-from econ.profile import Point, Profile, ProfileError, load_profile
+from econ.io.formats import si
+from econ.model.profile import Point, Profile, ProfileError, load_profile
 from profiles.store import DATA_DIR, list_profiles
 
 # Point metrics shown by `show` and compared by `compare`: (label, getter, higher is better).
@@ -32,7 +32,7 @@ POINT_METRICS: tuple[tuple[str, Callable[[Point], float | None], bool], ...] = (
 
 
 def fmt(value: float | None, digits: int = 4) -> str:
-    """Readable number: 196G / 1.2M above a million, 16,731 above a thousand (econ.formats.si, as the app)."""
+    """Readable number: 196G / 1.2M above a million, 16,731 above a thousand (econ.io.formats.si, as the app)."""
     return si(value, digits)
 
 

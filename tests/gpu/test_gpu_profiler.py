@@ -3,7 +3,7 @@ Marked `gpu`; skipped without a CUDA device (tests/gpu/conftest.py)."""
 
 import pytest
 
-from econ.profile import load_profile
+from econ.model.profile import load_profile
 
 pytestmark = pytest.mark.gpu
 

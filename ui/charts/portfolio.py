@@ -1,6 +1,6 @@
 """Portfolio chart: NPV of every screened task as bars coloured by verdict. A pure function (never streamlit).
 
-Imports pandas, plotly and `ui.charts`; the numbers come from `econ.screen`. Colors follow the app's
+Imports pandas, plotly and `ui.charts`; the numbers come from `econ.portfolio.screen`. Colors follow the app's
 sides: distil is the student's blue, stay the teacher's vermillion, watch Okabe–Ito orange; each bar
 also carries its verdict in words, so color is never the only cue.
 """

@@ -1,7 +1,7 @@
 """Quality charts: pure functions from econ's measured quality tables (pandas) to Plotly figures.
 
 Imports pandas, plotly and `ui.palette`/`ui.charts`; never streamlit, and no statistics: every number
-plotted comes from `econ.evidence` or `econ.threshold`. Intervals are drawn as bars around the
+plotted comes from `econ.evidence.rates` or `econ.risk.threshold`. Intervals are drawn as bars around the
 measured rate; the chosen and the best threshold are marked on the curves.
 """
 

@@ -1,7 +1,7 @@
 """Risk charts: pure functions from econ's risk tables (pandas) to Plotly figures.
 
 Imports pandas, numpy, plotly and `ui.charts`/`ui.format`; never streamlit, and no cost math: every
-number plotted comes from `econ.risk`, `econ.decision` or `econ.forecast`. Ranges are drawn before
+number plotted comes from `econ.risk`, `econ.risk.decision` or `econ.traffic.forecast`. Ranges are drawn before
 points: bands and bars first, the point estimate as a thin line on top.
 """
 

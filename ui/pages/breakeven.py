@@ -1,12 +1,12 @@
 """Break-even page (landing): the headline answer, the cumulative curves with their crossing, the
 monthly breakdown and econ's warnings. Imports streamlit, econ and ui; every number comes from econ, each
-headline card's name and format from econ.evaluate.HEADLINE.
+headline card's name and format from econ.chain.evaluate.HEADLINE.
 """
 
 import streamlit as st
 
-from econ.evaluate import HEADLINE_BY_NAME
-from econ.formats import FORMATTERS
+from econ.chain.evaluate import HEADLINE_BY_NAME
+from econ.io.formats import FORMATTERS
 from ui import format as fmt
 from ui import state
 from ui.charts import costs as cost_charts

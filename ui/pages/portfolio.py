@@ -3,7 +3,7 @@
 Upload a usage CSV (or take the shipped sample); every task is scored on a template scenario (the
 sidebar's scenario when the log was screened, pinned so that opening a task does not move the ranking),
 ranked by NPV with its verdict and reasons. "Open in the sidebar" makes a task's scenario the current
-one: every other page then shows that task. Every number comes from `econ.screen`.
+one: every other page then shows that task. Every number comes from `econ.portfolio.screen`.
 """
 
 import json
@@ -12,8 +12,8 @@ from pathlib import Path
 import streamlit as st
 
 import econ
-from econ.screen import MIN_HISTORY_DAYS
-from econ.usage import MAX_USAGE_BYTES
+from econ.portfolio.screen import MIN_HISTORY_DAYS
+from econ.traffic.usage import MAX_USAGE_BYTES
 from ui import format as fmt
 from ui import screen_tables, state
 from ui.charts import portfolio as portfolio_charts

@@ -9,7 +9,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from econ.profile import MAX_PROFILE_BYTES, ProfileError
+from econ.model.profile import MAX_PROFILE_BYTES, ProfileError
 from ui import loads, served_tables, tables, uploads
 from ui.charts import served as served_charts
 from ui.charts import serving as serving_charts
@@ -93,7 +93,7 @@ for column, label, name in ((pick[0], first, "A"), (pick[1], second, "B")):
             st.plotly_chart(served_charts.latency_vs_rate(
                 served_tables.served_frame(profile, profile.model.name),
                 search.slo_ttft_ms if search else None, search.slo_tpot_ms if search else None),
-                config=PLOT_CONFIG, key=f"profiles.served.{name}")
+                config=PLOT_CONFIG, key=f"profiles.load.served.{name}")
         for line in profile.assumptions:
             st.caption(f"Assumption: {line}")
         for line in profile.notes:

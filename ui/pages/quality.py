@@ -12,10 +12,10 @@ from pathlib import Path
 import streamlit as st
 
 import econ
-from econ.evidence import QualityEvidence, quality_evidence
-from econ.measured_quality import evidence_of
-from econ.samples import MAX_SAMPLES_BYTES, parse_samples
-from econ.threshold import threshold_sweep, with_evidence
+from econ.evidence.measured import evidence_of
+from econ.evidence.rates import QualityEvidence, quality_evidence
+from econ.evidence.samples import MAX_SAMPLES_BYTES, parse_samples
+from econ.risk.threshold import threshold_sweep, with_evidence
 from ui import format as fmt
 from ui import state
 from ui.charts import quality as quality_charts

@@ -10,9 +10,11 @@ import json
 import streamlit as st
 
 import econ
-from econ import decision, forecast, risk
-from econ.uncertainty import UncertainInput, Uncertainty
-from econ.units import DAYS_PER_MONTH
+from econ import risk
+from econ.base.units import DAYS_PER_MONTH
+from econ.model.uncertainty import UncertainInput, Uncertainty
+from econ.risk import decision
+from econ.traffic import forecast
 from ui import format as fmt
 from ui import state
 from ui.charts import risk as risk_charts

@@ -9,8 +9,8 @@ import math
 import streamlit as st
 
 import econ
-from econ.evaluate import HEADLINE_BY_NAME
-from econ.formats import FORMATTERS
+from econ.chain.evaluate import HEADLINE_BY_NAME
+from econ.io.formats import FORMATTERS
 from ui import format as fmt
 from ui import state, tables, uploads
 from ui.charts import costs as cost_charts

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 import econ
-from econ.errors import ROOT, FieldError, describe_validation_error, field_path
+from econ.base.errors import ROOT, FieldError, describe_validation_error, field_path
 
 REQUIRED = "Required: enter a value"
 

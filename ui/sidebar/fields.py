@@ -1,7 +1,7 @@
 """Reading the pydantic models for the form: a field's members, label, unit, step and default.
 
 Imports pydantic and econ. Labels come from each field's description; units and step sizes from the
-`json_schema_extra` ({"unit": ..., "step": ...}) that the field's type in `econ.types` declares.
+`json_schema_extra` ({"unit": ..., "step": ...}) that the field's type in `econ.base.types` declares.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def schema_extra(info) -> dict:
 
 
 def unit_of(info) -> str | None:
-    """The unit declared on the field's type (econ.types): 'requests/day', 'fraction', 'USD'."""
+    """The unit declared on the field's type (econ.base.types): 'requests/day', 'fraction', 'USD'."""
     return schema_extra(info).get("unit")
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 import econ
-from econ.measured_quality import measured_fields
+from econ.evidence.measured import measured_fields
 from ui import state
 
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
-from profiles.served import RequestRecord
+from profiles.load.served import RequestRecord
 
 SSE_DATA = b"data:"
 SSE_DONE = b"[DONE]"

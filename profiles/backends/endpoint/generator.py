@@ -19,10 +19,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from profiles.arrivals import arrival_offsets_s
 from profiles.backends.endpoint.client import Client
-from profiles.load_settings import MAX_REQUESTS_PER_POINT, LoadSettings
-from profiles.served import RequestRecord
+from profiles.load.arrivals import arrival_offsets_s
+from profiles.load.served import RequestRecord
+from profiles.load.settings import MAX_REQUESTS_PER_POINT, LoadSettings
 from profiles.sweep import minimums_met
 
 # The first planned send is this far after the schedule is built, so it is not late by construction.

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from econ.profile import (
+from econ.model.profile import (
     CapacityProbe,
     CapacitySearch,
     Environment,
@@ -28,10 +28,10 @@ from econ.profile import (
 )
 from profiles.backends.endpoint.client import Client, Endpoint
 from profiles.backends.endpoint.generator import PointRun, measure_load
-from profiles.capacity_search import MAX_PROBES, Probe, next_load, search_end_reason
-from profiles.load_settings import LoadSettings
-from profiles.prompts import text_prompt, token_prompt, words_for_tokens
-from profiles.served import RequestRecord, Slo, prompt_length_note, served_point
+from profiles.load.capacity_search import MAX_PROBES, Probe, next_load, search_end_reason
+from profiles.load.prompts import text_prompt, token_prompt, words_for_tokens
+from profiles.load.served import RequestRecord, Slo, prompt_length_note, served_point
+from profiles.load.settings import LoadSettings
 from profiles.store import write_profile
 from profiles.sweep import sweep
 

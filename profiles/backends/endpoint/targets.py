@@ -12,12 +12,12 @@ from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from econ.profile import Hardware, ModelInfo
+from econ.model.profile import Hardware, ModelInfo
 from profiles.backends.endpoint.client import Endpoint
 from profiles.backends.endpoint.launch import launched_vllm, vllm_python
 from profiles.backends.endpoint.run import Target
 from profiles.host import cpu_name
-from profiles.load_settings import LoadSettings
+from profiles.load.settings import LoadSettings
 
 # Weight dtype of a saved preset, and what vLLM runs it at: float32 on the CPU build (issue 9's
 # working flags), bf16 on a GPU.

@@ -11,7 +11,7 @@ import platform
 import torch
 import transformers
 
-from econ.profile import Environment
+from econ.model.profile import Environment
 from profiles.backends.transformers.energy import driver_version
 from profiles.host import cpu_name, git_commit
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from econ.profile import Percentiles
+from econ.model.profile import Percentiles
 from profiles.stats import percentiles_ms
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from econ.profile import Point
+from econ.model.profile import Point
 from profiles.analytic.roofline import measured_utilizations
 from profiles.catalog import ModelArchitecture
 

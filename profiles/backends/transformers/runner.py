@@ -19,7 +19,7 @@ from typing import Protocol
 
 import torch
 
-from econ.profile import Hardware, Load, ModelInfo, Point, Profile, Training, WorkloadShape
+from econ.model.profile import Hardware, Load, ModelInfo, Point, Profile, Training, WorkloadShape
 from profiles.analytic.roofline import analytic_memory_gib, kv_cache_gib
 from profiles.backends.transformers.device import (
     free_memory,

@@ -1,0 +1,117 @@
+"""Distillation spend: upfront (data generation, training, evaluation, engineering) and re-distillation.
+
+Imports `econ.model.scenario`, `econ.serving.capacity`, `econ.serving.unit_costs`, `econ.base.units`. Each upfront line is either a USD number or
+an object that derives it; `upfront_spend` returns every line in USD with how it was derived.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from econ.base.errors import FieldError
+from econ.base.types import MAX_USD
+from econ.base.units import SECONDS_PER_HOUR, TRAINING_FLOPS_PER_PARAM_TOKEN
+from econ.io.formats import usd
+from econ.model.scenario import (
+    ApiServing,
+    DataGeneration,
+    EngineeringEffort,
+    Scenario,
+    SelfHostedServing,
+    TrainingRun,
+)
+from econ.serving.capacity import profile_of, replica_capacity
+from econ.serving.unit_costs import api_usd_per_request
+
+
+@dataclass(frozen=True)
+class UpfrontSpend:
+    """Upfront distillation spend by line, USD, spent at t = 0."""
+
+    data_generation_usd: float
+    training_usd: float
+    evaluation_usd: float
+    engineering_usd: float
+    notes: tuple[str, ...] = ()
+
+    @property
+    def total_usd(self) -> float:
+        return self.data_generation_usd + self.training_usd + self.evaluation_usd + self.engineering_usd
+
+
+def data_generation_usd(spec: float | DataGeneration, teacher, workload_in: int, workload_out: int) -> tuple[float, str]:
+    """Teacher-generated data: examples × tokens priced by the teacher (API batch price or GPU-hours)."""
+    if not isinstance(spec, DataGeneration):
+        return float(spec), "typed"
+    if isinstance(teacher, ApiServing):
+        per_example = api_usd_per_request(spec.prompt_tokens, spec.completion_tokens,
+                                          teacher.input_usd_per_mtok, teacher.output_usd_per_mtok)
+        discount = teacher.batch_discount if spec.use_batch_price else 0.0
+        note = f"{spec.examples:,} examples at the teacher's API price" + (
+            f" less its {discount:.0%} batch discount" if discount else ""
+        )
+        return spec.examples * per_example * (1.0 - discount), note
+    assert isinstance(teacher, SelfHostedServing)
+    out_tokens = teacher.output_tokens or workload_out
+    in_tokens = teacher.input_tokens or workload_in
+    # Offline generation runs at full capacity (no latency SLO, utilization 1); decode dominates,
+    # so throughput in requests/s is scaled by the ratio of output tokens.
+    offline = teacher.model_copy(update={"slo": None})
+    capacity = replica_capacity(offline, in_tokens, out_tokens, "teacher").requests_per_s
+    examples_per_s = capacity * out_tokens / spec.completion_tokens
+    gpu_hours = spec.examples / examples_per_s / SECONDS_PER_HOUR * teacher.gpus_per_replica
+    return gpu_hours * teacher.gpu_usd_per_hour, f"{gpu_hours:,.1f} teacher GPU-hours"
+
+
+def training_usd(spec: float | TrainingRun) -> tuple[float, str]:
+    """Training: tokens ÷ training tokens/s → GPU-hours × $/h, or 6·N·D ÷ (peak × MFU) when estimated."""
+    if not isinstance(spec, TrainingRun):
+        return float(spec), "typed"
+    tokens = spec.examples * spec.tokens_per_example * spec.epochs
+    if spec.training_tokens_per_s is not None:
+        seconds = tokens / spec.training_tokens_per_s
+        how = f"{tokens:,.0f} tokens at a measured {spec.training_tokens_per_s:,.0f} tokens/s"
+    elif spec.profile is not None:
+        profile = profile_of(spec.profile, "distillation.training_usd")
+        if profile.training is None:
+            raise FieldError("distillation.training_usd.profile", "the profile has no training block")
+        # The profile's tokens/s is for its own GPUs; more GPUs scale it linearly.
+        run_tokens_per_s = profile.training.tokens_per_s * spec.gpus / profile.hardware.gpu_count
+        seconds = tokens / run_tokens_per_s
+        how = f"{tokens:,.0f} tokens at {run_tokens_per_s:,.0f} tokens/s ({profile.provenance} profile)"
+    else:
+        flops = TRAINING_FLOPS_PER_PARAM_TOKEN * spec.parameters * tokens
+        seconds = flops / (spec.peak_flop_per_s * spec.mfu * spec.gpus)
+        how = f"6·N·D = {flops:.3g} FLOP at {spec.mfu:.0%} MFU (estimate)"
+    gpu_hours = seconds / SECONDS_PER_HOUR * spec.gpus
+    return gpu_hours * spec.gpu_usd_per_hour, f"{how}: {gpu_hours:,.1f} GPU-hours"
+
+
+def engineering_usd(spec: float | EngineeringEffort) -> float:
+    """Engineering: typed USD or hours × rate."""
+    if isinstance(spec, EngineeringEffort):
+        return spec.hours * spec.usd_per_hour
+    return float(spec)
+
+
+def upfront_spend(scenario: Scenario) -> UpfrontSpend:
+    """Every upfront line of the scenario in USD."""
+    dist = scenario.distillation
+    wl = scenario.workload
+    data, data_note = data_generation_usd(dist.data_generation_usd, scenario.teacher, wl.input_tokens, wl.output_tokens)
+    train, train_note = training_usd(dist.training_usd)
+    for field, value in (("data_generation_usd", data), ("training_usd", train)):
+        if not value <= MAX_USD:  # also catches inf and NaN
+            raise FieldError(f"distillation.{field}", f"derives {usd(value)}, above the {usd(MAX_USD)} bound of any "
+                                                      "distillation budget; check its inputs")
+    notes = tuple(f"{name}: {note}" for name, note in (("data generation", data_note), ("training", train_note))
+                  if note != "typed")
+    return UpfrontSpend(data, train, dist.evaluation_usd, engineering_usd(dist.engineering_usd), notes)
+
+
+def redistill_usd(scenario: Scenario, upfront: UpfrontSpend) -> float:
+    """One re-distillation: typed USD, or a fraction of upfront data + training."""
+    dist = scenario.distillation
+    if dist.redistill_fraction_of_upfront is not None:
+        return dist.redistill_fraction_of_upfront * (upfront.data_generation_usd + upfront.training_usd)
+    return float(dist.redistill_usd or 0.0)

@@ -1,0 +1,31 @@
+"""Plain-text rendering of an evaluation for terminals: the headline and the monthly table.
+
+Imports pandas and `econ.chain.evaluate`/`econ.io.formats` only. Library code does not print; this returns strings.
+"""
+
+from __future__ import annotations
+
+from econ.chain.evaluate import HEADLINE, Evaluation
+from econ.io.formats import FORMATTERS
+
+
+def headline_text(result: Evaluation) -> str:
+    """The headline answer as aligned lines, one per HEADLINE entry, then the warnings."""
+    s = result.scenario
+    rows = [("scenario", s.name)]
+    for item in HEADLINE:
+        label = item.label
+        if item.name == "npv_usd":
+            label = f"NPV ({s.annual_discount_rate:.0%}/yr, {s.horizon_months} months)"
+        rows.append((label, FORMATTERS[item.kind](getattr(result, item.name))))
+    width = max(len(k) for k, _ in rows)
+    lines = [f"{k:<{width}}  {v}" for k, v in rows]
+    lines += [f"warning: {w}" for w in result.warnings]
+    return "\n".join(lines)
+
+
+def monthly_text(result: Evaluation) -> str:
+    """The monthly table with money rounded to cents."""
+    table = result.monthly.loc[:, ["month", "requests", "teacher_usd", "student_usd", "savings_usd",
+                                   "cumulative_usd", "replicas", "utilization"]]
+    return table.to_string(index=False, float_format=lambda v: f"{v:,.2f}")

@@ -1,0 +1,112 @@
+"""`python -m econ screen USAGE.csv --template SCENARIO.json`: the portfolio screen on the command line.
+
+Imports argparse, json, math, sys and `econ`. `add_screen_command` registers the subcommand on
+`econ.cli.main`'s parser; bad input raises ValueError, which `econ.cli.main` prints as one line (exit 2).
+Everything is read and scored before anything is written, so bad input changes no saved file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+from econ.io.formats import usd
+from econ.model.scenario_files import load_scenario
+from econ.portfolio.screen import MIN_HISTORY_DAYS, Screen, screen, write_scenarios
+from econ.portfolio.verdicts import BREAKEVEN_MARGIN, DISTIL_PAYBACK_SHARE, MAX_VOLATILITY
+from econ.traffic.usage import load_usage
+from econ.traffic.usage_stats import MIN_TREND_WEEKS, WEEK_DAYS
+
+MAX_MIN_DAYS = 3650
+MAX_BUDGET_USD = 1e15
+
+
+def _budget(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or not 0 <= value <= MAX_BUDGET_USD:
+        raise argparse.ArgumentTypeError(f"{text} is not an amount of USD between 0 and {MAX_BUDGET_USD:g}")
+    return value
+
+
+def _fmt(value: float | None, spec: str, missing: str = "–") -> str:
+    return missing if value is None else format(value, spec)
+
+
+def _table(result: Screen) -> str:
+    header = (f"{'#':>3}  {'task':<24}{'verdict':<8}{'req/day':>11}{'growth':>8}{'vol':>6}{'tok in/out':>13}"
+              f"{'teacher/mo':>12}{'upfront':>10}{'NPV':>10}{'payback':>9}{'break-even':>12}{'student/1k':>11}")
+    lines = [header]
+    for rank, t in enumerate(result.tasks, start=1):
+        tokens = "–" if t.input_tokens is None else f"{t.input_tokens:,.0f}/{t.output_tokens:,.0f}"
+        payback = "–" if t.npv_usd is None else _fmt(t.payback_months, ".1f", "never")
+        lines.append(
+            f"{rank:>3}  {t.task[:23]:<24}{t.verdict:<8}{t.requests_per_day:>11,.0f}{_fmt(t.monthly_growth, '+.1%'):>8}"
+            f"{_fmt(t.volatility, '.0%'):>6}{tokens:>13}{usd(t.teacher_usd_per_month):>12}{usd(t.upfront_usd):>10}"
+            f"{usd(t.npv_usd):>10}{payback:>9}{_fmt(t.breakeven_requests_per_day, ',.0f', 'none'):>12}"
+            f"{usd(t.student_usd_per_kreq):>11}")
+    return "\n".join(lines)
+
+
+def screen_text(result: Screen, origin: str, template_name: str) -> str:
+    """The ranked table, every task's reasons, the portfolio and the warnings."""
+    lines = [f"screen of {origin} on template {template_name!r}: {len(result.tasks)} tasks, ranked by NPV", "",
+             _table(result), "", "Why:"]
+    for rank, t in enumerate(result.tasks, start=1):
+        lines.append(f"{rank:>3}. {t.task}: {t.verdict}")
+        lines += [f"       - {reason}" for reason in t.reasons]
+    distil = result.distil
+    lines += ["", f"distil set   {len(distil)} task(s), NPV {usd(result.distil_npv_usd)}, "
+                  f"upfront {usd(result.distil_upfront_usd)}"]
+    if result.budget_usd is not None:
+        chosen = [t for t in result.tasks if t.task in result.chosen]
+        lines.append(f"budget       {usd(result.budget_usd)} upfront (exact 0/1 knapsack on NPV): "
+                     f"{', '.join(result.chosen) or 'nothing'}; NPV {usd(sum(t.npv_usd for t in chosen))}, "
+                     f"upfront {usd(sum(t.upfront_usd for t in chosen))}")
+        lines.append(f"left out     {', '.join(result.left_out) or 'none'}")
+    lines.append(f"rules        distil = payback ≤ {DISTIL_PAYBACK_SHARE:.0%} of the horizon, volume ≥ "
+                 f"{BREAKEVEN_MARGIN}× break-even, volatility ≤ {MAX_VOLATILITY:.0%}, a quarter of history")
+    lines += [f"warning: {w}" for w in result.warnings]
+    return "\n".join(lines)
+
+
+def _run(args) -> int:
+    template = load_scenario(args.template)
+    log = load_usage(args.file)
+    result = screen(log, template, min_days=args.min_days, budget_usd=args.budget_usd)
+    written = []
+    if args.out_dir is not None:
+        try:
+            written = write_scenarios(result, args.out_dir)
+        except OSError as exc:
+            raise ValueError(f"--out-dir: cannot write into {args.out_dir} ({exc.strerror})") from None
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2))
+    elif args.format == "csv":
+        sys.stdout.write(result.to_frame().to_csv(index=False))
+    else:
+        print(screen_text(result, args.file, template.name))
+    if written:
+        print(f"wrote {len(written)} scenario file(s) to {args.out_dir}", file=sys.stderr)
+    return 0
+
+
+def add_screen_command(sub, bounded_int) -> None:
+    """Register `screen` on the subcommand parsers of `python -m econ`."""
+    sc = sub.add_parser("screen", help="rank the tasks of a usage log: which to distil first")
+    sc.add_argument("file", help="usage CSV: date,task,requests,input_tokens,output_tokens (daily totals) or "
+                                 "timestamp,task,input_tokens,output_tokens (one row per request); optional usd, model")
+    sc.add_argument("--template", required=True, help="scenario JSON whose student, distillation and quality "
+                                                      "every task shares")
+    sc.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    sc.add_argument("--budget-usd", type=_budget, default=None,
+                    help="upfront budget: choose the distil tasks with the most total NPV within it")
+    sc.add_argument("--out-dir", default=None, help="write one scenario JSON per scored task into this folder")
+    sc.add_argument("--min-days", type=bounded_int(MIN_TREND_WEEKS * WEEK_DAYS, MAX_MIN_DAYS),
+                    default=MIN_HISTORY_DAYS,
+                    help=f"tasks with fewer days of history are listed, not scored (default {MIN_HISTORY_DAYS})")
+    sc.set_defaults(handler=_run)

@@ -1,0 +1,188 @@
+"""The app in a real browser: `streamlit run app.py` on localhost, driven by Playwright with Debian's
+Chromium (headless, no sandbox, background networking off). Marked `browser`.
+
+Checks what a user sees: the landing page draws the chart and the headline metrics, and changing
+one input (requests per day) updates the payback value to econ's number. Saves screenshots to
+test-artifacts/ for review. Skipped, with the reason, when chromium is not on PATH.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import econ
+from econ.model.profile import load_profile
+from ui import format as fmt
+from ui.state import default_scenario
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+STARTUP_TIMEOUT_S = 60
+UI_TIMEOUT_MS = 30_000
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+REQUESTS_LABEL = econ.Traffic.model_fields["requests_per_day"].description.rstrip(".")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           "DISTIL_EVIDENCE_DIR": str(ARTIFACTS / "evidence")}  # uploads the Quality page keeps
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"streamlit did not start on {url}:\n{proc.communicate()[0]}")
+        time.sleep(0.3)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium")
+    if executable is None:
+        if os.environ.get("CI"):  # .ci/run installs chromium: in CI its absence is a failure, not a skip
+            pytest.fail("chromium is not on PATH although CI should have installed it (.ci/run)")
+        pytest.skip("chromium is not on PATH (Debian: apt-get install chromium); Playwright's own browser "
+                    "download does not work here")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _payback(page):
+    return page.get_by_test_id("stMetric").filter(has_text="Payback").get_by_test_id("stMetricValue")
+
+
+def test_landing_page_shows_chart_and_metrics_and_follows_an_input(server, browser):
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    page.goto(server)
+    expected = econ.evaluate(default_scenario())
+    expect(_payback(page)).to_have_text(fmt.months(expected.payback_months), timeout=UI_TIMEOUT_MS)
+    expect(page.get_by_test_id("stMetric")).to_have_count(6)
+    plot = page.locator(".js-plotly-plot").first
+    expect(plot).to_be_visible(timeout=UI_TIMEOUT_MS)
+    expect(plot.locator(".scatterlayer .trace").first).to_be_attached()
+    expect(page.get_by_text(f"Pays back after {fmt.months(expected.payback_months)}").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "breakeven.png"), full_page=True)
+
+    field = page.get_by_role("spinbutton", name=REQUESTS_LABEL, exact=True)
+    field.fill("60000")
+    field.press("Enter")
+    changed = default_scenario().model_dump()
+    changed["traffic"]["requests_per_day"] = 60_000
+    after = econ.evaluate(econ.Scenario.model_validate(changed))
+    assert fmt.months(after.payback_months) != fmt.months(expected.payback_months)
+    expect(_payback(page)).to_have_text(fmt.months(after.payback_months), timeout=UI_TIMEOUT_MS)
+    page.screenshot(path=str(ARTIFACTS / "breakeven-60k-requests.png"), full_page=True)
+    page.close()
+
+
+def test_portfolio_ranks_the_sample_log_and_opens_a_task_for_every_page(server, browser):
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    result = econ.screen(econ.load_usage(ROOT / "examples" / "usage.csv"), default_scenario())
+    top = result.tasks[0]
+    page = browser.new_page(viewport={"width": 1400, "height": 2600})
+    page.goto(f"{server}/portfolio")
+    page.get_by_role("button", name="Use the sample log (examples/usage.csv)").click()
+    npv = page.get_by_test_id("stMetric").filter(has_text="Distil set NPV").get_by_test_id("stMetricValue")
+    expect(npv).to_have_text(fmt.usd(result.distil_npv_usd), timeout=UI_TIMEOUT_MS)
+    bars = page.locator(".js-plotly-plot .barlayer .trace")
+    expect(bars.first).to_be_attached(timeout=UI_TIMEOUT_MS)
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    expect(page.get_by_text(f"{top.task}: {top.verdict}")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "portfolio.png"), full_page=True)
+
+    page.get_by_role("button", name=f"Open {top.task} in the sidebar").click()
+    expect(page.get_by_text(f"{top.task} is the current scenario")).to_be_visible(timeout=UI_TIMEOUT_MS)
+    page.get_by_role("link", name="Break-even").click()
+    expect(_payback(page)).to_have_text(fmt.months(top.payback_months), timeout=UI_TIMEOUT_MS)
+    page.screenshot(path=str(ARTIFACTS / "portfolio-opened-task.png"), full_page=True)
+    page.close()
+
+
+def test_quality_page_uploads_samples_prices_the_threshold_and_the_scenario_follows(server, browser, tmp_path):
+    """Upload the shipped samples through the real uploader, read the gap, apply a threshold, see payback move."""
+    from playwright.sync_api import expect
+
+    samples = ROOT / "examples" / "quality_samples.csv"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    page.goto(f"{server}/quality")
+    page.locator("input[type=file]").first.set_input_files(str(samples))
+    expect(page.get_by_text("flatters the student by 7.0 points (95% CI 4.2–9.7)").first).to_be_visible(
+        timeout=UI_TIMEOUT_MS)
+    expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=UI_TIMEOUT_MS)
+    page.screenshot(path=str(ARTIFACTS / "quality.png"), full_page=True)
+    page.get_by_role("button", name="Use threshold").click()
+    expect(page.get_by_text("The scenario measures its quality from").first).to_be_visible(timeout=UI_TIMEOUT_MS)
+    page.get_by_role("link", name="Break-even").click()
+    expect(page.get_by_text("measured on production traffic: the synthetic validation set flatters").first
+           ).to_be_visible(timeout=UI_TIMEOUT_MS)
+    page.screenshot(path=str(ARTIFACTS / "breakeven-with-evidence.png"), full_page=True)
+    page.close()
+
+
+SERVED_PROFILE = "served-tiny-llama-4l-cpu-vllm.json"  # measured on CPU through a real vLLM server
+
+
+def test_profiles_page_shows_a_served_profile_against_the_achieved_rate(server, browser):
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    page.goto(f"{server}/profiles")
+    expect(page.get_by_text("Compare", exact=True)).to_be_visible(timeout=UI_TIMEOUT_MS)
+    picker = page.get_by_test_id("stSelectbox").filter(has_text="Profile A")
+    picker.click()
+    page.keyboard.type(SERVED_PROFILE)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Served: latency and goodput vs achieved request rate")).to_be_visible(
+        timeout=UI_TIMEOUT_MS)
+    capacity = load_profile(ROOT / "profiles" / "data" / SERVED_PROFILE).capacity
+    expect(page.get_by_text(f"{capacity.requests_per_s:.3g} requests/s achieved at rate {capacity.load:g}")
+           .first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "profiles-served.png"), full_page=True)
+    page.close()

@@ -1,0 +1,108 @@
+"""The Portfolio page through AppTest: upload a log, read the ranking, open a task in the sidebar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import econ
+from ui import format as fmt
+from ui import screen_tables
+from ui.charts import portfolio as portfolio_charts
+from ui.state import SCENARIO_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+PAGE = "ui/pages/portfolio.py"
+SAMPLE = ROOT / "examples" / "usage.csv"
+TIMEOUT = 60  # seconds per script run; generous for a loaded 2-core machine, never asserted
+
+
+def expected() -> econ.Screen:
+    return econ.screen(econ.load_usage(SAMPLE), econ.example_scenario())
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state[SCENARIO_KEY] = econ.example_scenario()
+    at.run()
+    return at.switch_page(PAGE).run()
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def upload_sample() -> AppTest:
+    at = start()
+    return at.file_uploader(key="portfolio.upload").set_value(("usage.csv", SAMPLE.read_bytes(), "text/csv")).run()
+
+
+@pytest.fixture(scope="module")
+def uploaded():
+    return upload_sample()
+
+
+def test_page_asks_for_a_log_first():
+    at = start()
+    assert not at.exception and not at.error
+    assert any("Upload a usage log" in i.value for i in at.info)
+
+
+def test_uploaded_log_is_ranked_with_econs_numbers(uploaded):
+    assert not uploaded.exception and not uploaded.error
+    result = expected()
+    assert metric(uploaded, "Distil set NPV") == fmt.usd(result.distil_npv_usd)
+    assert metric(uploaded, "Distil set") == f"{len(result.distil)} of {len(result.tasks)} tasks"
+    table = uploaded.dataframe[0].value
+    assert list(table["Task"]) == [t.task for t in result.tasks]
+    assert list(table["Verdict"]) == [t.verdict for t in result.tasks]
+    assert len(uploaded.get("plotly_chart")) == 1
+    assert any("not scored" in w.value for w in uploaded.warning)
+
+
+def test_opening_a_task_makes_it_the_scenario_every_page_shows():
+    uploaded = upload_sample()
+    uploaded.selectbox(key="portfolio.task").set_value("invoice-extraction").run()
+    assert any("invoice-extraction: distil" in md.value for md in uploaded.markdown)
+    uploaded.button(key="portfolio.open").click().run()
+    assert not uploaded.exception
+    assert any("invoice-extraction is the current scenario" in s.value for s in uploaded.success)
+    current = uploaded.session_state[SCENARIO_KEY]
+    assert current.name == "invoice-extraction"
+    task = next(t for t in expected().tasks if t.task == "invoice-extraction")
+    assert econ.evaluate(current).payback_months == task.payback_months
+    # The ranking stays on the template it was screened on.
+    assert list(uploaded.dataframe[0].value["Task"]) == [t.task for t in expected().tasks]
+    uploaded.switch_page("ui/pages/breakeven.py").run()
+    assert not uploaded.exception
+    assert metric(uploaded, "Payback") == fmt.months(task.payback_months)
+
+
+def test_a_bad_log_is_named_beside_the_upload():
+    at = start()
+    bad = b"date,task,requests,input_tokens,output_tokens\n2026-01-01,a,-3,10,1\n"
+    at.file_uploader(key="portfolio.upload").set_value(("bad.csv", bad, "text/csv")).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Not screened: bad.csv: line 2: requests -3 is negative"]
+
+
+def test_budget_shows_the_chosen_set(uploaded):
+    uploaded.number_input(key="portfolio.budget").set_value(50_000.0).run()
+    result = econ.screen(econ.load_usage(SAMPLE), econ.example_scenario(), budget_usd=50_000)
+    chosen = [t for t in result.tasks if t.task in result.chosen]
+    assert metric(uploaded, "Chosen within $50.0k") == fmt.usd(sum(t.npv_usd for t in chosen))
+
+
+def test_npv_bars_are_coloured_by_verdict_and_the_table_has_daily_volume():
+    result = expected()
+    fig = portfolio_charts.npv_bars(result.to_frame())
+    colors = {trace.name: trace.marker.color for trace in fig.data}
+    assert colors == portfolio_charts.VERDICT_COLORS
+    bars = {task: verdict for trace in fig.data for task, verdict in zip(trace.y, trace.text, strict=True)}
+    assert bars == {t.task: t.verdict for t in result.tasks if t.npv_usd is not None}
+    table = screen_tables.ranked_table(result)
+    daily = table.loc[table["Task"] == "support-replies", screen_tables.DAILY_COLUMN].iloc[0]
+    assert len(daily) == len(result.recent_daily) and min(daily) > 0
