@@ -31,7 +31,7 @@ def main() -> None:
         requests_per_day=rng.uniform(1e3, 1e6, VARIANTS),
         monthly_growth=rng.uniform(-0.02, 0.15, VARIANTS),
         student__gpu_usd_per_hour=rng.uniform(1.0, 7.0, VARIANTS),
-        student__capacity_rps=rng.uniform(5, 80, VARIANTS),
+        student__requests_per_s_per_replica=rng.uniform(5, 80, VARIANTS),
         fallback_rate=rng.uniform(0, 0.2, VARIANTS),
     )
     many_s = best_of(lambda: econ.evaluate_many(variants), 3)

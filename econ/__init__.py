@@ -21,7 +21,7 @@ from econ.chain.evaluate import (
     evaluate_many,
 )
 from econ.chain.inputs import NumericInputs, numeric_inputs, vary
-from econ.evidence.rates import QualityEvidence, quality_evidence
+from econ.evidence.rates import GradedSampleRates, quality_evidence
 from econ.evidence.samples import SamplesError, load_samples, parse_samples
 from econ.model.examples import default_scenario, example_scenario
 from econ.model.profile import Profile, ProfileError, load_profile, parse_profile
@@ -50,6 +50,9 @@ from econ.risk.threshold import ThresholdSweep, threshold_sweep
 from econ.traffic.forecast import TrafficForecast, apply_forecast, forecast_traffic, load_history
 from econ.traffic.usage import UsageError, UsageLog, load_usage, parse_usage
 
+# Renamed; the old names stay importable from `econ` so notebooks do not break (econ.__all__ keeps them).
+QualityEvidence = GradedSampleRates  # what graded samples say; not `Evidence`, the scenario's pointer to them
+
 __all__ = [
     "HEADLINE",
     "FieldError",
@@ -63,6 +66,7 @@ __all__ = [
     "EngineeringEffort",
     "Evaluation",
     "Evidence",
+    "GradedSampleRates",
     "LatencySlo",
     "ManyResults",
     "MonteCarlo",

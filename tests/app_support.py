@@ -45,7 +45,7 @@ def scenario_with_profile(path: str, tpot_ms_p99: float = 20.0) -> econ.Scenario
     data = econ.example_scenario().model_dump(exclude_none=True)
     data = copy.deepcopy(data)
     student = data["student"]
-    student.pop("requests_per_second_per_replica")
+    student.pop("requests_per_s_per_replica")
     student["profile"] = path
     student["slo"] = {"tpot_ms_p99": tpot_ms_p99}
     return econ.parse_scenario(data)

@@ -1,4 +1,4 @@
-"""ui: Streamlit pages (one thin module each) and Plotly chart builders (charts.py, no streamlit import).
+"""ui: Streamlit pages (one thin module each), the sidebar, and Plotly chart builders (ui/charts/, no streamlit import).
 
 May import econ and profiles. Nothing imports ui except app.py.
 """

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from econ.io.formats import count, missing, months, per_day, percent, usd
 
-__all__ = ["count", "delta", "months", "per_day", "percent", "usd", "usd_precise"]
+__all__ = ["count", "delta", "delta_color", "months", "per_day", "percent", "usd", "usd_precise"]
 
 
 def usd_precise(value: float | None, digits: int = 3) -> str:
     """$0.045 (small unit prices keep their digits)."""
     return usd(value, precise=True, digits=digits)
+
+
+def delta_color(item) -> str:
+    """st.metric's delta colour for a headline item (econ.HeadlineItem): a fall is good where lower is better."""
+    return "inverse" if item.lower_is_better else "normal"
 
 
 def delta(new: float | None, old: float | None, kind: str) -> str | None:

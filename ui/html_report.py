@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 import econ
-from ui import format as fmt
+from econ.io.formats import FORMATTERS
 from ui.charts import costs as cost_charts
 from ui.charts import serving as serving_charts
 
@@ -25,18 +25,7 @@ th:first-child, td:first-child { text-align: left; }
 def report_html(result: econ.Evaluation) -> str:
     """The whole report as one HTML document."""
     s = result.scenario
-    headline = [
-        ("Payback", fmt.months(result.payback_months)),
-        ("Discounted payback", fmt.months(result.discounted_payback_months)),
-        (f"NPV at {s.annual_discount_rate:.0%}/year", fmt.usd(result.npv_usd)),
-        (f"Savings over {s.horizon_months} months (after upfront)", fmt.usd(result.total_savings_usd)),
-        ("Upfront spend", fmt.usd(result.upfront_usd)),
-        ("IRR", fmt.percent(result.irr_annual)),
-        ("ROI", fmt.percent(result.roi)),
-        ("Break-even volume", fmt.per_day(result.breakeven_requests_per_day)),
-        ("Teacher cost per 1M tokens", fmt.usd_precise(result.teacher_usd_per_mtok)),
-        ("Student cost per 1M tokens", fmt.usd_precise(result.student_usd_per_mtok)),
-    ]
+    headline = [(item.label_for(s), FORMATTERS[item.kind](getattr(result, item.name))) for item in econ.HEADLINE]
     figures = [
         cost_charts.cumulative_costs(result.monthly, result.payback_months, result.upfront_usd),
         cost_charts.cost_breakdown(result.monthly),

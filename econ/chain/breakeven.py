@@ -14,7 +14,7 @@ from econ.base.units import DAYS_PER_MONTH, SECONDS_PER_MONTH
 from econ.chain.cashflow import col, month_costs
 from econ.chain.inputs import NumericInputs, SideInputs
 
-MAX_REQUESTS_PER_MONTH = 1e13  # search ceiling: about 3.3e11 requests/day
+SEARCH_MAX_REQUESTS_PER_MONTH = 1e13  # the break-even search ceiling: about 3.3e11 requests/day
 GRID_POINTS = 2000
 MAX_STEPS_PER_FLEET = 50_000
 
@@ -41,7 +41,7 @@ def _fleet_boundaries(side: SideInputs, peak_to_average: float, share: float, up
     if side.is_api or share <= 0:
         return np.empty(0)
     with np.errstate(over="ignore"):  # a share near 0 puts the first step beyond any volume (inf): no steps
-        per_replica_month = side.capacity_rps[0] * side.target_utilization[0] * SECONDS_PER_MONTH / share
+        per_replica_month = side.requests_per_s_per_replica[0] * side.target_utilization[0] * SECONDS_PER_MONTH / share
     if side.always_on:
         per_replica_month /= peak_to_average
         steps = int(min(MAX_STEPS_PER_FLEET, np.ceil(up_to / per_replica_month)))
@@ -60,7 +60,7 @@ def breakeven_requests_per_day(x: NumericInputs) -> float | None:
     """
     if x.variants != 1:
         raise ValueError("break-even is computed for one variant at a time")
-    grid = np.concatenate([[0.0], np.geomspace(1.0, MAX_REQUESTS_PER_MONTH, GRID_POINTS)])
+    grid = np.concatenate([[0.0], np.geomspace(1.0, SEARCH_MAX_REQUESTS_PER_MONTH, GRID_POINTS)])
     grid_hits = np.flatnonzero(steady_month_savings_usd(x, grid) >= 0)
     if grid_hits.size == 0:
         return None

@@ -16,6 +16,7 @@ from econ.base.units import (
     DAYS_PER_MONTH,
     MONTHS_PER_YEAR,
     SECONDS_PER_MONTH,
+    discount_factor,
     monthly_rate,
 )
 from econ.chain.inputs import NumericInputs, SideInputs
@@ -59,12 +60,12 @@ def fleet_replicas(side: SideInputs, requests: np.ndarray, peak_to_average, keep
     min_replicas = np.where(keep_min, col(side.min_replicas), 0.0)
     if side.always_on:
         return replicas_for_peak(
-            average_rps * col(peak_to_average), col(side.capacity_rps), col(side.target_utilization), min_replicas
+            average_rps * col(peak_to_average), col(side.requests_per_s_per_replica), col(side.target_utilization), min_replicas
         )
-    return autoscaled_replicas(average_rps, col(side.capacity_rps), col(side.target_utilization), min_replicas)
+    return autoscaled_replicas(average_rps, col(side.requests_per_s_per_replica), col(side.target_utilization), min_replicas)
 
 
-def serving_usd(
+def serving_fleet(
     side: SideInputs, requests: np.ndarray, peak_to_average, month: np.ndarray,
     keep_min: np.ndarray | bool = True, replicas: np.ndarray | None = None,
 ) -> Fleet:
@@ -83,7 +84,7 @@ def serving_usd(
         replicas = fleet_replicas(side, requests, peak_to_average, keep_min)
     usd = gpu_month_usd(col(side.gpu_usd_per_hour), replicas * col(side.gpus_per_replica))
     with np.errstate(divide="ignore", invalid="ignore"):
-        utilization = np.where(replicas > 0, requests / SECONDS_PER_MONTH / (replicas * col(side.capacity_rps)), np.nan)
+        utilization = np.where(replicas > 0, requests / SECONDS_PER_MONTH / (replicas * col(side.requests_per_s_per_replica)), np.nan)
     return Fleet(usd, replicas, utilization)
 
 
@@ -154,9 +155,9 @@ def month_costs(x: NumericInputs, requests: np.ndarray, month: np.ndarray, sizin
 
     def fleet(side: SideInputs, req, size_req, keep_min=True) -> Fleet:
         if side.is_api:
-            return serving_usd(side, req, p2a, month)
+            return serving_fleet(side, req, p2a, month)
         replicas = fleet_replicas(side, size_req, p2a, keep_min)
-        return serving_usd(side, req, p2a, month, replicas=replicas)
+        return serving_fleet(side, req, p2a, month, replicas=replicas)
 
     teacher, student = fleet(x.teacher, requests, size), fleet(x.student, requests, size)
     fallback = fleet(x.teacher, requests * f, size * f, keep_min=f > 0)
@@ -186,7 +187,7 @@ def monthly_flows(x: NumericInputs) -> MonthlyFlows:
     def full(a):
         return np.broadcast_to(a, shape)
 
-    discount = (1.0 + monthly_rate(col(x.annual_discount_rate))) ** (-m)
+    discount = discount_factor(monthly_rate(col(x.annual_discount_rate)), m)
     return MonthlyFlows(
         requests=full(requests),
         **{f.name: full(getattr(costs, f.name)) for f in fields(costs)},

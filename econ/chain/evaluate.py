@@ -6,7 +6,6 @@ Imports numpy, pandas and the `econ` modules of the chain. Vectorized evaluation
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,43 +22,62 @@ from econ.chain.breakeven import breakeven_requests_per_day
 from econ.chain.cashflow import MonthlyFlows, monthly_flows
 from econ.chain.inputs import Derivation, NumericInputs, SideInputs, numeric_inputs
 from econ.evidence.measured import evidence_warnings
-from econ.io.serialize import json_ready
+from econ.io.serialize import finite_or_none, json_ready
 from econ.model.scenario import Scenario
 from econ.serving.capacity import Capacity
 
 
 @dataclass(frozen=True)
 class HeadlineItem:
-    """One headline number: the Evaluation attribute, its label for people, and how it is formatted."""
+    """One headline number: the Evaluation attribute, its label and help for people, how it is formatted,
+    and which way is better (the app colours a change by it)."""
 
     name: str
     label: str
     kind: str  # a key of econ.io.formats.FORMATTERS
+    help: str
+    lower_is_better: bool
+
+    def label_for(self, scenario: Scenario) -> str:
+        """The label with the scenario's own rate or horizon where the number depends on it."""
+        if self.name == "npv_usd":
+            return f"NPV at {scenario.annual_discount_rate:.0%}/year"
+        if self.name == "total_savings_usd":
+            return f"Savings over {scenario.horizon_months} months (after upfront)"
+        return self.label
 
 
-# The headline, defined once: the CLI table, the JSON, the app's metrics and comparison read it.
+# The headline, defined once: the CLI table, the JSON, the app's metrics, comparison and report read it.
 HEADLINE = (
-    HeadlineItem("payback_months", "Payback", "months"),
-    HeadlineItem("discounted_payback_months", "Discounted payback", "months"),
-    HeadlineItem("npv_usd", "NPV", "usd"),
-    HeadlineItem("irr_annual", "IRR (per year)", "percent"),
-    HeadlineItem("roi", "ROI", "percent"),
-    HeadlineItem("total_savings_usd", "Savings over the horizon (after upfront)", "usd"),
-    HeadlineItem("breakeven_requests_per_day", "Break-even volume", "per_day"),
-    HeadlineItem("upfront_usd", "Upfront spend", "usd"),
-    HeadlineItem("teacher_usd_per_mtok", "Teacher cost per 1M tokens", "usd_precise"),
-    HeadlineItem("student_usd_per_mtok", "Student cost per 1M tokens", "usd_precise"),
-    HeadlineItem("teacher_usd_per_kreq", "Teacher cost per 1k requests", "usd_precise"),
-    HeadlineItem("student_usd_per_kreq", "Student cost per 1k requests", "usd_precise"),
+    HeadlineItem("payback_months", "Payback", "months", "Months until cumulative savings repay the upfront spend "
+                 "(interpolated inside the month).", True),
+    HeadlineItem("discounted_payback_months", "Discounted payback", "months", "Payback of the discounted savings.",
+                 True),
+    HeadlineItem("npv_usd", "NPV", "usd", "Net present value of distilling over the horizon, upfront spend included.",
+                 False),
+    HeadlineItem("irr_annual", "IRR (per year)", "percent", "The yearly discount rate at which the NPV is zero.",
+                 False),
+    HeadlineItem("roi", "ROI", "percent", "NPV ÷ the present value of the distilled path's costs (Forrester TEI).",
+                 False),
+    HeadlineItem("total_savings_usd", "Savings over the horizon (after upfront)", "usd",
+                 "Teacher cost minus student cost over the horizon, after the upfront spend (undiscounted).", False),
+    HeadlineItem("breakeven_requests_per_day", "Break-even volume", "per_day",
+                 "Lowest steady daily volume at which a month on the student costs less than on the teacher.", True),
+    HeadlineItem("upfront_usd", "Upfront spend", "usd", "Data generation, training, evaluation and engineering.",
+                 True),
+    HeadlineItem("teacher_usd_per_mtok_served", "Teacher cost per 1M tokens", "usd_precise",
+                 "All-in teacher cost over the horizon ÷ the teacher's tokens served.", True),
+    HeadlineItem("student_usd_per_mtok_served", "Student cost per 1M tokens", "usd_precise",
+                 "All-in distilled-system cost (serving, fallback, re-distillation, monitoring, errors, router) over "
+                 "the horizon ÷ the student's tokens served; upfront spend excluded.", True),
+    HeadlineItem("teacher_usd_per_kreq", "Teacher cost per 1k requests", "usd_precise",
+                 "All-in teacher cost over the horizon ÷ thousands of requests.", True),
+    HeadlineItem("student_usd_per_kreq", "Student cost per 1k requests", "usd_precise",
+                 "All-in distilled-system cost over the horizon ÷ thousands of requests; upfront spend excluded.", True),
 )
 HEADLINE_KEYS = tuple(item.name for item in HEADLINE)
 HEADLINE_BY_NAME = {item.name: item for item in HEADLINE}
 MONTHLY_JSON_COLUMNS = ("month", "requests", "teacher_usd", "student_usd", "savings_usd", "cumulative_usd", "replicas")
-
-
-def _none_if_nan(value: float) -> float | None:
-    value = float(value)
-    return None if math.isnan(value) or math.isinf(value) else value
 
 
 @dataclass(frozen=True)
@@ -77,11 +95,11 @@ class Evaluation:
     breakeven_requests_per_day: float | None
     upfront_usd: float
     upfront_lines_usd: dict[str, float]
-    teacher_usd_per_mtok: float | None  # None: no requests over the horizon (nothing to divide by)
-    student_usd_per_mtok: float | None
+    teacher_usd_per_mtok_served: float | None  # None: no requests over the horizon (nothing to divide by)
+    student_usd_per_mtok_served: float | None
     teacher_usd_per_kreq: float | None
     student_usd_per_kreq: float | None
-    student_capacity_rps: float | None
+    student_requests_per_s_per_replica: float | None
     student_capacity_source: str | None
     warnings: tuple[str, ...]
     teacher_capacity: Capacity | None = None  # self-hosted: the profile's operating point behind capacity
@@ -102,7 +120,7 @@ class Evaluation:
             "name": self.scenario.name,
             **self.headline(),
             "upfront_lines_usd": dict(self.upfront_lines_usd),
-            "student_capacity_rps": self.student_capacity_rps,
+            "student_requests_per_s_per_replica": self.student_requests_per_s_per_replica,
             "student_capacity_source": self.student_capacity_source,
             "warnings": list(self.warnings),
             "monthly": rows.to_dict(orient="records"),
@@ -174,10 +192,10 @@ def evaluate(scenario: Scenario) -> Evaluation:
     upfront = derivation.upfront.total_usd
     savings = flows.savings_usd
     rate = monthly_rate(scenario.annual_discount_rate)
-    payback = _none_if_nan(finance.payback_periods(upfront, savings)[0])
-    discounted_payback = _none_if_nan(finance.payback_periods(upfront, savings * flows.discount_factor)[0])
+    payback = finite_or_none(finance.payback_periods(upfront, savings)[0])
+    discounted_payback = finite_or_none(finance.payback_periods(upfront, savings * flows.discount_factor)[0])
     npv_usd = float(finance.npv(upfront, savings, rate)[0])
-    irr = _none_if_nan(finance.annualize(finance.irr_per_period(upfront, savings)[0]))
+    irr = finite_or_none(finance.annualize(finance.irr_per_period(upfront, savings)[0]))
     pv_costs = upfront + float(np.sum(flows.student_usd[0] * flows.discount_factor[0]))
     breakeven = breakeven_requests_per_day(x)
     total_requests = float(table["requests"].sum())
@@ -197,7 +215,7 @@ def evaluate(scenario: Scenario) -> Evaluation:
         discounted_payback_months=discounted_payback,
         npv_usd=npv_usd,
         irr_annual=irr,
-        roi=_none_if_nan(finance.roi(npv_usd, pv_costs)),
+        roi=finite_or_none(finance.roi(npv_usd, pv_costs)),
         total_savings_usd=float(savings[0].sum()) - upfront,
         breakeven_requests_per_day=breakeven,
         upfront_usd=upfront,
@@ -206,11 +224,11 @@ def evaluate(scenario: Scenario) -> Evaluation:
             "evaluation_usd": up.evaluation_usd, "engineering_usd": up.engineering_usd,
         },
         # Each side's cost per token is over its own tokens (its overrides, else the workload's).
-        teacher_usd_per_mtok=per(per_request("teacher_usd"), TOKENS_PER_MTOK / _tokens(x.teacher)),
-        student_usd_per_mtok=per(per_request("student_usd"), TOKENS_PER_MTOK / _tokens(x.student)),
+        teacher_usd_per_mtok_served=per(per_request("teacher_usd"), TOKENS_PER_MTOK / _tokens(x.teacher)),
+        student_usd_per_mtok_served=per(per_request("student_usd"), TOKENS_PER_MTOK / _tokens(x.student)),
         teacher_usd_per_kreq=per(per_request("teacher_usd"), REQUESTS_PER_KREQ),
         student_usd_per_kreq=per(per_request("student_usd"), REQUESTS_PER_KREQ),
-        student_capacity_rps=student_cap.requests_per_s if student_cap else None,
+        student_requests_per_s_per_replica=student_cap.requests_per_s_per_replica if student_cap else None,
         student_capacity_source=student_cap.source if student_cap else None,
         warnings=_warnings(scenario, derivation, table, payback, breakeven) + up.notes,
         teacher_capacity=derivation.teacher_capacity,

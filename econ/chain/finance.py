@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from econ.base.units import MONTHS_PER_YEAR
+from econ.base.units import MONTHS_PER_YEAR, discount_factor
 
 IRR_BRACKET_PER_PERIOD = (-0.9999, 100.0)  # search range of the per-period IRR
 IRR_BISECTION_STEPS = 64  # halves the bracket to ~1e-17 of its width: double precision
@@ -43,7 +43,7 @@ def npv(upfront, flows, rate_per_period) -> np.ndarray:
     upfront, flows = _rows(upfront, flows)
     m = np.arange(1, flows.shape[1] + 1)
     rate = np.asarray(rate_per_period, dtype=float).reshape(-1, 1)
-    return -upfront + np.sum(flows / (1.0 + rate) ** m, axis=1)
+    return -upfront + np.sum(flows * discount_factor(rate, m), axis=1)
 
 
 def irr_per_period(upfront, flows) -> np.ndarray:
@@ -54,7 +54,7 @@ def irr_per_period(upfront, flows) -> np.ndarray:
     def npv_at(rate):
         # Near the bracket's low end (1 + r)^-m overflows to inf: only the sign is used, and inf has one.
         with np.errstate(over="ignore", invalid="ignore"):
-            return -upfront + np.sum(flows * (1.0 + rate[:, None]) ** -m, axis=1)
+            return -upfront + np.sum(flows * discount_factor(rate[:, None], m), axis=1)
 
     lo = np.full(flows.shape[0], IRR_BRACKET_PER_PERIOD[0])
     hi = np.full(flows.shape[0], IRR_BRACKET_PER_PERIOD[1])

@@ -15,7 +15,7 @@ import numpy as np
 from econ.chain.spend import UpfrontSpend, redistill_usd, upfront_spend
 from econ.evidence.measured import MeasuredQuality, measured
 from econ.model.quality import FALLBACK, STUDENT_ERROR, TEACHER_ERROR
-from econ.model.scenario import ApiServing, Scenario, SelfHostedServing
+from econ.model.scenario import ApiServing, Scenario, SelfHostedServing, token_counts
 from econ.serving import unit_costs
 from econ.serving.capacity import Capacity, replica_capacity
 
@@ -30,7 +30,7 @@ class SideInputs:
     annual_price_decline: np.ndarray  # fraction/year, API only
     gpu_usd_per_hour: np.ndarray
     gpus_per_replica: np.ndarray
-    capacity_rps: np.ndarray  # requests/s one replica serves at the latency target
+    requests_per_s_per_replica: np.ndarray  # requests/s one replica serves at the latency target
     target_utilization: np.ndarray
     min_replicas: np.ndarray
     input_tokens: int
@@ -93,15 +93,14 @@ def api_usd_per_request(side: ApiServing, input_tokens: int, output_tokens: int)
 
 def side_inputs(side, workload, field: str) -> tuple[SideInputs, Capacity | None]:
     """Flatten one serving side; self-hosted capacity comes from `econ.serving.capacity`."""
-    in_tok = side.input_tokens or workload.input_tokens
-    out_tok = side.output_tokens or workload.output_tokens
+    in_tok, out_tok = token_counts(side, workload)
     zero = _one(0.0)
     if isinstance(side, ApiServing):
         return SideInputs(
             is_api=True, always_on=False,
             usd_per_request=_one(api_usd_per_request(side, in_tok, out_tok)),
             annual_price_decline=_one(side.annual_price_decline),
-            gpu_usd_per_hour=zero, gpus_per_replica=zero, capacity_rps=_one(1.0),
+            gpu_usd_per_hour=zero, gpus_per_replica=zero, requests_per_s_per_replica=_one(1.0),
             target_utilization=_one(1.0), min_replicas=zero,
             input_tokens=in_tok, output_tokens=out_tok,
         ), None
@@ -112,7 +111,7 @@ def side_inputs(side, workload, field: str) -> tuple[SideInputs, Capacity | None
         usd_per_request=zero, annual_price_decline=zero,
         gpu_usd_per_hour=_one(side.gpu_usd_per_hour),
         gpus_per_replica=_one(side.gpus_per_replica),
-        capacity_rps=_one(capacity.requests_per_s),
+        requests_per_s_per_replica=_one(capacity.requests_per_s_per_replica),
         target_utilization=_one(side.target_utilization),
         min_replicas=_one(side.min_replicas),
         input_tokens=in_tok, output_tokens=out_tok,

@@ -14,24 +14,22 @@ import pandas as pd
 from econ.base.units import REQUESTS_PER_KREQ, TOKENS_PER_MTOK
 from econ.chain.evaluate import Evaluation
 from econ.chain.inputs import side_inputs
-from econ.model.scenario import ApiServing, Scenario
-from econ.serving.unit_costs import usd_per_kreq, usd_per_mtok
+from econ.model.scenario import ApiServing, Scenario, token_counts
+from econ.serving.unit_costs import usd_per_kreq, usd_per_mtok_served
 
 UTILIZATION_GRID = np.linspace(0.02, 1.0, 50)  # one replica from 2% to 100% busy
 
 
 def side_tokens(scenario: Scenario, field: str) -> int:
-    """Input + output tokens per request on one side (its overrides, else the workload's)."""
-    side = getattr(scenario, field)
-    return (side.input_tokens or scenario.workload.input_tokens) + (
-        side.output_tokens or scenario.workload.output_tokens)
+    """Input + output tokens per request on one side (`econ.model.scenario.token_counts`)."""
+    return sum(token_counts(getattr(scenario, field), scenario.workload))
 
 
-def usd_per_mtok_vs_utilization(scenario: Scenario, field: str,
+def usd_per_mtok_served_vs_utilization(scenario: Scenario, field: str,
                                 utilizations: np.ndarray = UTILIZATION_GRID) -> pd.DataFrame:
     """One replica of `field` ('teacher'/'student') at each average utilization: $/h × GPUs ÷ (tokens/s × u) × 1e6.
 
-    Columns: utilization (NaN for an API), usd_per_mtok and usd_per_kreq (month-1 prices).
+    Columns: utilization (NaN for an API), usd_per_mtok_served and usd_per_kreq (month-1 prices).
     """
     side = getattr(scenario, field)
     numeric, _ = side_inputs(side, scenario.workload, field)
@@ -40,19 +38,19 @@ def usd_per_mtok_vs_utilization(scenario: Scenario, field: str,
     if isinstance(side, ApiServing):
         per_request = float(numeric.usd_per_request[0])
         return pd.DataFrame({"utilization": np.full(u.shape, np.nan),
-                             "usd_per_mtok": np.full(u.shape, per_request / tokens * TOKENS_PER_MTOK),
+                             "usd_per_mtok_served": np.full(u.shape, per_request / tokens * TOKENS_PER_MTOK),
                              "usd_per_kreq": np.full(u.shape, per_request * REQUESTS_PER_KREQ)})
     replica_usd_per_hour = side.gpu_usd_per_hour * side.gpus_per_replica
-    requests_per_s = float(numeric.capacity_rps[0])
+    requests_per_s = float(numeric.requests_per_s_per_replica[0])
     return pd.DataFrame({"utilization": u,
-                         "usd_per_mtok": usd_per_mtok(replica_usd_per_hour, requests_per_s * tokens, u),
+                         "usd_per_mtok_served": usd_per_mtok_served(replica_usd_per_hour, requests_per_s * tokens, u),
                          "usd_per_kreq": usd_per_kreq(replica_usd_per_hour, requests_per_s, u)})
 
 
-def student_usd_per_mtok_by_month(evaluation: Evaluation) -> pd.DataFrame:
+def student_usd_per_mtok_served_by_month(evaluation: Evaluation) -> pd.DataFrame:
     """The evaluation's own months: student fleet utilization and serving cost per 1M tokens served."""
     monthly = evaluation.monthly
     tokens = side_tokens(evaluation.scenario, "student")
     with np.errstate(divide="ignore", invalid="ignore"):
         cost = monthly["student_serving_usd"] / (monthly["requests"] * tokens) * TOKENS_PER_MTOK
-    return pd.DataFrame({"month": monthly["month"], "utilization": monthly["utilization"], "usd_per_mtok": cost})
+    return pd.DataFrame({"month": monthly["month"], "utilization": monthly["utilization"], "usd_per_mtok_served": cost})

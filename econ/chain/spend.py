@@ -1,6 +1,6 @@
 """Distillation spend: upfront (data generation, training, evaluation, engineering) and re-distillation.
 
-Imports `econ.model.scenario`, `econ.serving.capacity`, `econ.serving.unit_costs`, `econ.base.units`. Each upfront line is either a USD number or
+Imports `econ.model.scenario`, `econ.serving.capacity`, `econ.serving.unit_costs`, `econ.base` (units, the training-FLOP rule). Each upfront line is either a USD number or
 an object that derives it; `upfront_spend` returns every line in USD with how it was derived.
 """
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from econ.base.errors import FieldError
+from econ.base.flops import training_flops_per_token
 from econ.base.types import MAX_USD
-from econ.base.units import SECONDS_PER_HOUR, TRAINING_FLOPS_PER_PARAM_TOKEN
+from econ.base.units import SECONDS_PER_HOUR
 from econ.io.formats import usd
 from econ.model.scenario import (
     ApiServing,
@@ -19,6 +20,8 @@ from econ.model.scenario import (
     Scenario,
     SelfHostedServing,
     TrainingRun,
+    Workload,
+    token_counts,
 )
 from econ.serving.capacity import profile_of, replica_capacity
 from econ.serving.unit_costs import api_usd_per_request
@@ -39,7 +42,7 @@ class UpfrontSpend:
         return self.data_generation_usd + self.training_usd + self.evaluation_usd + self.engineering_usd
 
 
-def data_generation_usd(spec: float | DataGeneration, teacher, workload_in: int, workload_out: int) -> tuple[float, str]:
+def data_generation_usd(spec: float | DataGeneration, teacher, workload: Workload) -> tuple[float, str]:
     """Teacher-generated data: examples × tokens priced by the teacher (API batch price or GPU-hours)."""
     if not isinstance(spec, DataGeneration):
         return float(spec), "typed"
@@ -52,19 +55,22 @@ def data_generation_usd(spec: float | DataGeneration, teacher, workload_in: int,
         )
         return spec.examples * per_example * (1.0 - discount), note
     assert isinstance(teacher, SelfHostedServing)
-    out_tokens = teacher.output_tokens or workload_out
-    in_tokens = teacher.input_tokens or workload_in
+    in_tokens, out_tokens = token_counts(teacher, workload)
     # Offline generation runs at full capacity (no latency SLO, utilization 1); decode dominates,
     # so throughput in requests/s is scaled by the ratio of output tokens.
     offline = teacher.model_copy(update={"slo": None})
-    capacity = replica_capacity(offline, in_tokens, out_tokens, "teacher").requests_per_s
+    capacity = replica_capacity(offline, in_tokens, out_tokens, "teacher").requests_per_s_per_replica
     examples_per_s = capacity * out_tokens / spec.completion_tokens
     gpu_hours = spec.examples / examples_per_s / SECONDS_PER_HOUR * teacher.gpus_per_replica
     return gpu_hours * teacher.gpu_usd_per_hour, f"{gpu_hours:,.1f} teacher GPU-hours"
 
 
 def training_usd(spec: float | TrainingRun) -> tuple[float, str]:
-    """Training: tokens ÷ training tokens/s → GPU-hours × $/h, or 6·N·D ÷ (peak × MFU) when estimated."""
+    """Training: tokens ÷ training tokens/s → GPU-hours × $/h, or 6·N·D ÷ (peak × MFU) when estimated.
+
+    The estimate counts FLOPs by the roofline's rule (`econ.base.flops`); a scenario gives N, not the
+    architecture, so the attention term is left out.
+    """
     if not isinstance(spec, TrainingRun):
         return float(spec), "typed"
     tokens = spec.examples * spec.tokens_per_example * spec.epochs
@@ -80,7 +86,7 @@ def training_usd(spec: float | TrainingRun) -> tuple[float, str]:
         seconds = tokens / run_tokens_per_s
         how = f"{tokens:,.0f} tokens at {run_tokens_per_s:,.0f} tokens/s ({profile.provenance} profile)"
     else:
-        flops = TRAINING_FLOPS_PER_PARAM_TOKEN * spec.parameters * tokens
+        flops = training_flops_per_token(spec.parameters, spec.tokens_per_example) * tokens
         seconds = flops / (spec.peak_flop_per_s * spec.mfu * spec.gpus)
         how = f"6·N·D = {flops:.3g} FLOP at {spec.mfu:.0%} MFU (estimate)"
     gpu_hours = seconds / SECONDS_PER_HOUR * spec.gpus
@@ -97,8 +103,7 @@ def engineering_usd(spec: float | EngineeringEffort) -> float:
 def upfront_spend(scenario: Scenario) -> UpfrontSpend:
     """Every upfront line of the scenario in USD."""
     dist = scenario.distillation
-    wl = scenario.workload
-    data, data_note = data_generation_usd(dist.data_generation_usd, scenario.teacher, wl.input_tokens, wl.output_tokens)
+    data, data_note = data_generation_usd(dist.data_generation_usd, scenario.teacher, scenario.workload)
     train, train_note = training_usd(dist.training_usd)
     for field, value in (("data_generation_usd", data), ("training_usd", train)):
         if not value <= MAX_USD:  # also catches inf and NaN

@@ -7,8 +7,6 @@ naming the field and exits 2, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import os
 import sys
 
@@ -23,6 +21,7 @@ from econ.cli.screen import add_screen_command
 from econ.evidence.rates import quality_evidence
 from econ.evidence.samples import load_samples
 from econ.io.formats import usd
+from econ.io.serialize import finite_or_none, json_text
 from econ.model.examples import EXAMPLE_SCENARIO
 from econ.model.scenario import Scenario
 from econ.model.scenario_files import load_scenario
@@ -33,11 +32,6 @@ from econ.risk.threshold import threshold_sweep
 from econ.traffic.forecast import DEFAULT_MONTHS, MAX_MONTHS, forecast_traffic, load_history
 
 EXIT_BAD_INPUT = 2
-
-
-def _json(data, indent: int | None = 2) -> str:
-    """Strict JSON (no NaN or Infinity: the results already say null and why)."""
-    return json.dumps(data, indent=indent, allow_nan=False)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,7 +57,7 @@ def _bounded_int(low: int, high: int):
 def _evaluate(args) -> int:
     result = evaluate(load_scenario(args.file))
     if args.format == "json":
-        print(_json(result.to_dict(), indent=2))
+        print(json_text(result.to_dict()))
     elif args.format == "csv":
         sys.stdout.write(result.to_frame().to_csv(index=False))
     else:
@@ -79,7 +73,7 @@ def _value(value: float) -> str:
 
 
 def _months(value: float | None) -> str:
-    return "never" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f}"
+    return "never" if finite_or_none(value) is None else f"{value:.1f}"
 
 
 def _risk(args) -> int:
@@ -89,8 +83,8 @@ def _risk(args) -> int:
     sensitivity = tornado(scenario, settings)
     decision = decide(scenario)
     if args.format == "json":
-        print(_json({"name": scenario.name, **mc.to_dict(), "tornado": sensitivity.to_dict(),
-                          "decision": decision.to_dict()}, indent=2))
+        print(json_text({"name": scenario.name, **mc.to_dict(), "tornado": sensitivity.to_dict(),
+                          "decision": decision.to_dict()}))
         return 0
     h = scenario.horizon_months
     lines = [f"scenario  {scenario.name}", f"draws     {mc.n_draws:,} (seed {mc.seed})", ""]
@@ -122,14 +116,14 @@ def _risk(args) -> int:
 def _forecast(args) -> int:
     result = forecast_traffic(load_history(args.file), months=args.months)
     if args.format == "json":
-        print(_json(result.to_dict(), indent=2))
+        print(json_text(result.to_dict()))
         return 0
     lines = [
         f"model              {result.model}",
         f"history            {len(result.history)} days to {result.history.index[-1].date()}",
         f"monthly growth     {result.monthly_growth:.2%} per month (fitted)",
         f"month 1            {result.requests_per_day:,.0f} requests/day",
-        "scenario traffic   " + _json({"requests_per_day": round(result.requests_per_day, 1),
+        "scenario traffic   " + json_text({"requests_per_day": round(result.requests_per_day, 1),
                                        "monthly_growth": round(result.monthly_growth, 5)}, indent=None),
         "",
         "requests per month (730/24 days), P10–P90 range and point forecast:",
@@ -144,7 +138,7 @@ def _quality(args) -> int:
     evidence = quality_evidence(load_samples(args.file))
     sweep = threshold_sweep(load_scenario(args.scenario), evidence) if args.scenario else None
     if args.format == "json":
-        print(json.dumps(evidence_dict(evidence, sweep), indent=2))
+        print(json_text(evidence_dict(evidence, sweep)))
     elif args.format == "csv":
         sys.stdout.write(curve_frame(evidence, sweep).to_csv(index=False))
     else:
@@ -153,12 +147,12 @@ def _quality(args) -> int:
 
 
 def _schema(_args) -> int:
-    print(_json(Scenario.model_json_schema(), indent=2))
+    print(json_text(Scenario.model_json_schema()))
     return 0
 
 
 def _example(_args) -> int:
-    print(_json(EXAMPLE_SCENARIO, indent=2))
+    print(json_text(EXAMPLE_SCENARIO))
     return 0
 
 

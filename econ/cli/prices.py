@@ -1,6 +1,6 @@
 """`python -m econ prices [--gpu NAME] [--table gpu|api] [--format table|json|csv]`: the shipped price tables.
 
-Imports json, pandas, `econ.model.prices` and `econ.io.serialize`. `add_prices_command` registers the subcommand on `econ.cli.main`'s
+Imports pandas, `econ.model.prices` and `econ.io.serialize`. `add_prices_command` registers the subcommand on `econ.cli.main`'s
 parser; an unknown GPU raises ValueError, which `econ.cli.main` prints as one line (exit 2). These are
 the dated, sourced prices the app's "fill from the price table" buttons and the screen use, so a user
 can see (and cite) what a scenario was priced from.
@@ -8,11 +8,9 @@ can see (and cite) what a scenario was priced from.
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 
-from econ.io.serialize import json_ready
+from econ.io.serialize import json_text
 from econ.model.prices import api_price_frame, cheapest_gpu_usd_per_hour, gpu_price_frame
 
 GPU_COLUMNS = ["gpu", "offer", "usd_per_gpu_hour", "as_of", "source"]
@@ -56,12 +54,12 @@ def run_prices(args) -> int:
     elif args.format == "json":
         data = {}
         if gpus is not None:
-            data["gpu_prices"] = json_ready(gpus.to_dict("records"))
+            data["gpu_prices"] = gpus.to_dict("records")
             if cheapest is not None:
                 data["cheapest_usd_per_gpu_hour"] = cheapest
         if apis is not None:
-            data["api_prices"] = json_ready(apis.to_dict("records"))
-        print(json.dumps(data, indent=2, allow_nan=False, default=str))  # dates as YYYY-MM-DD
+            data["api_prices"] = apis.to_dict("records")
+        print(json_text(data))  # dates as YYYY-MM-DD
     else:
         print(_text(gpus, cheapest, args.gpu, apis))
     return 0

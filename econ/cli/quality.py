@@ -9,14 +9,13 @@ payback_months} with a scenario, `warnings`; plus `measured_on`, `npv_curve` and
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
 from econ.evidence.proportions import Proportion
-from econ.evidence.rates import QualityEvidence
+from econ.evidence.rates import GradedSampleRates
 from econ.io.formats import usd
+from econ.io.serialize import json_ready
 from econ.risk.threshold import ThresholdSweep
 
 # Thresholds the text report shows when no scenario is swept: every tenth of confidence.
@@ -32,11 +31,7 @@ def _source(p: Proportion, weighted: bool) -> dict:
             "ci95": list(p.ci95), "rows": p.rows, "n_effective": p.n_effective}
 
 
-def _finite(value: float) -> float | None:
-    return None if not math.isfinite(float(value)) else float(value)
-
-
-def evidence_dict(evidence: QualityEvidence, sweep: ThresholdSweep | None = None) -> dict:
+def evidence_dict(evidence: GradedSampleRates, sweep: ThresholdSweep | None = None) -> dict:
     """The JSON contract of `python -m econ quality` (see the module docstring)."""
     router = evidence.router
     out = {
@@ -56,11 +51,11 @@ def evidence_dict(evidence: QualityEvidence, sweep: ThresholdSweep | None = None
         out["best"] = sweep.to_dict()
         out["best_words"] = sweep.words()
         out["npv_curve"] = [{"threshold": float(r.threshold), "npv_usd": float(r.npv_usd),
-                             "payback_months": _finite(r.payback_months)} for r in sweep.curve.itertuples()]
-    return out
+                             "payback_months": r.payback_months} for r in sweep.curve.itertuples()]
+    return json_ready(out)
 
 
-def curve_frame(evidence: QualityEvidence, sweep: ThresholdSweep | None = None) -> pd.DataFrame:
+def curve_frame(evidence: GradedSampleRates, sweep: ThresholdSweep | None = None) -> pd.DataFrame:
     """The router curve (with NPV and payback per threshold when swept) for `--format csv`."""
     if sweep is not None:
         return sweep.curve.copy()
@@ -75,7 +70,7 @@ def _pct(p: float) -> str:
     return f"{p:.1%}"
 
 
-def _sources_text(evidence: QualityEvidence) -> list[str]:
+def _sources_text(evidence: GradedSampleRates) -> list[str]:
     frame = evidence.to_frame()
     table = pd.DataFrame({"source": frame["source"], "rows": frame["rows"], "errors": frame["errors"],
                           "error rate": frame["error_rate"].map(_pct),
@@ -88,7 +83,7 @@ def _sources_text(evidence: QualityEvidence) -> list[str]:
     return lines
 
 
-def _router_text(evidence: QualityEvidence, sweep: ThresholdSweep | None) -> list[str]:
+def _router_text(evidence: GradedSampleRates, sweep: ThresholdSweep | None) -> list[str]:
     where = "production rows" if evidence.router_on_production else "ALL rows (no production rows)"
     head = [f"Router: below the threshold → teacher; measured on {where}"]
     if sweep is None:
@@ -110,7 +105,7 @@ def _router_text(evidence: QualityEvidence, sweep: ThresholdSweep | None) -> lis
     return head + body + ["", sweep.words()]
 
 
-def evidence_text(evidence: QualityEvidence, sweep: ThresholdSweep | None = None) -> str:
+def evidence_text(evidence: GradedSampleRates, sweep: ThresholdSweep | None = None) -> str:
     """The human report: what was measured, per-source rates, the gap in words, the router, warnings."""
     lines = [f"Quality evidence ({evidence.measured_on()}; measured, not assumed)", ""]
     lines += _sources_text(evidence) + [""]

@@ -13,11 +13,7 @@ def headline_text(result: Evaluation) -> str:
     """The headline answer as aligned lines, one per HEADLINE entry, then the warnings."""
     s = result.scenario
     rows = [("scenario", s.name)]
-    for item in HEADLINE:
-        label = item.label
-        if item.name == "npv_usd":
-            label = f"NPV ({s.annual_discount_rate:.0%}/yr, {s.horizon_months} months)"
-        rows.append((label, FORMATTERS[item.kind](getattr(result, item.name))))
+    rows += [(item.label_for(s), FORMATTERS[item.kind](getattr(result, item.name))) for item in HEADLINE]
     width = max(len(k) for k, _ in rows)
     lines = [f"{k:<{width}}  {v}" for k, v in rows]
     lines += [f"warning: {w}" for w in result.warnings]

@@ -8,16 +8,17 @@ Everything is read and scored before anything is written, so bad input changes n
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 
+from econ.base.units import WEEK_DAYS
 from econ.io.formats import usd
+from econ.io.serialize import json_text
 from econ.model.scenario_files import load_scenario
 from econ.portfolio.screen import MIN_HISTORY_DAYS, Screen, screen, write_scenarios
 from econ.portfolio.verdicts import BREAKEVEN_MARGIN, DISTIL_PAYBACK_SHARE, MAX_VOLATILITY
 from econ.traffic.usage import load_usage
-from econ.traffic.usage_stats import MIN_TREND_WEEKS, WEEK_DAYS
+from econ.traffic.usage_stats import MIN_TREND_WEEKS
 
 MAX_MIN_DAYS = 3650
 MAX_BUDGET_USD = 1e15
@@ -85,7 +86,7 @@ def _run(args) -> int:
         except OSError as exc:
             raise ValueError(f"--out-dir: cannot write into {args.out_dir} ({exc.strerror})") from None
     if args.format == "json":
-        print(json.dumps(result.to_dict(), indent=2))
+        print(json_text(result.to_dict()))
     elif args.format == "csv":
         sys.stdout.write(result.to_frame().to_csv(index=False))
     else:

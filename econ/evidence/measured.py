@@ -18,7 +18,7 @@ from pathlib import Path
 
 from econ.base.errors import FieldError
 from econ.evidence.proportions import POINTS, Proportion
-from econ.evidence.rates import MAX_HALF_WIDTH, EvidenceRates, QualityEvidence, quality_evidence
+from econ.evidence.rates import MAX_HALF_WIDTH, EvidenceRates, GradedSampleRates, quality_evidence
 from econ.evidence.samples import SamplesError, load_samples
 from econ.model.quality import (
     ALWAYS_MEASURED,
@@ -34,11 +34,11 @@ EVIDENCE_CACHE_FILES = 8  # evidence files kept parsed (a 50 MiB file is ~40 MB 
 
 
 @functools.lru_cache(maxsize=EVIDENCE_CACHE_FILES)
-def _evidence(path: str, size: int, mtime_ns: int) -> QualityEvidence:
+def _evidence(path: str, size: int, mtime_ns: int) -> GradedSampleRates:
     return quality_evidence(load_samples(path))
 
 
-def evidence_of(path: str) -> QualityEvidence:
+def evidence_of(path: str) -> GradedSampleRates:
     """The evidence in a samples file, parsed once per (path, size, modification time)."""
     p = Path(path)
     try:
@@ -68,7 +68,7 @@ def measured_fields(evidence: Evidence) -> set[str]:
 class MeasuredQuality:
     """The rates a scenario takes from its evidence, and where they come from."""
 
-    evidence: QualityEvidence
+    evidence: GradedSampleRates
     at: EvidenceRates
     rates: dict[str, float]  # the measured rates by scenario field name
 

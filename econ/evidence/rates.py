@@ -78,8 +78,11 @@ class EvidenceRates:
 
 
 @dataclass(frozen=True)
-class QualityEvidence:
-    """Measured quality of a student from graded samples."""
+class GradedSampleRates:
+    """Measured quality of a student from graded samples: rates with intervals, the production gap, the router curve.
+
+    Not `econ.model.quality.Evidence`, which is the scenario's pointer to the samples file.
+    """
 
     origin: str
     rows: int
@@ -168,7 +171,7 @@ def _warnings(samples: GradedSamples, sources: dict[str, Proportion], gap: Gap |
     return out
 
 
-def quality_evidence(samples: GradedSamples) -> QualityEvidence:
+def quality_evidence(samples: GradedSamples) -> GradedSampleRates:
     """Per-source rates, the production gap and the router curve of graded samples."""
     sources = source_rates(samples)
     gap = _gap(sources)
@@ -179,7 +182,7 @@ def quality_evidence(samples: GradedSamples) -> QualityEvidence:
     if routed.teacher_correct is not None:
         teacher = proportion(routed.weight, ~routed.teacher_correct)
     router = router_curve(routed) if routed.confidence is not None else None
-    return QualityEvidence(
+    return GradedSampleRates(
         origin=samples.origin, rows=samples.rows, weighted=samples.weighted, sources=sources,
         production_gap=gap, router=router, router_on_production=on_production, teacher_error=teacher,
         warnings=tuple(_warnings(samples, sources, gap)),

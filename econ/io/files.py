@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from typing import TypeVar
 
@@ -25,6 +26,18 @@ MAX_JSON_DEPTH = 64
 # Shipped data files (price tables, catalogs) are a few KiB.
 MAX_DATA_FILE_BYTES = 5 * 2**20
 READ_CHUNK_BYTES = 1 << 20
+MAX_SLUG_CHARS = 100  # a file name stem well under every file system's 255 bytes
+SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+CATALOG_SLUG_UNSAFE = re.compile(r"[^a-z0-9.\-]+")  # catalog names: lowercase, digits, '.', '-' (h100-sxm)
+
+
+def slug(text: str, fallback: str, lowercase: bool = False) -> str:
+    """The one file-name rule: ASCII letters, digits, '.', '-', '_' kept (`lowercase`: the catalog names'
+    a-z, 0-9, '.', '-'), every other run one '-', no '-' or '.' at either end, at most 100 characters;
+    `fallback` when nothing is left. Used for screened scenarios, downloads, profile and catalog names."""
+    unsafe = CATALOG_SLUG_UNSAFE if lowercase else SLUG_UNSAFE
+    stem = unsafe.sub("-", text.lower() if lowercase else text).strip("-.")
+    return stem[:MAX_SLUG_CHARS].rstrip("-.") or fallback
 
 
 def _mib(limit_bytes: int) -> str:

@@ -1,18 +1,22 @@
 """One serializer for JSON output: numpy scalars to Python numbers, NaN and ±Infinity to null.
 
 Imports numpy only. Strict JSON has no NaN or Infinity; every `to_dict` passes its numbers through here,
-so `--format json` output always parses (a missing number is `null`, and the result says why in a warning).
+and every `--format json` of the CLIs prints through `json_text`, so the output always parses (a missing
+number is `null`, and the result says why in a warning).
 """
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 
 
 def finite_or_none(value):
-    """A float that is finite, else None; numpy integers become int; anything else is returned as is."""
+    """A float (or numpy scalar, or 0-d array) that is finite, else None; numpy integers become int; anything else as is."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
     if isinstance(value, bool | np.bool_):
         return bool(value)
     if isinstance(value, int | np.integer):
@@ -29,3 +33,8 @@ def json_ready(value):
     if isinstance(value, list | tuple):
         return [json_ready(item) for item in value]
     return finite_or_none(value)
+
+
+def json_text(value, indent: int | None = 2) -> str:
+    """Strict JSON text of `value` after `json_ready` (never NaN or Infinity); dates and paths as strings."""
+    return json.dumps(json_ready(value), indent=indent, allow_nan=False, default=str)

@@ -26,7 +26,7 @@ EXAMPLE_SCENARIO = {
     "traffic": {"requests_per_day": 30000, "monthly_growth": 0.08, "peak_to_average": 1.7},
     "teacher": {"kind": "api", "input_usd_per_mtok": 3.0, "output_usd_per_mtok": 15.0},
     "student": {"kind": "self_hosted", "gpu_usd_per_hour": 2.69, "gpus_per_replica": 1,
-                "requests_per_second_per_replica": 40, "target_utilization": 0.7,
+                "requests_per_s_per_replica": 40, "target_utilization": 0.7,
                 "min_replicas": 1, "billing": "always_on"},
     "distillation": {"data_generation_usd": 750, "training_usd": 3000, "evaluation_usd": 0,
                      "engineering_usd": 20000, "redistill_every_months": 6, "redistill_usd": 3750,

@@ -3,7 +3,8 @@
 Imports pydantic and `econ.base.types`/`econ.model.profile`/`econ.model.uncertainty`/`econ.model.spend_models`/`econ.model.quality`
 only (the distillation spend models and the quality block live there and are re-exported here).
 Defaults, bounds, units and help text live here once; the CLIs and the app read them from the fields.
-Validation happens here, at the edge: a bad value raises a `pydantic.ValidationError` whose location names the field;
+A renamed field keeps its old name as a validated alias, so saved scenarios still load
+(`requests_per_second_per_replica` reads as `requests_per_s_per_replica`). Validation happens here, at the edge: a bad value raises a `pydantic.ValidationError` whose location names the field;
 `econ.model.scenario_files` reads and writes scenario files and turns it into a `ScenarioError`.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AliasChoices, Field, model_validator
 
 from econ.base.types import (  # noqa: F401 (kept importable from here)
     MAX_HORIZON_MONTHS,
@@ -125,8 +126,9 @@ class SelfHostedServing(_Frozen):
     gpus_per_replica: real("GPUs", 0.1, ge=MIN_GPUS, le=1024) = Field(
         1.0, description="GPUs one replica uses (GPUs); a fraction for a MIG slice or a shared GPU."
     )
-    requests_per_second_per_replica: CapacityRps | None = Field(
-        None, description="Capacity of one replica at the latency target (requests/s); or give a profile."
+    requests_per_s_per_replica: CapacityRps | None = Field(
+        None, validation_alias=AliasChoices("requests_per_s_per_replica", "requests_per_second_per_replica"),
+        description="Capacity of one replica at the latency target (requests/s); or give a profile."
     )
     profile: PathText | Profile | None = Field(
         None, description="Profile file path (or embedded profile) to derive capacity from, with the SLO."
@@ -148,13 +150,18 @@ class SelfHostedServing(_Frozen):
 
     @model_validator(mode="after")
     def _one_capacity_source(self) -> SelfHostedServing:
-        given = (self.requests_per_second_per_replica is not None) + (self.profile is not None)
+        given = (self.requests_per_s_per_replica is not None) + (self.profile is not None)
         if given != 1:
-            raise ValueError("give exactly one of requests_per_second_per_replica or profile")
+            raise ValueError("give exactly one of requests_per_s_per_replica or profile")
         return self
 
 
 Serving = Annotated[ApiServing | SelfHostedServing, Field(discriminator="kind")]
+
+
+def token_counts(side: ApiServing | SelfHostedServing, workload: Workload) -> tuple[int, int]:
+    """(input, output) tokens per request on one side: its own overrides, else the workload's."""
+    return side.input_tokens or workload.input_tokens, side.output_tokens or workload.output_tokens
 
 
 class Swap(_Frozen):

@@ -58,7 +58,7 @@ class TrainingRun(_Frozen):
     profile: PathText | Profile | None = Field(
         None, description="Profile with a training block (its tokens_per_s is used; per the profile's GPUs)."
     )
-    parameters: real("parameters", ge=1, le=MAX_COUNT) | None = Field(None, description="Student parameters N, for 6·N·D (parameters).")
+    parameters: real("parameters", ge=1, le=MAX_COUNT) | None = Field(None, description="Student parameters N the matmuls use (decoder layers + LM head), for 6·N·D (parameters).")
     peak_flop_per_s: FlopPerSecond | None = Field(None, description="Peak FLOP/s of one GPU (FLOP/s).")
     mfu: real("fraction", 0.01, ge=MIN_MFU, le=1) | None = Field(
         None, description="Model FLOP utilization assumed for 6·N·D (fraction)."

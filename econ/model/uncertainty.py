@@ -13,7 +13,7 @@ from statistics import NormalDist
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from econ.base.types import (
     MAX_CAPACITY_RPS,
@@ -71,7 +71,7 @@ INPUTS: dict[str, InputInfo] = {
     "teacher_annual_price_decline": InputInfo(
         "teacher price drift", "fraction/year", 0.0, 0.99, zero_base_range=(0.0, 0.20)
     ),
-    "student_capacity_rps": InputInfo("student capacity", "requests/s per replica", MIN_CAPACITY_RPS, MAX_CAPACITY_RPS),
+    "student_requests_per_s_per_replica": InputInfo("student capacity", "requests/s per replica", MIN_CAPACITY_RPS, MAX_CAPACITY_RPS),
     "fallback_rate": InputInfo("fallback rate", "fraction", 0.0, 1.0),
     "student_error_rate": InputInfo("student error rate", "fraction", 0.0, 1.0),
     "usd_per_error": InputInfo("cost of an error", "USD/error", 0.0, MAX_USD_PER_ERROR),
@@ -81,11 +81,9 @@ INPUTS: dict[str, InputInfo] = {
     # Varies only when measured from quality.evidence (a typed teacher error rate is held: econ.risk.levers).
     "teacher_error_rate": InputInfo("teacher error rate", "fraction", 0.0, 1.0),
 }
-InputName = Literal[
-    "traffic_scale", "monthly_growth", "peak_to_average", "gpu_usd_per_hour", "teacher_price_scale",
-    "teacher_annual_price_decline", "student_capacity_rps", "fallback_rate", "student_error_rate",
-    "usd_per_error", "upfront_usd", "redistill_every_months", "redistill_usd", "teacher_error_rate",
-]
+# Old input names that saved scenarios may carry → today's name.
+RENAMED_INPUTS = {"student_capacity_rps": "student_requests_per_s_per_replica"}
+InputName = Literal[tuple(INPUTS)]  # the names above, once
 
 
 class Normal(_Frozen):
@@ -204,6 +202,13 @@ class UncertainInput(_Frozen):
     """One uncertain input: its distribution (Monte Carlo) and/or its low and high (tornado)."""
 
     input: InputName = Field(description="Which input (see econ.model.uncertainty.INPUTS for units).")
+
+    @field_validator("input", mode="before")
+    @classmethod
+    def _renamed(cls, value):
+        """An input's old name (in a saved scenario) reads as its new one."""
+        return RENAMED_INPUTS.get(value, value) if isinstance(value, str) else value
+
     distribution: Distribution | None = Field(
         None, description="Distribution for the Monte Carlo; its P10/P90 are the tornado's low/high."
     )

@@ -10,8 +10,6 @@ staircase solver (`econ.chain.breakeven`, about 0.4 ms) runs once per distinct s
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,26 +20,23 @@ from econ.base.units import REQUESTS_PER_KREQ
 from econ.chain.breakeven import breakeven_requests_per_day
 from econ.chain.evaluate import evaluate_many
 from econ.chain.inputs import NumericInputs, numeric_inputs, vary
+from econ.io.files import slug
 from econ.io.formats import usd
+from econ.io.serialize import finite_or_none, json_ready
 from econ.model.scenario import Scenario
 from econ.model.scenario_files import save_scenario
 from econ.portfolio.budget import choose_within_budget
 from econ.portfolio.template import Template, task_scenario
 from econ.portfolio.verdicts import DISTIL, Facts, unscored_verdict, verdict
+from econ.traffic.forecast import MIN_HISTORY_DAYS
 from econ.traffic.usage import UsageLog
 from econ.traffic.usage_stats import TaskStats, task_stats
 
-MIN_HISTORY_DAYS = 28  # four whole weeks: the least that shows a weekly pattern and a trend
 TASK_KEYS = ("task", "days", "requests_per_day", "monthly_growth", "volatility", "input_tokens", "output_tokens",
              "teacher_usd_per_month", "payback_months", "npv_usd", "breakeven_requests_per_day", "verdict", "reasons")
 # Inputs a steady month (break-even) never reads: volume, growth, upfront spend, discounting.
 _NOT_IN_STEADY_MONTH = {"months", "annual_discount_rate", "requests_per_day", "monthly_growth", "traffic_scale",
                         "seasonality", "explicit_requests", "upfront_usd"}
-
-
-def _number(value) -> float | None:
-    value = None if value is None else float(value)
-    return None if value is None or math.isnan(value) or math.isinf(value) else value
 
 
 @dataclass(frozen=True)
@@ -55,7 +50,7 @@ class TaskScore:
     volatility: float | None
     input_tokens: float | None
     output_tokens: float | None
-    teacher_usd_per_month: float | None
+    teacher_usd_per_month: float | None  # the log's: today's level × 730/24 days × $/request; None unpriced
     payback_months: float | None
     npv_usd: float | None
     breakeven_requests_per_day: float | None
@@ -68,7 +63,7 @@ class TaskScore:
     def to_dict(self) -> dict:
         """The public JSON row (exactly TASK_KEYS)."""
         row = {key: getattr(self, key) for key in TASK_KEYS}
-        return {**row, "reasons": list(self.reasons)}
+        return json_ready({**row, "reasons": list(self.reasons)})
 
 
 @dataclass(frozen=True)
@@ -96,12 +91,12 @@ class Screen:
 
     def to_dict(self) -> dict:
         """The public JSON contract: tasks, portfolio, warnings."""
-        return {
+        return json_ready({
             "tasks": [t.to_dict() for t in self.tasks],
             "portfolio": {"distil_npv_usd": self.distil_npv_usd, "distil_upfront_usd": self.distil_upfront_usd,
                           "chosen": list(self.chosen)},
             "warnings": list(self.warnings),
-        }
+        })
 
     def to_frame(self) -> pd.DataFrame:
         """One row per task in rank order, with upfront, student cost per 1k requests and reasons joined."""
@@ -158,7 +153,7 @@ def _scored(stats: TaskStats, template: Template, tasks: list[str], models: dict
     out = []
     for i, (task, scenario, be) in enumerate(zip(tasks, scenarios, breakevens(inputs), strict=True)):
         row = frame.loc[task]
-        payback = _number(many.payback_months[i])
+        payback = finite_or_none(many.payback_months[i])
         facts = Facts(days=int(row["days"]), requests_per_day=float(row["requests_per_day"]),
                       volatility=float(row["volatility"]), payback_months=payback, npv_usd=float(many.npv_usd[i]),
                       breakeven_requests_per_day=be, horizon_months=scenario.horizon_months,
@@ -166,11 +161,11 @@ def _scored(stats: TaskStats, template: Template, tasks: list[str], models: dict
         word, reasons = verdict(facts)
         out.append(TaskScore(
             task=task, days=facts.days, requests_per_day=facts.requests_per_day,
-            monthly_growth=facts.fitted_growth, volatility=_number(row["volatility"]),
+            monthly_growth=facts.fitted_growth, volatility=finite_or_none(row["volatility"]),
             input_tokens=float(row["input_tokens"]), output_tokens=float(row["output_tokens"]),
-            teacher_usd_per_month=float(flows.teacher_serving_usd[i, 0]), payback_months=payback,
+            teacher_usd_per_month=finite_or_none(row["teacher_usd_per_month"]), payback_months=payback,
             npv_usd=facts.npv_usd, breakeven_requests_per_day=be, verdict=word, reasons=reasons,
-            upfront_usd=float(flows.upfront_usd[i, 0]), student_usd_per_kreq=_number(student_per_kreq[i]),
+            upfront_usd=float(flows.upfront_usd[i, 0]), student_usd_per_kreq=finite_or_none(student_per_kreq[i]),
             scenario=scenario))
     return out
 
@@ -180,8 +175,8 @@ def _unscored(stats: TaskStats, task: str, min_days: int) -> TaskScore:
     word, reasons = unscored_verdict(int(row["days"]), min_days, float(row["requests_per_day"]))
     return TaskScore(
         task=task, days=int(row["days"]), requests_per_day=float(row["requests_per_day"]), monthly_growth=None,
-        volatility=None, input_tokens=_number(row["input_tokens"]), output_tokens=_number(row["output_tokens"]),
-        teacher_usd_per_month=_number(row["teacher_usd_per_month"]), payback_months=None, npv_usd=None,
+        volatility=None, input_tokens=finite_or_none(row["input_tokens"]), output_tokens=finite_or_none(row["output_tokens"]),
+        teacher_usd_per_month=finite_or_none(row["teacher_usd_per_month"]), payback_months=None, npv_usd=None,
         breakeven_requests_per_day=None, verdict=word, reasons=reasons, upfront_usd=None,
         student_usd_per_kreq=None, scenario=None)
 
@@ -229,7 +224,7 @@ def scenario_file_names(tasks: list[str]) -> list[str]:
     """A safe, distinct file name per task: letters, digits, '.', '-' and '_' kept, the rest '-'."""
     names, used = [], set()
     for task in tasks:
-        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", task).strip("-.")[:100] or "task"
+        stem = slug(task, "task")
         name, n = f"{stem}.json", 2
         while name.lower() in used:
             name, n = f"{stem}-{n}.json", n + 1

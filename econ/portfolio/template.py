@@ -1,7 +1,7 @@
 """One task's scenario: the screen's template with that task's traffic, workload and teacher price.
 
 Imports `econ.model.scenario`, `econ.serving.capacity`, `econ.chain.inputs` and `econ.model.prices`. What changes per task:
-- `traffic`: requests/day = the mean of the last 28 days; monthly growth = the fitted one, projected at
+- `traffic`: requests/day = the mean of the last `LEVEL_DAYS` (28) days; monthly growth = the fitted one, projected at
   no more than `MAX_PROJECTED_MONTHLY_GROWTH`; peak-to-average from the template;
 - `workload`: the task's mean input and output tokens per request (whole tokens);
 - `teacher`: an API priced at the task's effective $/request from the log (`usd`, or `model` and the
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from econ.base.units import TOKENS_PER_MTOK
+from econ.base.units import LEVEL_DAYS, TOKENS_PER_MTOK
 from econ.chain.inputs import api_usd_per_request
 from econ.model.prices import api_price
 from econ.model.scenario import (
@@ -32,6 +32,7 @@ from econ.model.scenario import (
     Traffic,
     TrainingRun,
     Workload,
+    token_counts,
 )
 from econ.serving.capacity import profile_of
 
@@ -62,7 +63,7 @@ class Template:
             warnings.append("template: its traffic.monthly_requests / seasonality describe its own task; "
                             "each screened task uses its fitted level and growth instead")
             traffic = traffic.model_copy(update={"monthly_requests": None, "seasonality": None, "start_month": 1})
-        student_out = scenario.student.output_tokens or scenario.workload.output_tokens
+        student_out = token_counts(scenario.student, scenario.workload)[1]
         sides = {}
         for name in ("teacher", "student"):
             side = getattr(scenario, name)
@@ -129,9 +130,9 @@ def _scaled_teacher(template: Template, model: str | None, in_tok: int, out_tok:
 
 def _student(template: Template, out_tok: int):
     student = template.scenario.student
-    if isinstance(student, SelfHostedServing) and student.requests_per_second_per_replica is not None:
-        scaled = student.requests_per_second_per_replica * template.student_output_tokens / out_tok
-        return student.model_copy(update={"requests_per_second_per_replica": scaled})
+    if isinstance(student, SelfHostedServing) and student.requests_per_s_per_replica is not None:
+        scaled = student.requests_per_s_per_replica * template.student_output_tokens / out_tok
+        return student.model_copy(update={"requests_per_s_per_replica": scaled})
     return student
 
 
@@ -148,7 +149,7 @@ def task_scenario(template: Template, task: str, row: pd.Series, model: str | No
     if template.priced:
         teacher = _scaled_teacher(template, model, in_tok, out_tok, float(row["usd_per_request"]))
     description = (f"Task {task!r} screened from its usage log: {int(row['days'])} days to {end_date.date()}, "
-                   f"{float(row['requests_per_day']):,.0f} requests/day (mean of the last 28 days), fitted growth "
+                   f"{float(row['requests_per_day']):,.0f} requests/day (mean of the last {LEVEL_DAYS} days), fitted growth "
                    f"{float(row['monthly_growth']):+.2%}/month, {in_tok} in / {out_tok} out tokens per request. "
                    f"Template: {base.name}.")
     return base.model_copy(update={

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from econ.base.units import LEVEL_DAYS
 from econ.io.formats import usd
 
 DISTIL = "distil"
@@ -120,6 +121,6 @@ def verdict(f: Facts) -> tuple[str, tuple[str, ...]]:
 def unscored_verdict(days: int, min_days: int, requests: float) -> tuple[str, tuple[str, ...]]:
     """A task with too little history (or none of its requests) is listed, not scored."""
     if not requests > 0:
-        return STAY, ("no requests in the last 28 days: nothing to distil (retired?)",)
+        return STAY, (f"no requests in the last {LEVEL_DAYS} days: nothing to distil (retired?)",)
     return WATCH, (f"only {days} days of history, fewer than the {min_days} needed to score it; "
                    "screen it again when it has more",)

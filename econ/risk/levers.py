@@ -74,7 +74,7 @@ LEVERS: dict[str, Lever] = {
         lambda x, v: {"teacher__annual_price_decline": v},
         lambda x: None if x.teacher.is_api else "the teacher is self-hosted (no API price to drift)",
     ),
-    "student_capacity_rps": _student("capacity_rps"),
+    "student_requests_per_s_per_replica": _student("requests_per_s_per_replica"),
     "fallback_rate": _field("fallback_rate"),
     "student_error_rate": _field("student_error_rate"),
     "usd_per_error": _field("usd_per_error"),

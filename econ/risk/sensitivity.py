@@ -6,7 +6,6 @@ Imports numpy, pandas and the `econ` modules of the cost model. All variants run
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +14,7 @@ import pandas as pd
 from econ.chain.evaluate import evaluate_many
 from econ.chain.inputs import numeric_inputs
 from econ.evidence.measured import measured_inputs
-from econ.io.serialize import json_ready
+from econ.io.serialize import finite_or_none, json_ready
 from econ.model.scenario import Scenario
 from econ.model.uncertainty import INPUTS, P_HIGH, P_LOW, UncertainInput, Uncertainty, clip_to_input
 from econ.risk.levers import LEVERS, check_listed, merge_columns, settings_of
@@ -104,4 +103,4 @@ def tornado(scenario: Scenario, uncertainty: Uncertainty | None = None, relative
     rows["payback_swing_months"] = np.abs(capped[2::2] - capped[1::2])
     rows = rows.sort_values("npv_swing_usd", ascending=False, kind="stable").reset_index(drop=True)
     base_payback = float(payback[0])
-    return Tornado(rows, float(npv[0]), None if math.isnan(base_payback) else base_payback, horizon)
+    return Tornado(rows, float(npv[0]), finite_or_none(base_payback), horizon)

@@ -6,7 +6,6 @@ Imports numpy, pandas and the `econ` modules of the cost model. With no spread i
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +14,7 @@ import pandas as pd
 from econ.chain.evaluate import ManyResults, evaluate_many
 from econ.chain.inputs import Derivation, NumericInputs, numeric_inputs
 from econ.evidence.measured import measured_inputs
-from econ.io.serialize import json_ready
+from econ.io.serialize import finite_or_none, json_ready
 from econ.model.scenario import Scenario, SelfHostedServing
 from econ.model.uncertainty import (
     INPUTS,
@@ -149,7 +148,7 @@ def _percentiles(values: np.ndarray) -> Range:
     """P10/P50/P90 without interpolation across "never" (NaN ranks above every month)."""
     ordered = np.nan_to_num(values, nan=np.inf)
     q = np.quantile(ordered, [P_LOW, P_MID, P_HIGH], method="inverted_cdf")
-    return Range(*(float(v) if math.isfinite(v) else None for v in q))
+    return Range(*(finite_or_none(v) for v in q))
 
 
 def _evaluate_chunked(x: NumericInputs, columns: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -192,12 +191,12 @@ def monte_carlo(scenario: Scenario, uncertainty: Uncertainty | None = None,
         assumptions.append((name, INPUTS[name].label, INPUTS[name].unit, base, _describe(dist), low, high))
     sigma = capacity_spread_sigma(scenario, derivation) if uncertainty.profile_spread else 0.0
     if sigma > 0:
-        base = LEVERS["student_capacity_rps"].base(x)
+        base = LEVERS["student_requests_per_s_per_replica"].base(x)
         measured = np.exp(sigma * rng.standard_normal(n))  # median 1: the measured capacity stays the median
-        columns["student_capacity_rps"] = clip_to_input(
-            "student_capacity_rps", columns.get("student_capacity_rps", np.full(n, base)) * measured
+        columns["student_requests_per_s_per_replica"] = clip_to_input(
+            "student_requests_per_s_per_replica", columns.get("student_requests_per_s_per_replica", np.full(n, base)) * measured
         )
-        assumptions.append(("student_capacity_rps", "measured throughput spread", "× measured", 1.0,
+        assumptions.append(("student_requests_per_s_per_replica", "measured throughput spread", "× measured", 1.0,
                             f"lognormal(median=1, sigma={sigma:.4g}) from the profile's CV",
                             float(np.exp(-sigma * Z_HIGH)), float(np.exp(sigma * Z_HIGH))))
     npv, payback = _evaluate_chunked(x, columns, n)
@@ -214,7 +213,7 @@ def monte_carlo(scenario: Scenario, uncertainty: Uncertainty | None = None,
         p_payback_within_horizon=float(np.mean(~np.isnan(payback))),
         payback_by_month=by_month,
         deterministic_npv_usd=float(det_npv[0]),
-        deterministic_payback_months=None if math.isnan(det_payback[0]) else float(det_payback[0]),
+        deterministic_payback_months=finite_or_none(det_payback[0]),
         horizon_months=scenario.horizon_months,
         seed=seed,
         assumptions=pd.DataFrame(assumptions, columns=["input", "label", "unit", "base_value", "distribution",

@@ -10,7 +10,6 @@ swept at thresholds picked evenly along its fallback rate, threshold 0 always in
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,8 +18,9 @@ import pandas as pd
 from econ.chain.evaluate import evaluate_many
 from econ.chain.inputs import NumericInputs, numeric_inputs, vary
 from econ.evidence.measured import evidence_of, measured_fields
-from econ.evidence.rates import QualityEvidence
+from econ.evidence.rates import GradedSampleRates
 from econ.evidence.router import RouterCurve
+from econ.io.serialize import finite_or_none
 from econ.model.quality import Evidence
 from econ.model.scenario import Quality, Scenario
 
@@ -67,7 +67,7 @@ def sweep_indices(curve: RouterCurve, limit: int = MAX_SWEEP_THRESHOLDS) -> np.n
     return np.unique(np.concatenate(([0], np.minimum(picked, n - 1))))
 
 
-def quality_variants(x: NumericInputs, evidence: QualityEvidence, indices: np.ndarray) -> NumericInputs:
+def quality_variants(x: NumericInputs, evidence: GradedSampleRates, indices: np.ndarray) -> NumericInputs:
     """The scenario's numeric inputs with one variant per threshold: measured fallback and error rates."""
     curve = evidence.router
     columns = {"fallback_rate": curve.fallback_rate[indices], "student_error_rate": curve.error_rate[indices]}
@@ -76,7 +76,7 @@ def quality_variants(x: NumericInputs, evidence: QualityEvidence, indices: np.nd
     return vary(x, **columns)
 
 
-def threshold_sweep(scenario: Scenario, evidence: QualityEvidence,
+def threshold_sweep(scenario: Scenario, evidence: GradedSampleRates,
                     limit: int = MAX_SWEEP_THRESHOLDS) -> ThresholdSweep:
     """Evaluate the scenario at each threshold of the evidence's router curve in one `evaluate_many`."""
     if evidence.router is None:
@@ -95,7 +95,7 @@ def threshold_sweep(scenario: Scenario, evidence: QualityEvidence,
     best_payback = float(payback[best])
     return ThresholdSweep(
         curve=table, best_threshold=float(table["threshold"].iloc[best]), best_npv_usd=float(npv[best]),
-        best_payback_months=None if math.isnan(best_payback) else best_payback,
+        best_payback_months=finite_or_none(best_payback),
         horizon_months=scenario.horizon_months, swept_of=int(curve.threshold.size),
         errors_free=scenario.quality.usd_per_error == 0,
     )

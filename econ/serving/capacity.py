@@ -100,7 +100,7 @@ def operating_point(profile: Profile, slo: LatencySlo | None, field: str) -> Ope
 class Capacity:
     """Requests/s one replica serves at the latency target, with where the number came from."""
 
-    requests_per_s: float
+    requests_per_s_per_replica: float
     source: str
     point: OperatingPoint | None
     warnings: tuple[str, ...]
@@ -111,8 +111,8 @@ def replica_capacity(
     side: SelfHostedServing, input_tokens: int, output_tokens: int, field: str
 ) -> Capacity:
     """Capacity of one replica: typed, or the profile's operating point scaled to the replica's GPU share."""
-    if side.requests_per_second_per_replica is not None:
-        return Capacity(side.requests_per_second_per_replica, "typed", None, ())
+    if side.requests_per_s_per_replica is not None:
+        return Capacity(side.requests_per_s_per_replica, "typed", None, ())
     profile = profile_of(side.profile, field)
     point = operating_point(profile, side.slo, field)
     warnings = []
@@ -141,13 +141,13 @@ def replica_capacity(
     return Capacity(point.requests_per_s * share, source, point, tuple(warnings), profile)
 
 
-def replicas_for_peak(peak_rps, capacity_rps, target_utilization, min_replicas):
+def replicas_for_peak(peak_rps, requests_per_s_per_replica, target_utilization, min_replicas):
     """Always-on replicas: max(min_replicas, ceil(peak / (capacity × utilization))). numpy-friendly."""
-    needed = np.asarray(peak_rps) / (np.asarray(capacity_rps) * np.asarray(target_utilization))
+    needed = np.asarray(peak_rps) / (np.asarray(requests_per_s_per_replica) * np.asarray(target_utilization))
     return np.maximum(min_replicas, np.ceil(needed - REPLICA_ROUNDING_TOLERANCE))
 
 
-def autoscaled_replicas(average_rps, capacity_rps, target_utilization, min_replicas):
+def autoscaled_replicas(average_rps, requests_per_s_per_replica, target_utilization, min_replicas):
     """Autoscaled replica-equivalents: max(min_replicas, average / (capacity × utilization)). numpy-friendly."""
-    needed = np.asarray(average_rps) / (np.asarray(capacity_rps) * np.asarray(target_utilization))
+    needed = np.asarray(average_rps) / (np.asarray(requests_per_s_per_replica) * np.asarray(target_utilization))
     return np.maximum(min_replicas, needed)

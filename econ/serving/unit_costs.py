@@ -10,7 +10,7 @@ from __future__ import annotations
 from econ.base.units import HOURS_PER_MONTH, REQUESTS_PER_KREQ, SECONDS_PER_HOUR, TOKENS_PER_MTOK
 
 
-def usd_per_mtok(gpu_usd_per_hour: float, tokens_per_s: float, utilization: float = 1.0) -> float:
+def usd_per_mtok_served(gpu_usd_per_hour: float, tokens_per_s: float, utilization: float = 1.0) -> float:
     """$/h ÷ (tokens/s × 3600 × utilization) × 1e6."""
     return gpu_usd_per_hour / (tokens_per_s * SECONDS_PER_HOUR * utilization) * TOKENS_PER_MTOK
 

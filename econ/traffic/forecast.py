@@ -21,15 +21,14 @@ import pandas as pd
 
 from econ.base.errors import FieldError
 from econ.base.types import MAX_HORIZON_MONTHS, MAX_REQUESTS_PER_DAY
-from econ.base.units import DAYS_PER_MONTH
+from econ.base.units import DAYS_PER_MONTH, LEVEL_DAYS, WEEK_DAYS
 from econ.io.csvfile import CsvError, parse_csv
 from econ.io.files import read_bounded_bytes
 from econ.io.serialize import json_ready
 from econ.model.scenario import Scenario
 from econ.model.uncertainty import P_HIGH, P_LOW, Z_HIGH, LogNormal, Normal, UncertainInput
 
-MIN_HISTORY_DAYS = 28  # four full weeks: the least that shows a weekly pattern and a trend
-WEEK_DAYS = 7  # seasonal period of daily traffic
+MIN_HISTORY_DAYS = LEVEL_DAYS  # four whole weeks: the least that shows a weekly pattern and a trend
 DEFAULT_MONTHS = 24
 MAX_MONTHS = MAX_HORIZON_MONTHS
 SIMULATIONS = 1000  # simulated paths behind the monthly intervals (P10/P90 to about ±1% of the spread)

@@ -10,7 +10,10 @@ days, which ends on the log's last day for every task (a task silent lately show
 - `volatility`: the coefficient of variation of daily volume after dividing out that trend and the
   weekly pattern (each weekday's mean ratio to the trend): the day-to-day noise a fleet must absorb;
 - tokens and USD per request: totals over the last `LEVEL_DAYS` days ÷ requests (the whole log when
-  those days had none).
+  those days had none);
+- `teacher_usd_per_month`: what the teacher costs per month at today's level, by the log's own prices
+  (requests/day × 730/24 × USD/request; NaN when the log is unpriced). The screen reports this one figure
+  for scored and unscored tasks alike.
 """
 
 from __future__ import annotations
@@ -20,11 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from econ.base.units import DAYS_PER_MONTH
-from econ.traffic.forecast import WEEK_DAYS, compound_growth
+from econ.base.units import DAYS_PER_MONTH, LEVEL_DAYS, WEEK_DAYS
+from econ.traffic.forecast import compound_growth
 from econ.traffic.usage import UsageLog
 
-LEVEL_DAYS = 28  # four whole weeks: today's volume, weekly pattern cancelled (the issue's "last 28 days")
 TREND_DAYS = 26 * WEEK_DAYS  # half a year of whole weeks: growth of +5%/month shows clearly over noise
 # A week with no requests enters the log fit as half a request (the usual continuity correction for
 # log counts), so one silent week does not read as a collapse to zero.

@@ -15,12 +15,12 @@ at its default; `fitted` lists the parameters the data did constrain.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from econ.base.units import GB
+from econ.io.files import slug
 from econ.model.profile import Point, Profile
 from profiles.analytic.calibration_file import (  # noqa: F401  (re-exported: the calibration's public names)
     Calibration,
@@ -58,8 +58,7 @@ def _architecture(profile: Profile) -> ModelArchitecture:
     missing = [k for k, v in shape.items() if v is None]
     if missing:
         raise ValueError(f"model {info.name!r} is not a preset and the profile lacks model.{', model.'.join(missing)}")
-    name = re.sub(r"[^a-z0-9.\-]+", "-", info.name.lower()).strip("-.") or "model"
-    return ModelArchitecture(name=name, family="llama", source="measured profile", **shape)
+    return ModelArchitecture(name=slug(info.name, "model", lowercase=True), family="llama", source="measured profile", **shape)
 
 
 def _peaks(profile: Profile) -> tuple[float, Reference, float, Reference]:

@@ -8,13 +8,12 @@ Torch-free: imports pydantic, the profile schema, the GPU catalog, the store and
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from econ.io.files import read_bounded_json
+from econ.io.files import read_bounded_json, slug
 from econ.model.profile import describe_validation_error
 from profiles.analytic.efficiency import Efficiency
 from profiles.gpu_catalog import GpuSpec
@@ -69,10 +68,9 @@ class Calibration(BaseModel):
     def hardware_spec(self) -> GpuSpec:
         """The measured machine as a GpuSpec (peaks the efficiencies are relative to), for same-hardware estimates."""
         src = self.source
-        slug = re.sub(r"[^a-z0-9.\-]+", "-", (src.catalog_name or src.hardware_name).lower()).strip("-.") or "device"
         peak = src.flop_per_s
         return GpuSpec(
-            name=slug if slug[0].isalnum() else f"d{slug}", vendor="other",
+            name=slug(src.catalog_name or src.hardware_name, "device", lowercase=True), vendor="other",
             description=f"{src.hardware_name} ({src.device}), peaks from its measured profile",
             memory_gib=src.memory_gib, bandwidth_gb_per_s=src.bandwidth_gb_per_s,
             bf16_flop_per_s=peak, fp16_flop_per_s=peak, fp32_flop_per_s=peak, fp8_flop_per_s=peak,

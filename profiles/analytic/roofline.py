@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from econ.base import flops
+from econ.base.flops import FORWARD_FLOP_PER_PARAM
 from econ.base.units import GB, GIB
 from profiles.analytic.efficiency import Efficiency
 from profiles.analytic.parallel import (
@@ -29,13 +31,6 @@ from profiles.analytic.parallel import (
 from profiles.catalog import ModelArchitecture
 from profiles.gpu_catalog import GpuSpec
 
-# PaLM appendix B: FLOPs per parameter per token (forward; forward + backward).
-FORWARD_FLOP_PER_PARAM = 2
-TRAIN_FLOP_PER_PARAM = 6
-# Backward ≈ 2 × forward, so training = 3 × the forward attention.
-TRAIN_PASSES = 3
-# QKᵀ and AV: 2 matmuls × 2 FLOPs per multiply-accumulate, per query, context token and hidden unit.
-ATTENTION_FLOP_PER_QUERY_CONTEXT = 4
 MS_PER_S = 1e3
 # Prefill activations live for one layer at a time: gate and up projections (2 × intermediate) plus
 # residual, normed input, attention output and a spare (4 × hidden) per token, in the activation dtype.
@@ -57,10 +52,8 @@ def lm_head_parameters(arch: ModelArchitecture) -> int:
 
 
 def attention_flops(arch: ModelArchitecture, queries: int | np.ndarray, past: float | np.ndarray = 0) -> np.ndarray:
-    """Causal attention of `queries` new tokens after `past` cached ones: Σ_{t=past+1..past+queries} 4·L·d·t."""
-    q, p = np.asarray(queries, float), np.asarray(past, float)
-    context_sum = q * p + q * (q + 1) / 2
-    return ATTENTION_FLOP_PER_QUERY_CONTEXT * arch.layers * arch.hidden_size * context_sum
+    """Causal attention of `queries` new tokens after `past` cached ones (`econ.base.flops.attention_flops`)."""
+    return flops.attention_flops(arch.layers, arch.hidden_size, queries, past)
 
 
 def prefill_flops(arch: ModelArchitecture, batch: int, input_tokens: int) -> float:
@@ -93,9 +86,8 @@ def decode_bytes(arch: ModelArchitecture, dtype: str, batch: int, input_tokens: 
 
 
 def training_flops_per_token(arch: ModelArchitecture, seq_len: int) -> float:
-    """6·N + 3 × the causal forward attention per token, 6·L·d·(T+1), N = layers + LM head."""
-    attention = TRAIN_PASSES * attention_flops(arch, seq_len) / seq_len
-    return float(TRAIN_FLOP_PER_PARAM * arch.non_embedding_parameters + attention)
+    """6·N + 6·L·d·(T+1), N = layers + LM head: `econ.base.flops.training_flops_per_token`, econ's rule too."""
+    return flops.training_flops_per_token(arch.non_embedding_parameters, seq_len, arch.layers, arch.hidden_size)
 
 
 def analytic_memory_gib(arch: ModelArchitecture, dtype: str, batch: int, context_tokens: int) -> float:

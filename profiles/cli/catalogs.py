@@ -1,17 +1,15 @@
 """`python -m profiles gpus` and `python -m profiles models`: the catalogs `estimate --gpu/--model` name.
 
-Torch-free: imports json, pandas, `econ.io.serialize` and the GPU and model catalogs. Registers itself via register(subparsers).
+Torch-free: imports pandas, `econ.io.serialize` and the GPU and model catalogs. Registers itself via register(subparsers).
 So that a user picks a catalog name (and sees the peaks, bandwidth and price an estimate will use)
 without reading JSON files.
 """
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 
-from econ.io.serialize import json_ready
+from econ.io.serialize import json_text
 from profiles.catalog import model_catalog
 from profiles.gpu_catalog import gpu_frame
 
@@ -45,7 +43,7 @@ def _print(frame: pd.DataFrame, fmt: str, text_columns: dict[str, str] | None = 
     if fmt == "csv":
         print(frame.to_csv(index=False), end="")
     elif fmt == "json":
-        print(json.dumps(json_ready(frame.to_dict("records")), indent=2, allow_nan=False))
+        print(json_text(frame.to_dict("records")))
     else:
         shown = frame.drop(columns=["source", "price_offer"], errors="ignore")
         if text_columns:

@@ -120,7 +120,7 @@ def test_replicas_and_utilization_share_the_month_axis(example):
 
 
 def test_cost_per_mtok_vs_utilization_draws_curves_dots_and_api_lines():
-    curves = pd.DataFrame({"series": "Student", "utilization": [0.1, 1.0], "usd_per_mtok": [0.1437, 0.01437],
+    curves = pd.DataFrame({"series": "Student", "utilization": [0.1, 1.0], "usd_per_mtok_served": [0.1437, 0.01437],
                            "usd_per_kreq": [0.1868, 0.01868]})
     fig = serving_charts.cost_per_mtok_vs_utilization(curves, curves.iloc[:1], {"Teacher": 5.77})
     assert [t.name for t in fig.data] == ["Student, self-hosted", "Student: this scenario's months",
@@ -202,13 +202,13 @@ def test_cost_sweep_matches_the_gpu_bill_at_full_utilization():
     curve = serving_cost_curve.__wrapped__(scenario.model_dump_json(), "student")
     # One H100 at $2.69/h, 40 req/s, 1000 + 300 tokens: 2.69 / (40 × 3600 × 1300) × 1e6 = $0.014370 per 1M.
     assert curve["utilization"].iloc[-1] == pytest.approx(1.0)
-    assert curve["usd_per_mtok"].iloc[-1] == pytest.approx(0.0143696, rel=1e-4)
+    assert curve["usd_per_mtok_served"].iloc[-1] == pytest.approx(0.0143696, rel=1e-4)
     # Ten times less busy, ten times the cost per token (REFERENCE.md example 5's shape).
-    at_10 = np.interp(0.1, curve["utilization"], curve["usd_per_mtok"])
+    at_10 = np.interp(0.1, curve["utilization"], curve["usd_per_mtok_served"])
     assert at_10 == pytest.approx(0.143696, rel=1e-3)
     teacher = serving_cost_curve.__wrapped__(scenario.model_dump_json(), "teacher")
     # API: (1000 × $3 + 300 × $15) / 1300 tokens = $5.769 per 1M, whatever the volume.
-    assert teacher["usd_per_mtok"].iloc[0] == pytest.approx(7500 / 1300)
+    assert teacher["usd_per_mtok_served"].iloc[0] == pytest.approx(7500 / 1300)
 
 
 def test_html_report_is_self_contained(example):

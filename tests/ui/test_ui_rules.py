@@ -55,7 +55,7 @@ def test_every_number_of_the_scenario_declares_its_unit_on_the_model():
 
 def test_an_evaluation_error_is_placed_by_its_field_not_its_text(tmp_path):
     values = econ.example_scenario().model_dump(exclude_none=True)
-    values["student"].pop("requests_per_second_per_replica")
+    values["student"].pop("requests_per_s_per_replica")
     values["student"]["profile"] = str(tmp_path / "missing.json")
     scenario, evaluation, problems = problems_of(values, {})
     assert scenario is None and evaluation is None

@@ -82,13 +82,13 @@ def cost_per_mtok_vs_utilization(curves: pd.DataFrame, observed: pd.DataFrame | 
     """Serving cost per 1M tokens against utilization: each self-hosted side's curve, its months as dots,
     and API sides as flat lines (an API bills per token whatever the utilization).
 
-    `curves` columns: series, utilization, usd_per_mtok, usd_per_kreq; `observed`: the first three.
+    `curves` columns: series, utilization, usd_per_mtok_served, usd_per_kreq; `observed`: the first three.
     """
     fig = go.Figure()
     for series, group in curves.groupby("series", sort=False):
         color = SIDE_COLORS.get(series, palette.NEUTRAL)
         fig.add_trace(go.Scatter(
-            x=group["utilization"], y=group["usd_per_mtok"], name=f"{series}, self-hosted", mode="lines",
+            x=group["utilization"], y=group["usd_per_mtok_served"], name=f"{series}, self-hosted", mode="lines",
             line={"color": color, "width": 3}, customdata=group["usd_per_kreq"],
             hovertemplate="%{x:.0%} busy: $%{y:,.3f} per 1M tokens, $%{customdata:,.4f} per 1k requests",
         ))
@@ -96,7 +96,7 @@ def cost_per_mtok_vs_utilization(curves: pd.DataFrame, observed: pd.DataFrame | 
         for series, group in observed.groupby("series", sort=False):
             color = SIDE_COLORS.get(series, palette.NEUTRAL)
             fig.add_trace(go.Scatter(
-                x=group["utilization"], y=group["usd_per_mtok"], name=f"{series}: this scenario's months",
+                x=group["utilization"], y=group["usd_per_mtok_served"], name=f"{series}: this scenario's months",
                 mode="markers", marker={"color": color, "size": 9, "symbol": "diamond",
                                         "line": {"color": "white", "width": 1}},
                 hovertemplate="%{x:.0%} busy: $%{y:,.3f} per 1M tokens",

@@ -38,26 +38,13 @@ def was(attr: str):
     return None if ref is None else getattr(ref, attr)
 
 
-HELP = {  # what each headline card means (the card's ?)
-    "payback_months": "Months until cumulative savings repay the upfront spend (interpolated inside the month).",
-    "npv_usd": "Net present value of distilling over the horizon, upfront spend included.",
-    "total_savings_usd": "Teacher cost minus student cost over the horizon, after the upfront spend (undiscounted).",
-    "breakeven_requests_per_day": "Lowest steady daily volume at which a month on the student costs less than on "
-                                  "the teacher.",
-    "teacher_usd_per_mtok": "All-in teacher cost over the horizon ÷ the teacher's tokens served.",
-    "student_usd_per_mtok": "All-in distilled-system cost (serving, fallback, re-distillation, monitoring, errors, "
-                            "router) over the horizon ÷ the student's tokens served; upfront spend excluded.",
-}
-LOWER_IS_BETTER = {"payback_months", "breakeven_requests_per_day", "teacher_usd_per_mtok", "student_usd_per_mtok"}
-labels = {"npv_usd": f"NPV at {scenario.annual_discount_rate:.0%}/year",
-          "total_savings_usd": f"Savings over {scenario.horizon_months} months"}
 for names in (("payback_months", "npv_usd", "total_savings_usd"),
-              ("breakeven_requests_per_day", "teacher_usd_per_mtok", "student_usd_per_mtok")):
+              ("breakeven_requests_per_day", "teacher_usd_per_mtok_served", "student_usd_per_mtok_served")):
     for column, name in zip(st.columns(3), names, strict=True):
         item = HEADLINE_BY_NAME[name]
-        column.metric(labels.get(name, item.label), FORMATTERS[item.kind](getattr(result, name)),
-                      fmt.delta(getattr(result, name), was(name), item.kind), border=True, help=HELP[name],
-                      delta_color="inverse" if name in LOWER_IS_BETTER else "normal")
+        column.metric(item.label_for(scenario), FORMATTERS[item.kind](getattr(result, name)),
+                      fmt.delta(getattr(result, name), was(name), item.kind), border=True, help=item.help,
+                      delta_color=fmt.delta_color(item))
 st.caption(
     f"Discounted payback {fmt.months(result.discounted_payback_months)} · "
     f"IRR {fmt.percent(result.irr_annual)}/year · ROI {fmt.percent(result.roi)} · "

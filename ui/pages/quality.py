@@ -13,7 +13,7 @@ import streamlit as st
 
 import econ
 from econ.evidence.measured import evidence_of
-from econ.evidence.rates import QualityEvidence, quality_evidence
+from econ.evidence.rates import GradedSampleRates, quality_evidence
 from econ.evidence.samples import MAX_SAMPLES_BYTES, parse_samples
 from econ.risk.threshold import threshold_sweep, with_evidence
 from ui import format as fmt
@@ -27,7 +27,7 @@ THRESHOLD_STEP = 0.01
 
 
 @st.cache_data(show_spinner="Reading the graded samples…", max_entries=4)
-def read_evidence(data: bytes, name: str) -> QualityEvidence:
+def read_evidence(data: bytes, name: str) -> GradedSampleRates:
     """Parse and analyse uploaded samples (cached by the file's bytes)."""
     return quality_evidence(parse_samples(data, origin=name))
 

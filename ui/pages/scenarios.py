@@ -10,6 +10,7 @@ import streamlit as st
 
 import econ
 from econ.chain.evaluate import HEADLINE_BY_NAME
+from econ.io.files import slug
 from econ.io.formats import FORMATTERS
 from ui import format as fmt
 from ui import state, tables, uploads
@@ -29,7 +30,7 @@ st.title("Scenarios: save, load, compare, export")
 # --- save and export -------------------------------------------------------------------------
 st.subheader("Save and export the current scenario")
 cols = st.columns(3)
-stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in scenario.name) or "scenario"
+stem = slug(scenario.name, "scenario")
 cols[0].download_button("Scenario JSON", uploads.scenario_json(scenario), file_name=f"{stem}.json",
                         mime="application/json", icon=":material/download:", key="scenarios.save")
 cols[1].download_button("Monthly table CSV", result.monthly.to_csv(index=False), file_name=f"{stem}-monthly.csv",
@@ -79,14 +80,14 @@ labels = list(options)
 a_label = pick[0].selectbox("Scenario A", labels, index=0, key="scenarios.a")
 b_label = pick[1].selectbox("Scenario B", labels, index=1, key="scenarios.b")
 a, b = options[a_label], options[b_label]
-metrics = {"payback_months": "inverse", "npv_usd": "normal", "total_savings_usd": "normal",
-           "breakeven_requests_per_day": "inverse"}  # headline name → whether lower is better
+metrics = ("payback_months", "npv_usd", "total_savings_usd", "breakeven_requests_per_day")
 row = st.columns(len(metrics))
-for column, (attr, color) in zip(row, metrics.items(), strict=True):
+for column, attr in zip(row, metrics, strict=True):
     item = HEADLINE_BY_NAME[attr]
     show = FORMATTERS[item.kind]
     column.metric(f"{item.label}: B", show(getattr(b, attr)), fmt.delta(getattr(b, attr), getattr(a, attr), item.kind),
-                  delta_color=color, help=f"A: {show(getattr(a, attr))}. Delta is B − A.", border=True)
+                  delta_color=fmt.delta_color(item), help=f"A: {show(getattr(a, attr))}. Delta is B − A. {item.help}",
+                  border=True)
 st.dataframe(tables.headline_comparison(a, b), hide_index=True)
 names = {f"A: {a.scenario.name}": a, f"B: {b.scenario.name}": b}
 st.plotly_chart(cost_charts.scenario_comparison({k: v.monthly for k, v in names.items()},

@@ -29,7 +29,7 @@ for label, (_field, side) in sides.items():
         notes.append(f"**{label}**: API, priced per token ({side.name or 'unnamed model'}); no GPU curve.")
         continue
     if side.profile is None:
-        notes.append(f"**{label}**: typed capacity, {side.requests_per_second_per_replica:g} requests/s per "
+        notes.append(f"**{label}**: typed capacity, {side.requests_per_s_per_replica:g} requests/s per "
                      f"replica; pick a profile in the sidebar to see its latency curve.")
         continue
     profile, point = capacities[label].profile, capacities[label].point
@@ -59,7 +59,7 @@ for label, profile, slo, point in served:  # a served profile: the operating poi
 student = scenario.student
 if isinstance(student, econ.SelfHostedServing):
     st.subheader("Student fleet")
-    st.caption(f"Capacity per replica: {fmt.count(result.student_capacity_rps)} requests/s "
+    st.caption(f"Capacity per replica: {fmt.count(result.student_requests_per_s_per_replica)} requests/s "
                f"({result.student_capacity_source}) · billing: {student.billing.replace('_', ' ')} · "
                f"{student.gpus_per_replica:g} GPU(s) per replica at ${student.gpu_usd_per_hour:,.2f}/GPU-hour · "
                f"sized for {student.target_utilization:.0%} utilization at peak "
@@ -75,7 +75,7 @@ for label, (field, side) in sides.items():
     if isinstance(side, econ.SelfHostedServing):
         curves.append(curve.assign(series=label))
     else:
-        flat[label] = float(curve["usd_per_mtok"].iloc[0])
+        flat[label] = float(curve["usd_per_mtok_served"].iloc[0])
 if isinstance(student, econ.SelfHostedServing):
     observed = sweeps.observed_cost(result).assign(series="Student")
 if curves:

@@ -90,12 +90,12 @@ class ServingWidgets:
                              help="Type the requests/s one replica serves at your latency target, or derive it "
                                   "from a measured or estimated profile and a latency SLO.")
         if source == TYPED_CAPACITY:
-            out["requests_per_second_per_replica"] = self.field(
-                where, model, "requests_per_second_per_replica", f"{path}.requests_per_second_per_replica", obj)
+            out["requests_per_s_per_replica"] = self.field(
+                where, model, "requests_per_s_per_replica", f"{path}.requests_per_s_per_replica", obj)
             out["profile"] = None
             out["slo"] = None
         else:
-            out["requests_per_second_per_replica"] = None
+            out["requests_per_s_per_replica"] = None
             out["profile"] = self.profile(where, model.model_fields["profile"], f"{path}.profile",
                                           obj.profile if obj is not None else None, optional=False)
             slo = obj.slo if obj is not None else None

@@ -7,7 +7,6 @@ Checkpoints load with `local_files_only=True`, safetensors only and `trust_remot
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from transformers import (
     Qwen2ForCausalLM,
 )
 
+from econ.io.files import slug
 from profiles.backends.transformers.device import TORCH_DTYPES
 from profiles.catalog import ModelArchitecture, model_preset
 from profiles.settings import model_spec_problem
@@ -73,11 +73,6 @@ def build_preset(arch: ModelArchitecture, device: str, dtype: str) -> torch.nn.M
     return model.eval()
 
 
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9.\-]+", "-", text.lower()).strip("-.")
-    return slug or "checkpoint"
-
-
 def checkpoint_architecture(folder: Path) -> ModelArchitecture:
     """The shape of a local checkpoint from its config.json (llama, qwen2 or mistral families)."""
     config = AutoConfig.from_pretrained(folder, local_files_only=True, trust_remote_code=False)
@@ -87,7 +82,7 @@ def checkpoint_architecture(folder: Path) -> ModelArchitecture:
                          f"(supported: {', '.join(FAMILIES)})")
     heads = config.num_attention_heads
     return ModelArchitecture(
-        name=_slug(folder.name),
+        name=slug(folder.name, "checkpoint", lowercase=True),
         family=family,
         layers=config.num_hidden_layers,
         hidden_size=config.hidden_size,

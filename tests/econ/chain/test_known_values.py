@@ -43,7 +43,7 @@ def test_redistillation_is_paid_at_the_end_of_each_cadence():
 
 def test_reference_1_cost_per_token_from_throughput():
     # $2.69/h ÷ (16,541.95 tok/s × 3600) × 1e6 = $0.045171 per M output tokens
-    assert unit_costs.usd_per_mtok(2.69, 16_541.95) == pytest.approx(0.045171, abs=5e-7)
+    assert unit_costs.usd_per_mtok_served(2.69, 16_541.95) == pytest.approx(0.045171, abs=5e-7)
     # $2.69/h ÷ (129.234 req/s × 3600) × 1000 = $0.0057819 per 1k requests
     assert unit_costs.usd_per_kreq(2.69, 129.234) == pytest.approx(0.0057819, abs=5e-8)
     assert round(unit_costs.gpu_month_usd(2.69), 2) == 1963.70
@@ -56,7 +56,7 @@ def test_reference_2_breakeven_request_rate():
         "workload": {"input_tokens": 128, "output_tokens": 128},
         "traffic": {"requests_per_day": 1_000_000, "monthly_growth": 0, "peak_to_average": 1},
         "teacher": {"kind": "api", "input_usd_per_mtok": 0.2, "output_usd_per_mtok": 0.2},
-        "student": {"kind": "self_hosted", "gpu_usd_per_hour": 2.69, "requests_per_second_per_replica": 129.234,
+        "student": {"kind": "self_hosted", "gpu_usd_per_hour": 2.69, "requests_per_s_per_replica": 129.234,
                     "target_utilization": 1.0},
         "distillation": {"redistill_every_months": 0},
         "quality": {"fallback_rate": 0},
@@ -75,7 +75,7 @@ def test_reference_3_self_host_vs_api():
         "workload": {"input_tokens": 120, "output_tokens": 40},
         "traffic": {"monthly_requests": [1_000_000]},
         "teacher": {"kind": "api", "input_usd_per_mtok": 0.25, "output_usd_per_mtok": 2.0},
-        "student": {"kind": "self_hosted", "gpu_usd_per_hour": 1.19, "requests_per_second_per_replica": 1},
+        "student": {"kind": "self_hosted", "gpu_usd_per_hour": 1.19, "requests_per_s_per_replica": 1},
     })
     assert round(econ.evaluate(s).monthly.loc[0, "teacher_usd"], 2) == 110.00
     # their GPU month: $1.19 × 24 × 30.4 × 1.15 overhead = $998.46; blended $110 / 160M tokens
@@ -98,8 +98,8 @@ def test_reference_4_forrester_npv_and_roi():
 
 def test_reference_5_utilization_multiplies_unit_cost():
     # $2.50/h at 700 tok/s fully busy → $0.992 per M tokens; 10% busy → $9.92
-    assert unit_costs.usd_per_mtok(2.50, 700) == pytest.approx(0.992, abs=5e-4)
-    assert unit_costs.usd_per_mtok(2.50, 700, utilization=0.10) == pytest.approx(9.92, abs=5e-3)
+    assert unit_costs.usd_per_mtok_served(2.50, 700) == pytest.approx(0.992, abs=5e-4)
+    assert unit_costs.usd_per_mtok_served(2.50, 700, utilization=0.10) == pytest.approx(9.92, abs=5e-3)
 
 
 def test_discount_convention_monthly_rate_from_annual():
@@ -122,7 +122,7 @@ def test_cost_per_request_figures_are_horizon_averages():
     assert result.teacher_usd_per_kreq == pytest.approx(7.5)  # API price is flat: $0.0075 per request
     expected = table["student_usd"].sum() / table["requests"].sum() * 1000
     assert result.student_usd_per_kreq == pytest.approx(expected)
-    assert result.teacher_usd_per_mtok == pytest.approx(7.5 / 1300 * 1000)
+    assert result.teacher_usd_per_mtok_served == pytest.approx(7.5 / 1300 * 1000)
 
 
 def test_month_is_730_hours():

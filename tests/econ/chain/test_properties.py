@@ -28,7 +28,7 @@ def _payback(result):
 def test_more_traffic_never_delays_payback_when_the_student_is_cheaper_per_request(rpd, extra, billing):
     # the student's marginal cost (fallback 5% of the teacher) is below the teacher's; GPUs are near-free per
     # request at these capacities, so payback can only come sooner with more traffic
-    base = dict(student__billing=billing, traffic__monthly_growth=0.0, student__requests_per_second_per_replica=1000)
+    base = dict(student__billing=billing, traffic__monthly_growth=0.0, student__requests_per_s_per_replica=1000)
     low = econ.evaluate(scenario(traffic__requests_per_day=rpd, **base))
     high = econ.evaluate(scenario(traffic__requests_per_day=rpd * extra, **base))
     assert _payback(high) <= _payback(low) + 1e-9
@@ -77,11 +77,11 @@ def test_cumulative_is_upfront_plus_running_savings(rpd, growth):
        price=st.floats(min_value=0.5, max_value=10), fallback=st.floats(min_value=0, max_value=0.5),
        teacher_hosted=st.booleans())
 def test_breakeven_is_the_lowest_volume_that_saves(capacity, p2a, price, fallback, teacher_hosted):
-    changes = dict(student__requests_per_second_per_replica=capacity, traffic__peak_to_average=p2a,
+    changes = dict(student__requests_per_s_per_replica=capacity, traffic__peak_to_average=p2a,
                    student__gpu_usd_per_hour=price, quality__fallback_rate=fallback)
     if teacher_hosted:
         changes["teacher"] = {"kind": "self_hosted", "gpu_usd_per_hour": 3.0, "gpus_per_replica": 8,
-                              "requests_per_second_per_replica": 2.0, "min_replicas": 1}
+                              "requests_per_s_per_replica": 2.0, "min_replicas": 1}
     s = scenario(**changes)
     x, _ = econ.numeric_inputs(s)
     be = econ.evaluate(s).breakeven_requests_per_day

@@ -21,7 +21,7 @@ def test_data_generation_priced_at_the_teachers_batch_api():
 
 def test_data_generation_on_a_self_hosted_teacher_uses_gpu_hours():
     teacher = {"kind": "self_hosted", "gpu_usd_per_hour": 2.0, "gpus_per_replica": 4,
-               "requests_per_second_per_replica": 10}
+               "requests_per_s_per_replica": 10}
     s = scenario(teacher=teacher,
                  distillation__data_generation_usd={"examples": 36_000, "prompt_tokens": 1000,
                                                     "completion_tokens": 300})
@@ -87,7 +87,7 @@ def _profile_student(tmp_path, slo, **profile_kwargs):
 def test_capacity_is_the_largest_batch_meeting_the_slo(tmp_path):
     s = _profile_student(tmp_path, {"ttft_ms_p99": 500, "tpot_ms_p99": 25}, oom_at=64)
     result = econ.evaluate(s)
-    assert result.student_capacity_rps == 3.0  # batch 8; batch 32 breaks TTFT, batch 64 ran out of memory
+    assert result.student_requests_per_s_per_replica == 3.0  # batch 8; batch 32 breaks TTFT, batch 64 ran out of memory
     assert "batch 8" in result.student_capacity_source
 
 
@@ -95,7 +95,7 @@ def test_profile_capacity_scales_to_the_replicas_gpu_share(tmp_path):
     s = _profile_student(tmp_path, {"tpot_ms_p99": 50}, gpus=2.0)
     student = s.student.model_copy(update={"gpus_per_replica": 1.0})
     result = econ.evaluate(s.model_copy(update={"student": student}))
-    assert result.student_capacity_rps == pytest.approx(8.0 / 2)
+    assert result.student_requests_per_s_per_replica == pytest.approx(8.0 / 2)
 
 
 def test_profile_measured_at_other_token_counts_warns(tmp_path):
@@ -129,7 +129,7 @@ def test_embedded_profile_and_relative_path_in_a_scenario_file(tmp_path):
     from_file = econ.evaluate(econ.load_scenario(tmp_path / "scenario.json"))
     data["student"]["profile"] = _profile()
     embedded = econ.evaluate(econ.parse_scenario(data))
-    assert from_file.student_capacity_rps == embedded.student_capacity_rps == 3.0
+    assert from_file.student_requests_per_s_per_replica == embedded.student_requests_per_s_per_replica == 3.0
 
 
 def test_operating_point_without_slo_is_the_largest_fitting_batch():

@@ -29,7 +29,7 @@ def test_example_then_evaluate_json(example_file):
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     for key in ("payback_months", "discounted_payback_months", "npv_usd", "irr_annual", "roi", "total_savings_usd",
-                "breakeven_requests_per_day", "teacher_usd_per_mtok", "student_usd_per_mtok", "teacher_usd_per_kreq",
+                "breakeven_requests_per_day", "teacher_usd_per_mtok_served", "student_usd_per_mtok_served", "teacher_usd_per_kreq",
                 "student_usd_per_kreq", "warnings", "monthly"):
         assert key in data
     assert set(data["monthly"][0]) == {"month", "requests", "teacher_usd", "student_usd", "savings_usd",

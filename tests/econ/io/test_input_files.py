@@ -44,7 +44,7 @@ def one_line(exc: BaseException) -> str:
 
 def scenario_with_student_profile(ref: str) -> dict:
     data = copy.deepcopy(EXAMPLE_SCENARIO)
-    data["student"].pop("requests_per_second_per_replica")
+    data["student"].pop("requests_per_s_per_replica")
     data["student"]["profile"] = ref
     return data
 

@@ -50,8 +50,8 @@ def strict_json(result: dict) -> dict:
     ("distillation.evaluation_usd", 10**400),
     ("teacher.input_usd_per_mtok", 1e308),
     ("traffic.requests_per_day", 1e308),
-    ("student.requests_per_second_per_replica", 5e-324),
-    ("student.requests_per_second_per_replica", 1e308),
+    ("student.requests_per_s_per_replica", 5e-324),
+    ("student.requests_per_s_per_replica", 1e308),
     ("student.gpu_usd_per_hour", 1e308),
     ("student.target_utilization", 5e-324),
     ("quality.usd_per_error", 1e308),
@@ -68,7 +68,7 @@ def test_numbers_the_arithmetic_cannot_hold_are_refused_naming_the_field(field, 
 def test_no_traffic_gives_null_costs_per_token_with_a_warning_and_strict_json():
     result = econ.evaluate(econ.parse_scenario(data(**{"traffic.requests_per_day": 0})))
     out = strict_json(result.to_dict())
-    assert out["teacher_usd_per_mtok"] is None and out["student_usd_per_kreq"] is None
+    assert out["teacher_usd_per_mtok_served"] is None and out["student_usd_per_kreq"] is None
     assert any("no requests over the horizon" in w for w in out["warnings"])
 
 
@@ -90,7 +90,7 @@ EXTREMES = {
     "teacher.input_usd_per_mtok": st.sampled_from([0.0, 1e-12, 1e4]),
     "teacher.output_usd_per_mtok": st.sampled_from([0.0, 1e4]),
     "student.gpu_usd_per_hour": st.sampled_from([0.0, 1e-12, 1e4]),
-    "student.requests_per_second_per_replica": st.sampled_from([1e-6, 1.0, 1e7]),
+    "student.requests_per_s_per_replica": st.sampled_from([1e-6, 1.0, 1e7]),
     "student.target_utilization": st.sampled_from([0.01, 1.0]),
     "student.gpus_per_replica": st.sampled_from([1e-3, 1024.0]),
     "quality.usd_per_error": st.sampled_from([0.0, 1e9]),
@@ -156,4 +156,4 @@ def test_each_side_costs_per_token_over_its_own_tokens():
     # (1,000 × 3 + 600 × 15) / 1e6 = $0.012 per request over 1,600 tokens = $7.50 per 1M tokens.
     s = data(**{"teacher.output_tokens": 600, "quality.usd_per_error": 0.0})
     result = econ.evaluate(econ.parse_scenario(s))
-    assert result.teacher_usd_per_mtok == pytest.approx(7.5)
+    assert result.teacher_usd_per_mtok_served == pytest.approx(7.5)

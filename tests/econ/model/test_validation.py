@@ -17,7 +17,7 @@ INVALID = [
     ({"student__gpu_usd_per_hour": -0.5}, "student.gpu_usd_per_hour"),
     ({"student__target_utilization": 0.0}, "student.target_utilization"),
     ({"student__target_utilization": 1.2}, "student.target_utilization"),
-    ({"student__requests_per_second_per_replica": 0}, "student.requests_per_second_per_replica"),
+    ({"student__requests_per_s_per_replica": 0}, "student.requests_per_s_per_replica"),
     ({"traffic__requests_per_day": float("nan")}, "traffic.requests_per_day"),
     ({"traffic__peak_to_average": 0.5}, "traffic.peak_to_average"),
     ({"quality__fallback_rate": 1.5}, "quality.fallback_rate"),
@@ -29,7 +29,7 @@ INVALID = [
     ({"student__bogus_field": 1}, "student.bogus_field"),
     ({"surprise": True}, "surprise"),
     ({"teacher": None}, "teacher"),
-    ({"student__requests_per_second_per_replica": None}, "student"),
+    ({"student__requests_per_s_per_replica": None}, "student"),
 ]
 
 
@@ -101,7 +101,7 @@ PUBLIC_API = {
     "forecast_traffic", "load_history", "load_profile", "load_scenario", "monte_carlo", "numeric_inputs",
     "parse_profile", "parse_scenario", "save_scenario", "tornado", "vary",
     # quality evidence (issue 11)
-    "Evidence", "QualityEvidence", "SamplesError", "ThresholdSweep", "load_samples", "parse_samples",
+    "Evidence", "GradedSampleRates", "QualityEvidence", "SamplesError", "ThresholdSweep", "load_samples", "parse_samples",
     "quality_evidence", "threshold_sweep",
 }
 
@@ -109,3 +109,26 @@ PUBLIC_API = {
 def test_public_api_is_pinned():
     assert set(econ.__all__) == PUBLIC_API
     assert [name for name in econ.__all__ if not hasattr(econ, name)] == []
+
+
+def test_a_saved_scenario_with_the_old_capacity_name_still_loads(tmp_path):
+    # requests/s per replica was `requests_per_second_per_replica` (and `student_capacity_rps` as a risk input)
+    # before issue 16 named it once; a file saved then loads, and is written back under today's names.
+    data = econ.example_scenario().model_dump(exclude_none=True)
+    data["student"]["requests_per_second_per_replica"] = data["student"].pop("requests_per_s_per_replica")
+    data["risk"] = {"inputs": [{"input": "student_capacity_rps", "low": 20.0, "high": 60.0}]}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    old = econ.load_scenario(path)
+    assert old.student.requests_per_s_per_replica == 40.0
+    assert old.risk.inputs[0].input == "student_requests_per_s_per_replica"
+    econ.save_scenario(old, path)
+    assert "requests_per_s_per_replica" in path.read_text() and "per_second" not in path.read_text()
+    assert econ.load_scenario(path) == old
+
+
+def test_the_old_and_the_new_capacity_name_together_are_refused():
+    data = econ.example_scenario().model_dump(exclude_none=True)
+    data["student"]["requests_per_second_per_replica"] = 30.0
+    with pytest.raises(econ.ScenarioError, match="requests_per_second_per_replica"):
+        econ.parse_scenario(json.dumps(data))

@@ -12,10 +12,9 @@ from builders import scenario
 from usage_logs import ROOT, TaskSpec, csv_bytes, synthetic_usage
 
 import econ
-from econ.base.units import DAYS_PER_MONTH
+from econ.base.units import DAYS_PER_MONTH, LEVEL_DAYS
 from econ.portfolio.screen import TASK_KEYS, screen, write_scenarios
 from econ.traffic.usage import parse_usage
-from econ.traffic.usage_stats import LEVEL_DAYS
 
 DAYS = 365
 LARGE = TaskSpec("large-stable", 200_000, 0.0, 0.05)

@@ -30,7 +30,7 @@ def student_template(kind: str, price_share: float, fallback: float):
     if kind == "api":
         student = {"kind": "api", "input_usd_per_mtok": 3.0 * price_share, "output_usd_per_mtok": 15.0 * price_share}
     else:
-        student = {"kind": "self_hosted", "gpu_usd_per_hour": 2.69, "requests_per_second_per_replica": 40,
+        student = {"kind": "self_hosted", "gpu_usd_per_hour": 2.69, "requests_per_s_per_replica": 40,
                    "target_utilization": 0.7, "min_replicas": 0, "billing": "autoscale"}
     return scenario(student=student, quality__fallback_rate=fallback)
 
@@ -54,7 +54,7 @@ def test_doubling_a_tasks_volume_never_lowers_its_npv_when_the_student_is_cheape
     # Student's marginal cost of one more request: its own price (API) or GPU-seconds at the target
     # utilization (autoscale), plus the fallback share sent on to the teacher.
     own = float(x.student.usd_per_request[0]) if kind == "api" else (
-        2.69 / 3600 / (float(x.student.capacity_rps[0]) * 0.7))
+        2.69 / 3600 / (float(x.student.requests_per_s_per_replica[0]) * 0.7))
     assume(own + fallback * teacher_per_request < teacher_per_request)
     assert twice.requests_per_day == 2 * once.requests_per_day
     assert twice.npv_usd >= once.npv_usd - 1e-9 * abs(once.npv_usd)

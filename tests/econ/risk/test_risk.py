@@ -94,7 +94,7 @@ def test_tornado_covers_the_issue_inputs_and_drift():
     s = scenario(quality__usd_per_error=1.0, quality__student_error_rate=0.02)
     names = set(tornado(s).rows["input"])
     assert {"traffic_scale", "monthly_growth", "peak_to_average", "gpu_usd_per_hour", "teacher_price_scale",
-            "student_capacity_rps", "fallback_rate", "student_error_rate", "upfront_usd",
+            "student_requests_per_s_per_replica", "fallback_rate", "student_error_rate", "upfront_usd",
             "redistill_every_months", "teacher_annual_price_decline"} <= names
 
 
@@ -141,7 +141,7 @@ def test_listed_distributions_with_no_spread_also_equal_the_deterministic_result
     s = scenario(quality__student_error_rate=0.03, quality__usd_per_error=0.5)
     inputs = [
         UncertainInput(input="gpu_usd_per_hour", distribution=Normal(mean=2.69, sd=0)),
-        UncertainInput(input="student_capacity_rps", distribution=LogNormal(median=40, sigma=0)),
+        UncertainInput(input="student_requests_per_s_per_replica", distribution=LogNormal(median=40, sigma=0)),
         UncertainInput(input="fallback_rate", distribution=Beta(mean=0.05, sd=0)),
         UncertainInput(input="student_error_rate", distribution=Beta(mean=0.03, sd=0)),
         UncertainInput(input="redistill_every_months", distribution=Triangular(low=6, mode=6, high=6)),
@@ -209,7 +209,7 @@ def test_profile_spread_varies_capacity_around_the_measured_value():
     held = monte_carlo(s, Uncertainty(default_spread=0.0, profile_spread=False, draws=400))
     assert (held.draws["npv_usd"] == econ.evaluate(s).npv_usd).all()
     spread = monte_carlo(s, Uncertainty(default_spread=0.0, draws=4000))
-    capacity = spread.draws["student_capacity_rps"].to_numpy()
+    capacity = spread.draws["student_requests_per_s_per_replica"].to_numpy()
     # σ = √ln(1 + 0.2²) = 0.198; the median stays the measured 40 requests/s.
     assert np.std(np.log(capacity)) == pytest.approx(math.sqrt(math.log1p(0.04)), rel=0.05)
     assert np.median(capacity) == pytest.approx(40, rel=0.02)

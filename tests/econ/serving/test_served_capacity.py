@@ -44,7 +44,7 @@ def student_with(tmp_path, profile: dict, slo: dict):
 def test_served_capacity_is_the_largest_achieved_rate_meeting_p99_ttft_and_tpot(tmp_path):
     result = econ.evaluate(student_with(tmp_path, served_profile(), {"ttft_ms_p99": 500, "tpot_ms_p99": 50}))
     # Rate 8 breaks TTFT (2,500 ms > 500); rate 4 meets both: its ACHIEVED 3.9 req/s, not the planned 4.
-    assert result.student_capacity_rps == 3.9
+    assert result.student_requests_per_s_per_replica == 3.9
     assert result.student_capacity_source == ("measured served profile student-8b, rate 4 req/s "
                                               "(achieved 3.9 req/s)")
     assert not any("static-batch" in w for w in result.warnings)
@@ -52,7 +52,7 @@ def test_served_capacity_is_the_largest_achieved_rate_meeting_p99_ttft_and_tpot(
 
 def test_served_capacity_never_extrapolates_past_the_measured_loads(tmp_path):
     result = econ.evaluate(student_with(tmp_path, served_profile(), {"ttft_ms_p99": 10_000, "tpot_ms_p99": 100}))
-    assert result.student_capacity_rps == 6.1  # every load meets it: the largest measured, nothing beyond
+    assert result.student_requests_per_s_per_replica == 6.1  # every load meets it: the largest measured, nothing beyond
 
 
 def test_the_capacity_searchs_attainment_decides_when_it_ran_at_the_scenarios_slo(tmp_path):
@@ -61,9 +61,9 @@ def test_the_capacity_searchs_attainment_decides_when_it_ran_at_the_scenarios_sl
     profile = served_profile(search)
     profile["points"][1]["ttft_ms"]["p99"] = 620  # p99 over the SLO, yet 99.5% of requests met it
     result = econ.evaluate(student_with(tmp_path, profile, {"ttft_ms_p99": 500, "tpot_ms_p99": 50}))
-    assert result.student_capacity_rps == 3.9  # attainment 0.995 ≥ 0.99 at rate 4; 0.42 at rate 8
+    assert result.student_requests_per_s_per_replica == 3.9  # attainment 0.995 ≥ 0.99 at rate 4; 0.42 at rate 8
     other = econ.evaluate(student_with(tmp_path, profile, {"ttft_ms_p99": 600, "tpot_ms_p99": 50}))
-    assert other.student_capacity_rps == 1.98  # another SLO: back to p99s, and rate 4's 620 ms fails 600
+    assert other.student_requests_per_s_per_replica == 1.98  # another SLO: back to p99s, and rate 4's 620 ms fails 600
 
 
 def test_no_served_load_meeting_the_slo_names_the_load(tmp_path):
@@ -76,7 +76,7 @@ def test_a_measured_static_batch_profile_warns_that_continuous_batching_may_serv
     profile["points"] = [{"batch_size": 8, "ttft_ms": pct(200), "tpot_ms": pct(20), "requests_per_s": 3.0}]
     profile["environment"] = {"method": "static-batch"}
     result = econ.evaluate(student_with(tmp_path, profile, {"tpot_ms_p99": 50}))
-    assert result.student_capacity_rps == 3.0
+    assert result.student_requests_per_s_per_replica == 3.0
     assert any("static-batch loop, without a serving engine; continuous batching" in w for w in result.warnings)
 
 

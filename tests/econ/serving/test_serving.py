@@ -78,7 +78,7 @@ def test_api_student_with_terse_outputs():
 
 def test_self_hosted_teacher_keeps_a_fallback_fleet_only_with_fallback():
     teacher = {"kind": "self_hosted", "gpu_usd_per_hour": 3.0, "gpus_per_replica": 4,
-               "requests_per_second_per_replica": 5, "min_replicas": 1}
+               "requests_per_s_per_replica": 5, "min_replicas": 1}
     with_fallback = econ.evaluate(scenario(teacher=teacher)).monthly.loc[0]
     assert with_fallback["teacher_usd"] == pytest.approx(1 * 4 * 730 * 3.0)
     assert with_fallback["student_fallback_usd"] == pytest.approx(1 * 4 * 730 * 3.0)
@@ -129,9 +129,9 @@ def test_a_self_hosted_teachers_fallback_fleet_counts_at_every_volume():
     # stay: one 4-GPU teacher replica; distil: one student GPU + one 4-GPU teacher replica kept for the 5%
     # fallback, so at low volume distilling costs one GPU more and break-even needs the teacher's second replica
     teacher = {"kind": "self_hosted", "gpu_usd_per_hour": 2.0, "gpus_per_replica": 4,
-               "requests_per_second_per_replica": 2.0, "min_replicas": 1}
+               "requests_per_s_per_replica": 2.0, "min_replicas": 1}
     s = scenario(teacher=teacher, distillation__redistill_every_months=0,
-                 student__requests_per_second_per_replica=1000)
+                 student__requests_per_s_per_replica=1000)
     be = econ.evaluate(s).breakeven_requests_per_day
     # the teacher's second replica starts above peak 2 × 0.7 = 1.4 rps → 1.4 / 1.7 × 86,400 = 71,153 req/day
     assert be == pytest.approx(1.4 / 1.7 * 86_400, rel=1e-9)
@@ -139,7 +139,7 @@ def test_a_self_hosted_teachers_fallback_fleet_counts_at_every_volume():
 
 def test_zero_breakeven_is_explained():
     teacher = {"kind": "self_hosted", "gpu_usd_per_hour": 2.0, "gpus_per_replica": 8,
-               "requests_per_second_per_replica": 2.0, "min_replicas": 1}
+               "requests_per_s_per_replica": 2.0, "min_replicas": 1}
     result = econ.evaluate(scenario(teacher=teacher, quality__fallback_rate=0))
     assert result.breakeven_requests_per_day == 0.0
     assert any("at any volume" in w for w in result.warnings)

@@ -128,7 +128,7 @@ def test_output_round_trips_and_econ_derives_capacity(student_profile):
     side = SelfHostedServing(gpu_usd_per_hour=2.69, profile=again)
     capacity = replica_capacity(side, 1000, 300, "student")
     assert capacity.point.batch_size == 64  # the largest fitting batch without an SLO
-    assert capacity.requests_per_s == pytest.approx(again.points[3].requests_per_s)
+    assert capacity.requests_per_s_per_replica == pytest.approx(again.points[3].requests_per_s)
     assert any("estimated profile" in w for w in capacity.warnings)
 
 

@@ -120,7 +120,7 @@ def test_a_scenario_evaluates_with_the_served_profile(served):
     student = {"kind": "self_hosted", "gpu_usd_per_hour": 0.5, "profile": str(served[0]), "slo": SLO}
     result = econ.evaluate(scenario(student=student))
     capacity = load_profile(served[0]).capacity
-    assert result.student_capacity_rps == pytest.approx(capacity.requests_per_s)
+    assert result.student_requests_per_s_per_replica == pytest.approx(capacity.requests_per_s)
     assert "served profile" in result.student_capacity_source
     assert not any("static-batch loop" in w for w in result.warnings)
 

@@ -181,6 +181,6 @@ def test_a_measured_profile_drives_econ_evaluate(tmp_path):
     result = econ.evaluate(scenario)
     # The SLO admits both points, so the operating point is the largest batch (2) and one replica
     # serves that point's measured requests/s.
-    assert result.student_capacity_rps == pytest.approx(profile.points[-1].requests_per_s)
+    assert result.student_requests_per_s_per_replica == pytest.approx(profile.points[-1].requests_per_s)
     assert result.student_capacity_source == "measured profile tiny-llama, batch 2"
     assert result.npv_usd == result.npv_usd  # a number, not NaN
