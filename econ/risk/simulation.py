@@ -15,7 +15,7 @@ from econ.chain.evaluate import ManyResults, evaluate_many
 from econ.chain.inputs import Derivation, NumericInputs, numeric_inputs
 from econ.evidence.measured import measured_inputs
 from econ.io.serialize import finite_or_none, json_ready
-from econ.model.scenario import Scenario, SelfHostedServing
+from econ.model.scenario import Scenario
 from econ.model.uncertainty import (
     INPUTS,
     P_HIGH,
@@ -31,7 +31,6 @@ from econ.model.uncertainty import (
 )
 from econ.risk.levers import LEVERS, check_listed, merge_columns, settings_of
 from econ.risk.words import first_year_months, risk_sentences
-from econ.serving.capacity import profile_of
 
 P_MID = 0.50
 # Evaluate the Monte Carlo in chunks of at most this many variant-months: ~14 arrays of 8-byte floats
@@ -112,17 +111,16 @@ class MonteCarlo:
         })
 
 
-def capacity_spread_sigma(scenario: Scenario, derivation: Derivation) -> float:
+def capacity_spread_sigma(derivation: Derivation) -> float:
     """Log-sd of the student's capacity from its profile: √ln(1 + CV²) of the operating point's E2E (else TPOT).
 
     requests/s = batch ÷ E2E, so the spread of E2E is the spread of capacity; 0 when capacity was typed
     or the profile has no CV (an estimate).
     """
-    student, capacity = scenario.student, derivation.student_capacity
-    if not isinstance(student, SelfHostedServing) or student.profile is None or capacity is None or not capacity.point:
+    capacity = derivation.student_capacity
+    if capacity is None or capacity.point is None:  # an API student, or a typed capacity
         return 0.0
-    profile = profile_of(student.profile, "student")
-    point = next(p for p in profile.fitting_points() if p.batch_size == capacity.point.batch_size)
+    point = capacity.point.measured
     latency = point.e2e_ms if point.e2e_ms is not None and point.e2e_ms.cv is not None else point.tpot_ms
     cv = latency.cv if latency is not None else None
     return float(np.sqrt(np.log1p(cv**2))) if cv else 0.0
@@ -189,7 +187,7 @@ def monte_carlo(scenario: Scenario, uncertainty: Uncertainty | None = None,
         columns[name] = clip_to_input(name, dist.sample(rng, n))
         low, high = clip_to_input(name, [dist.quantile(P_LOW), dist.quantile(P_HIGH)])
         assumptions.append((name, INPUTS[name].label, INPUTS[name].unit, base, _describe(dist), low, high))
-    sigma = capacity_spread_sigma(scenario, derivation) if uncertainty.profile_spread else 0.0
+    sigma = capacity_spread_sigma(derivation) if uncertainty.profile_spread else 0.0
     if sigma > 0:
         base = LEVERS["student_requests_per_s_per_replica"].base(x)
         measured = np.exp(sigma * rng.standard_normal(n))  # median 1: the measured capacity stays the median

@@ -24,13 +24,18 @@ from econ.model.scenario import LatencySlo, SelfHostedServing
 
 @dataclass(frozen=True)
 class OperatingPoint:
-    """The batch size a self-hosted replica runs at, and what it delivers there."""
+    """The batch size a self-hosted replica runs at, and what it delivers there.
+
+    `measured` is the profile's point itself, carried by identity: a served point's batch size is its
+    mean number in flight, which does not name one point, so nothing downstream looks it up again.
+    """
 
     batch_size: int
     requests_per_s: float
     ttft_ms_p99: float
     tpot_ms_p99: float
     provenance: str
+    measured: Point
     load_kind: str = "static_batch"
     load_value: float | None = None
 
@@ -91,6 +96,7 @@ def operating_point(profile: Profile, slo: LatencySlo | None, field: str) -> Ope
         ttft_ms_p99=chosen.ttft_ms.p99,
         tpot_ms_p99=chosen.tpot_ms.p99,
         provenance=profile.provenance,
+        measured=chosen,
         load_kind=load.kind if load else "static_batch",
         load_value=load.value if load else float(chosen.batch_size),
     )

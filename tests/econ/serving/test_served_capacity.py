@@ -94,3 +94,18 @@ def test_a_served_point_outside_its_bounds_names_the_field():
     bad["points"][0]["slo_attainment"] = 1.5
     with pytest.raises(ValueError, match=r"points\.0\.slo_attainment"):
         parse_profile(json.dumps(bad))
+
+
+def test_the_monte_carlo_spreads_capacity_by_the_chosen_served_point_not_by_its_batch_size(tmp_path):
+    # Every served point reports batch_size 1 (its mean in flight), so batch size names none of them.
+    # The SLO picks rate 4 (3.9 req/s); its E2E CV is 0.3, the others' 0.05: σ = √ln(1 + 0.3²) = 0.2936.
+    from econ.chain.inputs import numeric_inputs
+    from econ.risk.simulation import capacity_spread_sigma
+
+    profile = served_profile()
+    for point, cv in zip(profile["points"], (0.05, 0.3, 0.05), strict=True):
+        point["e2e_ms"]["cv"] = cv
+    s = student_with(tmp_path, profile, {"ttft_ms_p99": 500, "tpot_ms_p99": 50})
+    _, derivation = numeric_inputs(s)
+    assert derivation.student_capacity.requests_per_s_per_replica == 3.9
+    assert capacity_spread_sigma(derivation) == pytest.approx(0.2936, abs=1e-4)
