@@ -7,8 +7,9 @@ Imports `econ.model.scenario`, `econ.serving.capacity`, `econ.chain.inputs` and 
 - `teacher`: an API priced at the task's effective $/request from the log (`usd`, or `model` and the
   price table): the listed input/output/cached prices (the task's model, else the template's API teacher)
   scaled by one factor, so the ratio of input to output price is kept and in × p_in + out × p_out equals
-  the log's $/request exactly; with no listed prices, one flat per-token price. An unpriced log keeps the
-  template's teacher (a self-hosted one is sized for the task's volume);
+  the log's $/request exactly; with no listed prices, one flat per-token price. The cached-input share is 0,
+  as when the log is priced by `model` (`econ.traffic.usage`): one share for both, so list prices stay list.
+  An unpriced log keeps the template's teacher (a self-hosted one is sized for the task's volume);
 - `student`: a typed capacity (requests/s per replica) is scaled by the template's output tokens ÷ the
   task's (decode dominates serving time, as in `econ.chain.spend`); a profile's operating point is kept.
 The template's own traffic series and seasonality and per-side token overrides describe the template's
@@ -87,6 +88,12 @@ class Template:
         if isinstance(run, TrainingRun) and isinstance(run.profile, str):
             dist = dist.model_copy(update={"training_usd": run.model_copy(
                 update={"profile": profile_of(run.profile, "distillation.training_usd")})})
+        if priced and isinstance(sides["teacher"], ApiServing) and sides["teacher"].cached_input_share > 0:
+            # The log's $/request holds whatever caching it had; a log priced by `model` is priced with no
+            # cached share (econ.traffic.usage). One share for both, or the list prices get scaled to match.
+            warnings.append("template: teacher.cached_input_share describes its own task's prompts; a screened "
+                            "task's teacher is priced from its log with no cached share")
+            sides["teacher"] = sides["teacher"].model_copy(update={"cached_input_share": 0.0})
         if not priced and isinstance(scenario.teacher, SelfHostedServing):
             warnings.append("the log has no usd or model column: each task keeps the template's self-hosted "
                             "teacher, sized for its own volume")
@@ -101,10 +108,7 @@ def _scaled_teacher(template: Template, model: str | None, in_tok: int, out_tok:
         row = api_price(model)
         listed = ApiServing(
             name=model, input_usd_per_mtok=row.input_usd_per_mtok, output_usd_per_mtok=row.output_usd_per_mtok,
-            cached_input_usd_per_mtok=row.cached_input_usd_per_mtok,
-            cached_input_share=base.cached_input_share if isinstance(base, ApiServing) and
-            row.cached_input_usd_per_mtok is not None else 0.0,
-            batch_discount=row.batch_discount,
+            cached_input_usd_per_mtok=row.cached_input_usd_per_mtok, cached_input_share=0.0, batch_discount=row.batch_discount,
             annual_price_decline=base.annual_price_decline if isinstance(base, ApiServing) else 0.0)
     elif isinstance(base, ApiServing):
         listed = base

@@ -1,9 +1,10 @@
 """Usage logs → one row per task per day: what each LLM call site sent to the teacher, and what it cost.
 
-Imports numpy, pandas and `econ` (`econ.model.prices` for the API price table). Two shapes, told apart by the
+Imports numpy, pandas and `econ` (`econ.model.prices` for the API price table, `econ.serving.unit_costs`). Two shapes, told apart by the
 header: **aggregated** (`date, task, requests, input_tokens, output_tokens`, token columns are the day's
 totals) and **raw** (one row per request: `timestamp` or `date`, `task`, `input_tokens`, `output_tokens`).
-Optional `usd` (what was spent) and `model` (priced from `econ/data/api_prices.json` when `usd` is absent);
+Optional `usd` (what was spent) and `model` (priced from `econ/data/api_prices.json` when `usd` is absent,
+by `econ.serving.unit_costs.api_usd_per_request` with no cached share: a log names no cached tokens);
 other columns are ignored. Parsing is vectorized (pandas' C reader, numpy checks): a million rows take
 about a second. Every problem is one `UsageError` naming the file, the line and the column.
 """
@@ -19,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from econ.base.errors import FieldError
-from econ.base.units import TOKENS_PER_MTOK
 from econ.io.csvfile import CsvError
 from econ.io.files import read_bounded_bytes
 from econ.model.prices import api_prices
+from econ.serving.unit_costs import api_usd_per_request
 
 MAX_USAGE_BYTES = 200 * 2**20  # a year of 1,000 tasks aggregated is ~20 MiB; raw logs are larger
 MAX_TASK_CHARS = 200  # a task becomes a scenario name (Scenario.name allows 200 characters)
@@ -187,7 +188,9 @@ def _priced_usd(frame: pd.DataFrame, origin: str, input_tokens: np.ndarray, outp
         return None
     price_in = models.map({m: r.input_usd_per_mtok for m, r in table.items()}).to_numpy(dtype=float)
     price_out = models.map({m: r.output_usd_per_mtok for m, r in table.items()}).to_numpy(dtype=float)
-    return (input_tokens * price_in + output_tokens * price_out) / TOKENS_PER_MTOK
+    # A log names no cached tokens: every input token at the uncached price (cached share 0), by the same
+    # rule that prices a scenario's API side; the screen's teacher carries the same share.
+    return api_usd_per_request(input_tokens, output_tokens, price_in, price_out, cached_input_share=0.0)
 
 
 def _dominant_models(tasks: np.ndarray, frame: pd.DataFrame, requests: np.ndarray) -> dict[str, str]:

@@ -116,6 +116,22 @@ def test_the_scenario_carries_the_tasks_traffic_workload_and_price(result):
     assert s.teacher.name == "claude-sonnet-4-5"
 
 
+def test_a_log_priced_by_model_keeps_list_prices_when_the_template_caches_input():
+    # The log names no cached tokens: a row priced by `model` is 1000 × $3 + 300 × $15 per million = $0.0075.
+    # The task's teacher carries the same cached share (none), so the list prices stay $3 / $15, not
+    # scaled up to make a cached-share discount the log never had add back up to $0.0075.
+    template = scenario(teacher={"kind": "api", "input_usd_per_mtok": 3.0, "output_usd_per_mtok": 15.0,
+                                 "cached_input_share": 0.5, "cached_input_usd_per_mtok": 0.3})
+    log = parse_usage(csv_bytes(synthetic_usage([GROWING], days=60, seed=4)), "cached.csv")
+    result = screen(log, template)
+    task = result.tasks[0].scenario
+    assert (task.teacher.input_usd_per_mtok, task.teacher.output_usd_per_mtok) == (3.0, 15.0)
+    assert task.teacher.cached_input_share == 0.0
+    x, _ = econ.numeric_inputs(task)
+    assert x.teacher.usd_per_request[0] == pytest.approx(0.0075, rel=1e-12)
+    assert any("cached_input_share" in w for w in result.warnings)
+
+
 def test_an_effective_price_from_usd_is_kept_exactly_per_request():
     frame = synthetic_usage([LARGE], days=60, seed=2).drop(columns="model")
     frame["usd"] = frame["requests"] * 0.004  # $0.004 per request actually paid (a negotiated discount)
