@@ -236,8 +236,8 @@ def evaluate(scenario: Scenario) -> Evaluation:
     )
 
 
-def _tokens(side: SideInputs) -> int:
-    return side.input_tokens + side.output_tokens
+def _tokens(side: SideInputs) -> float:
+    return float(side.input_tokens[0] + side.output_tokens[0])
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ class SideInputs:
     requests_per_s_per_replica: np.ndarray  # requests/s one replica serves at the latency target
     target_utilization: np.ndarray
     min_replicas: np.ndarray
-    input_tokens: int
-    output_tokens: int
+    input_tokens: np.ndarray  # tokens per request on this side (its overrides, else the workload's)
+    output_tokens: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def side_inputs(side, workload, field: str) -> tuple[SideInputs, Capacity | None
             annual_price_decline=_one(side.annual_price_decline),
             gpu_usd_per_hour=zero, gpus_per_replica=zero, requests_per_s_per_replica=_one(1.0),
             target_utilization=_one(1.0), min_replicas=zero,
-            input_tokens=in_tok, output_tokens=out_tok,
+            input_tokens=_one(in_tok), output_tokens=_one(out_tok),
         ), None
     assert isinstance(side, SelfHostedServing)
     capacity = replica_capacity(side, in_tok, out_tok, field)
@@ -114,7 +114,7 @@ def side_inputs(side, workload, field: str) -> tuple[SideInputs, Capacity | None
         requests_per_s_per_replica=_one(capacity.requests_per_s_per_replica),
         target_utilization=_one(side.target_utilization),
         min_replicas=_one(side.min_replicas),
-        input_tokens=in_tok, output_tokens=out_tok,
+        input_tokens=_one(in_tok), output_tokens=_one(out_tok),
     ), capacity
 
 

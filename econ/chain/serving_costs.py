@@ -33,7 +33,7 @@ def usd_per_mtok_served_vs_utilization(scenario: Scenario, field: str,
     """
     side = getattr(scenario, field)
     numeric, _ = side_inputs(side, scenario.workload, field)
-    tokens = numeric.input_tokens + numeric.output_tokens
+    tokens = float(numeric.input_tokens[0] + numeric.output_tokens[0])
     u = np.asarray(utilizations, dtype=float)
     if isinstance(side, ApiServing):
         per_request = float(numeric.usd_per_request[0])

@@ -73,3 +73,18 @@ def test_adding_an_unrelated_task_changes_no_other_tasks_score(specs, extra, ext
     assert set(after) == set(before) | {"unrelated"}
     for name, row in before.items():
         assert after[name] == row
+
+
+@settings(max_examples=25, deadline=None)
+@given(tokens=st.lists(st.tuples(st.integers(1, 5000), st.integers(1, 2000)), min_size=2, max_size=5))
+def test_each_task_keeps_its_own_token_counts_when_the_screen_stacks_them(tokens):
+    import numpy as np
+
+    from econ.chain.inputs import numeric_inputs
+    from econ.portfolio.screen import stack_inputs
+
+    inputs = [numeric_inputs(scenario(workload={"input_tokens": i, "output_tokens": o}))[0] for i, o in tokens]
+    stacked = stack_inputs(inputs)
+    for side in (stacked.teacher, stacked.student):
+        assert np.array_equal(side.input_tokens, [i for i, _ in tokens])
+        assert np.array_equal(side.output_tokens, [o for _, o in tokens])
