@@ -100,7 +100,8 @@ def _risk(args) -> int:
         "", "Tornado: NPV with each input at its low / high, others held (largest swing first)",
     ]
     t = sensitivity.to_frame()
-    table = t.loc[:, ["label", "low_value", "high_value", "unit", "npv_low_usd", "npv_high_usd", "npv_swing_usd"]]
+    table = t.loc[:, ["label", "low_value", "high_value", "unit", "coverage", "npv_low_usd", "npv_high_usd",
+                     "npv_swing_usd"]]
     lines.append(table.to_string(index=False, formatters={
         "low_value": _value, "high_value": _value,
         "npv_low_usd": usd, "npv_high_usd": usd, "npv_swing_usd": usd,

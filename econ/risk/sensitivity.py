@@ -19,6 +19,12 @@ from econ.model.scenario import Scenario
 from econ.model.uncertainty import INPUTS, P_HIGH, P_LOW, UncertainInput, Uncertainty, clip_to_input
 from econ.risk.levers import LEVERS, check_listed, merge_columns, settings_of
 
+# What a bar's low–high covers. Distributions and the default spread move to P10/P90; a measured rate
+# moves across its 95% Wilson interval (econ.evidence.measured); a listed low/high is the user's own.
+COVERAGE_P10_P90 = "P10–P90"
+COVERAGE_WILSON = "95% Wilson interval"
+COVERAGE_GIVEN = "low–high as given"
+
 
 @dataclass(frozen=True)
 class Tornado:
@@ -30,7 +36,8 @@ class Tornado:
     horizon_months: int
 
     def to_frame(self) -> pd.DataFrame:
-        """input, label, unit, base/low/high value, NPV and payback at low and high, swings."""
+        """input, label, unit, base/low/high value, coverage (what low–high spans), NPV and payback at low and high,
+        swings."""
         return self.rows.copy()
 
     def to_dict(self) -> dict:
@@ -58,6 +65,13 @@ def tornado_range(name: str, base: float, item: UncertainInput | None, relative:
     return float(low), float(high)
 
 
+def _coverage(item: UncertainInput | None, from_evidence: bool) -> str:
+    """What one bar's low–high spans (see COVERAGE_*); a measured rate's low/high is its Wilson interval."""
+    if item is not None and item.low is not None:
+        return COVERAGE_WILSON if from_evidence else COVERAGE_GIVEN
+    return COVERAGE_P10_P90
+
+
 def tornado(scenario: Scenario, uncertainty: Uncertainty | None = None, relative_range: float | None = None) -> Tornado:
     """NPV and payback with each input at its low and at its high (others held), in one vectorized run.
 
@@ -68,7 +82,8 @@ def tornado(scenario: Scenario, uncertainty: Uncertainty | None = None, relative
     x, derivation = numeric_inputs(scenario)
     check_listed(x, uncertainty)
     # Measured quality rates move across their 95% intervals unless risk.inputs lists them itself.
-    listed = {**measured_inputs(derivation.quality), **uncertainty.listed()}
+    measured, own = measured_inputs(derivation.quality), uncertainty.listed()
+    listed = {**measured, **own}
     moves = []
     for name, lever in LEVERS.items():
         if name not in listed and lever.inapplicable(x):
@@ -76,10 +91,10 @@ def tornado(scenario: Scenario, uncertainty: Uncertainty | None = None, relative
         base = lever.base(x)
         ends = tornado_range(name, base, listed.get(name), relative)
         if ends is not None:
-            moves.append((name, base, *ends))
+            moves.append((name, base, *ends, _coverage(listed.get(name), from_evidence=name not in own)))
     # Row 0 is the scenario itself; rows 2i+1, 2i+2 move input i to its low, then its high.
     columns = {}
-    for i, (name, base, low, high) in enumerate(moves):
+    for i, (name, base, low, high, _) in enumerate(moves):
         column = np.full(2 * len(moves) + 1, base)
         column[2 * i + 1], column[2 * i + 2] = low, high
         columns[name] = column
@@ -94,6 +109,7 @@ def tornado(scenario: Scenario, uncertainty: Uncertainty | None = None, relative
         "base_value": [m[1] for m in moves],
         "low_value": [m[2] for m in moves],
         "high_value": [m[3] for m in moves],
+        "coverage": [m[4] for m in moves],
         "npv_low_usd": npv[1::2],
         "npv_high_usd": npv[2::2],
         "payback_low_months": payback[1::2],

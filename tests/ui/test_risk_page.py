@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from builders import scenario
 from histories import history_csv
@@ -113,3 +114,13 @@ def test_charts_are_built_from_econ_tables_alone():
     # The tornado's largest swing is drawn on top (plotly's last category).
     assert figures[0].data[0].y[-1].startswith(t.rows.loc[0, "label"])
     assert "import streamlit" not in (ROOT / "ui" / "charts" / "risk.py").read_text()
+
+
+def test_each_tornado_bar_is_labelled_with_its_own_coverage():
+    # A measured rate's bar spans its 95% Wilson interval, the others their P10–P90: the label says which.
+    rows = pd.DataFrame({"input": ["fallback_rate", "gpu_usd_per_hour"], "label": ["fallback rate", "GPU price"],
+                         "unit": ["fraction", "USD/GPU-hour"], "low_value": [0.2, 2.0], "high_value": [0.3, 3.0],
+                         "npv_low_usd": [1.0, 2.0], "npv_high_usd": [-1.0, -2.0],
+                         "coverage": ["95% Wilson interval", "P10–P90"]})
+    labels = list(risk_charts.tornado(rows, 0.0).data[0].y)
+    assert labels == ["GPU price (2 – 3 USD/GPU-hour; P10–P90)", "fallback rate (0.2 – 0.3 fraction; 95% Wilson interval)"]

@@ -40,9 +40,14 @@ def _value(v: float) -> str:
 
 
 def tornado(rows: pd.DataFrame, base_npv_usd: float, title: str = "What moves NPV most") -> go.Figure:
-    """Horizontal bars from the base NPV to the NPV at each input's low and high; largest swing on top."""
+    """Horizontal bars from the base NPV to the NPV at each input's low and high; largest swing on top.
+
+    `rows` is `econ.Tornado.rows`, whose `coverage` column says what each bar's range spans.
+    """
     rows = rows.iloc[::-1]  # plotly draws the first category at the bottom
-    labels = [f"{r.label} ({_value(r.low_value)} – {_value(r.high_value)} {r.unit})" for r in rows.itertuples()]
+    # Each bar names what its low–high covers (P10–P90, a measured rate's 95% interval, or a typed range).
+    labels = [f"{r.label} ({_value(r.low_value)} – {_value(r.high_value)} {r.unit}; {r.coverage})"
+              for r in rows.itertuples()]
     fig = go.Figure()
     for column, end, color in (("npv_low_usd", "low", LOW_END), ("npv_high_usd", "high", HIGH_END)):
         delta = rows[column].to_numpy() - base_npv_usd

@@ -99,7 +99,8 @@ st.caption(f"Point estimate with every input as typed: NPV {fmt.usd(mc.determini
            f"{fmt.months(mc.deterministic_payback_months)}. {mc.n_draws:,} draws, seed {mc.seed}.")
 
 st.subheader("What decides the answer?")
-st.caption("Each input moved to its low and its high value with every other input held; largest NPV swing on top.")
+st.caption("Each input moved to its low and its high value with every other input held; largest NPV swing on top. "
+           "Each bar says what its range covers: P10–P90, a measured rate's 95% Wilson interval, or your own range.")
 st.plotly_chart(risk_charts.tornado(sensitivity.rows, sensitivity.base_npv_usd), config=PLOT_CONFIG,
                 key="risk.tornado")
 with st.expander("Tornado table (NPV and payback at each end)"):

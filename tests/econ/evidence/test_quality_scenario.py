@@ -141,3 +141,14 @@ def test_threshold_zero_never_falls_back_and_holds_the_fallback_rate_at_zero():
     x, derivation = econ.numeric_inputs(s)
     assert x.fallback_rate[0] == 0.0 and x.student_error_rate[0] == pytest.approx(0.09)
     assert "fallback_rate" not in set(monte_carlo(s, draws=200).draws.columns)
+
+
+def test_each_tornado_row_names_its_own_coverage():
+    # Measured rates move across their 95% Wilson intervals, every other input across its P10–P90
+    # (and a listed low/high is the user's own): one chart, several coverages, so each row names its own.
+    listed = econ.Uncertainty(inputs=[econ.UncertainInput(input="peak_to_average", low=1.2, high=3.0)])
+    rows = tornado(econ.parse_scenario(with_evidence()), listed).to_frame().set_index("input")
+    for name in ("student_error_rate", "fallback_rate", "teacher_error_rate"):
+        assert rows.loc[name, "coverage"] == "95% Wilson interval"
+    assert rows.loc["gpu_usd_per_hour", "coverage"] == "P10–P90"
+    assert rows.loc["peak_to_average", "coverage"] == "low–high as given"
