@@ -124,3 +124,34 @@ def test_each_tornado_bar_is_labelled_with_its_own_coverage():
                          "coverage": ["95% Wilson interval", "P10–P90"]})
     labels = list(risk_charts.tornado(rows, 0.0).data[0].y)
     assert labels == ["GPU price (2 – 3 USD/GPU-hour; P10–P90)", "fallback rate (0.2 – 0.3 fraction; 95% Wilson interval)"]
+
+
+def test_risk_settings_changed_on_the_page_are_written_into_the_scenario_so_the_cli_agrees():
+    at = start(scenario())
+    at.slider(key="risk.spread").set_value(35)
+    at.number_input(key="risk.seed").set_value(7).run()
+    assert not at.exception and not at.error
+    saved = at.session_state[SCENARIO_KEY]
+    assert (saved.risk.default_spread, saved.risk.seed, saved.risk.draws) == (0.35, 7, 1_000)
+    # What `python -m econ risk` computes from the saved scenario is what the page shows.
+    mc = monte_carlo(saved)
+    from ui.format import usd
+    assert metric(at, "NPV range (P10–P90)") == f"{usd(mc.npv_usd.p10)} to {usd(mc.npv_usd.p90)}"
+
+
+def test_risk_settings_left_at_their_defaults_add_no_risk_block():
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.session_state[SCENARIO_KEY] = scenario()
+    at.run()
+    assert not at.exception and at.session_state[SCENARIO_KEY].risk is None
+
+
+def test_a_risk_block_changed_elsewhere_is_shown_not_overwritten_by_the_old_widgets():
+    at = start(scenario())
+    at.number_input(key="risk.seed").set_value(7).run()
+    assert at.session_state[SCENARIO_KEY].risk.seed == 7
+    at.session_state[SCENARIO_KEY] = scenario(risk={"seed": 3, "draws": 1_000, "default_spread": 0.125})
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="risk.seed").value == 3
+    assert at.session_state[SCENARIO_KEY].risk.seed == 3 and at.session_state[SCENARIO_KEY].risk.default_spread == 0.125

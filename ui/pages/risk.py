@@ -2,7 +2,8 @@
 traffic forecast from an uploaded history. Imports streamlit, econ and ui; every number comes from econ.
 
 Ranges come before points: P10–P90 first, the as-typed answer last. Slow sweeps are cached per
-scenario and settings with st.cache_data.
+scenario and settings with st.cache_data. The risk settings edited here are the scenario's `risk` block:
+a change is written into the current scenario, so the CLI gives the same answer for the saved file.
 """
 
 import json
@@ -22,6 +23,8 @@ from ui.charts import risk as risk_charts
 PLOT_CONFIG = {"displaylogo": False}
 DRAW_CHOICES = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000)
 FORECAST_KEY = "risk.forecast_inputs"  # JSON of the applied forecast's traffic distribution
+SOURCE_KEY = "risk.settings_source"  # the risk settings the widgets were drawn for
+WIDGET_KEYS = ("risk.draws", "risk.seed", "risk.spread", "risk.profile_spread")
 MAX_SPREAD_PERCENT = 60
 
 
@@ -45,15 +48,18 @@ st.title("How sure can we be?")
 st.caption(f"Scenario **{scenario.name}** · {scenario.horizon_months} months. Each input is drawn from a "
            "range around its value; the same cash-flow model runs for every draw.")
 
+if SOURCE_KEY in st.session_state and st.session_state[SOURCE_KEY] != base:
+    for key in WIDGET_KEYS:  # the scenario's risk block changed elsewhere (sidebar, a load): re-read it
+        st.session_state.pop(key, None)
+shown_spread = int(round(base.default_spread * 100))
 with st.expander("Risk settings", expanded=False):
     c1, c2, c3 = st.columns(3)
-    draws = c1.select_slider("Monte Carlo draws", DRAW_CHOICES,
-                             value=base.draws if base.draws in DRAW_CHOICES else 10_000, key="risk.draws",
-                             help=Uncertainty.model_fields["draws"].description)
+    draws = c1.select_slider("Monte Carlo draws", sorted({*DRAW_CHOICES, base.draws}), value=base.draws,
+                             key="risk.draws", help=Uncertainty.model_fields["draws"].description)
     seed = c2.number_input("Seed", min_value=0, value=base.seed, step=1, key="risk.seed",
                            help=Uncertainty.model_fields["seed"].description)
     spread = c3.slider("Spread of inputs without their own range (± %)", 0, MAX_SPREAD_PERCENT,
-                       int(round(base.default_spread * 100)), key="risk.spread",
+                       shown_spread, key="risk.spread",
                        help=Uncertainty.model_fields["default_spread"].description)
     profile_spread = st.checkbox("Add the measured throughput's own spread (from the profile)",
                                  value=base.profile_spread, key="risk.profile_spread")
@@ -63,8 +69,18 @@ with st.expander("Risk settings", expanded=False):
     st.caption("A scenario file can carry its own distributions in its `risk` block "
                "(normal, lognormal, triangular, uniform, beta per input).")
 
-settings = (base.with_defaults(forecast_inputs) if use_forecast else base).model_copy(update={
-    "draws": int(draws), "seed": int(seed), "default_spread": spread / 100, "profile_spread": profile_spread})
+# Only what the user changed is written (a spread of 12.5% shows as 12 or 13 and stays 12.5% until moved).
+widgets = {"draws": int(draws), "seed": int(seed), "profile_spread": profile_spread,
+           "default_spread": base.default_spread if spread == shown_spread else spread / 100}
+changed = {name: value for name, value in widgets.items() if value != getattr(base, name)}
+own = base.model_copy(update={"inputs": [i for i in base.inputs if i not in forecast_inputs]})
+settings = (own.with_defaults(forecast_inputs) if use_forecast else own).model_copy(update=changed)
+st.session_state[SOURCE_KEY] = settings
+if settings != base:
+    # The settings are the scenario's `risk` block: written into it, so the sidebar, a saved file and
+    # `python -m econ risk` all see what this page computes.
+    state.set_scenario(econ.Scenario.model_validate({**scenario.model_dump(), "risk": settings.model_dump()}))
+    st.rerun()
 try:
     mc, sensitivity, choice = run_risk(scenario.model_dump_json(), settings.model_dump_json())
 except ValueError as exc:
