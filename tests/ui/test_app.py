@@ -227,3 +227,21 @@ def test_a_scenario_replaced_by_another_page_shows_in_the_sidebar():
     assert at.number_input(key="in:traffic.requests_per_day").value == 12_345
     assert at.session_state[SCENARIO_KEY] == replaced  # the sidebar did not write its stale values back
     assert '"fallback_rate"' in at.text_area(key="in:risk").value
+
+
+def test_nothing_is_evaluated_twice_in_one_rerun(monkeypatch):
+    calls = []
+    real = econ.evaluate
+
+    def counting(scenario):
+        calls.append(scenario)
+        return real(scenario)
+
+    monkeypatch.setattr(econ, "evaluate", counting)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # first render: the scenario the app opens on
+    assert not at.exception and len(calls) == 1
+    at.run()  # a rerun with nothing changed evaluates nothing
+    assert len(calls) == 1
+    at.number_input(key="in:traffic.requests_per_day").set_value(60_000).run()  # one change, one evaluation
+    assert len(calls) == 2 and calls[-1].traffic.requests_per_day == 60_000
+    assert metric(at, "NPV at 10%/year") == fmt.usd(real(calls[-1]).npv_usd)

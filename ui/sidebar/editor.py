@@ -2,7 +2,7 @@
 
 Imports streamlit and econ (plus `ui.sidebar`/`ui.state`). Labels, units, help text and defaults come
 from each field (defaults live once, on the model). Every run the widgets are assembled into a dict and
-validated by econ as a whole. A valid, evaluable result replaces the current scenario; an invalid one
+validated by econ as a whole; only a changed scenario is evaluated here, once. A valid, evaluable result replaces the current scenario; an invalid one
 shows each validation message under its field and leaves the last valid scenario, and its result, in place.
 """
 
@@ -54,16 +54,14 @@ def render_sidebar() -> list[tuple[str, str]]:
             else:  # a field added to the model after this editor was written: JSON, never dropped
                 JSON_FIELDS.add(name)
                 values[name] = form.json(box, econ.Scenario.model_fields[name], name, getattr(scenario, name))
-    candidate, evaluation, problems = problems_of(values, form.branches)
+    candidate, evaluation, problems = problems_of(values, form.branches, scenario)
     problems = form.parse_errors + problems if form.parse_errors else problems
     if problems:
         general.error("Some inputs are invalid (see below); the pages show the last valid result.")
         show_problems(form, problems, general)
         state.mark_sidebar_source(scenario)
         return problems
-    if candidate != scenario:
+    if candidate is not scenario:  # problems_of returns the current scenario itself when nothing changed
         state.set_scenario(candidate, evaluation)
-        state.mark_sidebar_source(candidate)
-    else:
-        state.mark_sidebar_source(scenario)
+    state.mark_sidebar_source(candidate)
     return []

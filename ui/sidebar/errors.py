@@ -34,14 +34,20 @@ def _message(error: dict) -> str:
     return error["msg"]
 
 
-def problems_of(values: dict, branches: dict[str, str]) -> tuple[econ.Scenario | None, econ.Evaluation | None,
-                                                                 list[tuple[str, str]]]:
-    """Validate and evaluate `values`: (scenario, evaluation, []) or (None, None, [(field path, message)])."""
+def problems_of(values: dict, branches: dict[str, str], current: econ.Scenario | None = None) -> tuple[
+        econ.Scenario | None, econ.Evaluation | None, list[tuple[str, str]]]:
+    """Validate and evaluate `values`: (scenario, evaluation, []) or (None, None, [(field path, message)]).
+
+    Values that give the `current` scenario again are not evaluated: its evaluation is computed once, where a
+    page asks for it (`ui.state.current_evaluation`), so nothing is evaluated twice in one rerun.
+    """
     try:
         scenario = econ.Scenario.model_validate(values)
     except ValidationError as exc:
         found = [(field_path(e["loc"]), _message(e)) for e in exc.errors() if _relevant(e, branches)]
         return None, None, found or [(ROOT, describe_validation_error(exc))]
+    if scenario == current:
+        return current, None, []
     try:
         return scenario, econ.evaluate(scenario), []
     except FieldError as exc:  # capacity: a profile that cannot be read, an SLO no batch meets
