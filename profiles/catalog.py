@@ -98,20 +98,28 @@ class CatalogError(ValueError):
     """A catalog file or a name that is not in it."""
 
 
+def by_name(entries: list, path: Path, what: str) -> dict:
+    """A catalog's entries by their `name`; a CatalogError when two share one (the one rule of both catalogs)."""
+    names = [e.name for e in entries]
+    if len(set(names)) != len(names):
+        raise CatalogError(f"{path}: duplicate {what} names")
+    return {e.name: e for e in entries}
+
+
+def pick(catalog: dict, name: str, what: str):
+    """The entry called `name`, or a CatalogError listing the known ones."""
+    if name not in catalog:
+        raise CatalogError(f"unknown {what} {name!r}; known: {', '.join(sorted(catalog))}")
+    return catalog[name]
+
+
 @lru_cache(maxsize=1)
 def model_catalog() -> dict[str, ModelArchitecture]:
     """All model presets by name (validated on first use)."""
     path = CATALOG_DIR / "models.json"
-    catalog = validated_json(path, ModelCatalog, CatalogError)
-    names = [m.name for m in catalog.models]
-    if len(set(names)) != len(names):
-        raise CatalogError(f"{path}: duplicate model names")
-    return {m.name: m for m in catalog.models}
+    return by_name(validated_json(path, ModelCatalog, CatalogError).models, path, "model")
 
 
 def model_preset(name: str) -> ModelArchitecture:
     """The preset called `name`, or a CatalogError listing the known ones."""
-    presets = model_catalog()
-    if name not in presets:
-        raise CatalogError(f"unknown model preset {name!r}; known: {', '.join(sorted(presets))}")
-    return presets[name]
+    return pick(model_catalog(), name, "model preset")

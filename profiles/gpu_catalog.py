@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from econ.io.files import validated_json
 from econ.model.prices import gpu_prices
-from profiles.catalog import CATALOG_DIR, CatalogError
+from profiles.catalog import CATALOG_DIR, CatalogError, by_name, pick
 
 GPU_CATALOG_PATH = CATALOG_DIR / "gpus.json"
 
@@ -91,16 +91,12 @@ class GpuCatalog(BaseModel):
 @lru_cache(maxsize=1)
 def gpu_catalog() -> dict[str, GpuSpec]:
     """Every catalog GPU by name (validated on first use)."""
-    catalog = validated_json(GPU_CATALOG_PATH, GpuCatalog, CatalogError)
-    return {g.name: g for g in catalog.gpus}
+    return by_name(validated_json(GPU_CATALOG_PATH, GpuCatalog, CatalogError).gpus, GPU_CATALOG_PATH, "GPU")
 
 
 def gpu_spec(name: str) -> GpuSpec:
     """The catalog GPU called `name`, or a CatalogError listing the known ones."""
-    gpus = gpu_catalog()
-    if name not in gpus:
-        raise CatalogError(f"unknown GPU {name!r}; known: {', '.join(sorted(gpus))}")
-    return gpus[name]
+    return pick(gpu_catalog(), name, "GPU")
 
 
 def gpu_usd_per_hour(name: str, offer: str | None = None) -> tuple[float, str] | None:
