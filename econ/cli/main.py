@@ -1,6 +1,6 @@
 """`python -m econ`: evaluate a scenario file, its risk, a traffic forecast, quality evidence; the schema, the example.
 
-Imports argparse, json and `econ`. Bad input (unreadable file, invalid field, bad option) prints one line
+Imports argparse and `econ`. Bad input (unreadable file, invalid field, bad option) prints one line
 naming the field and exits 2, never a traceback.
 """
 
@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from econ.base.errors import describe_validation_error
 from econ.chain.evaluate import evaluate
+from econ.cli.args import EXIT_BAD_INPUT, OneLineParser, bounded_int
 from econ.cli.prices import add_prices_command
 from econ.cli.quality import curve_frame, evidence_dict, evidence_text
 from econ.cli.report import headline_text, monthly_text
@@ -30,28 +31,6 @@ from econ.risk import monte_carlo, settings_of, tornado
 from econ.risk.decision import decide
 from econ.risk.threshold import threshold_sweep
 from econ.traffic.forecast import DEFAULT_MONTHS, MAX_MONTHS, forecast_traffic, load_history
-
-EXIT_BAD_INPUT = 2
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports a bad option as one line and exit code 2."""
-
-    def error(self, message):
-        print(f"error: {self.prog}: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_INPUT)
-
-
-def _bounded_int(low: int, high: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is not between {low:,} and {high:,}")
-        return value
-    return parse
 
 
 def _evaluate(args) -> int:
@@ -158,27 +137,27 @@ def _example(_args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m econ", description="Distillation break-even cost model.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    parser = OneLineParser(prog="python -m econ", description="Distillation break-even cost model.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser)
     ev = sub.add_parser("evaluate", help="evaluate a scenario JSON file")
     ev.add_argument("file", help="scenario JSON file")
     ev.add_argument("--format", choices=("table", "json", "csv"), default="table")
     ev.set_defaults(handler=_evaluate)
     risk = sub.add_parser("risk", help="Monte Carlo, tornado and stay / swap / distil for a scenario JSON file")
     risk.add_argument("file", help="scenario JSON file (its optional `risk` block sets the distributions)")
-    risk.add_argument("--draws", type=_bounded_int(1, MAX_DRAWS), default=None,
+    risk.add_argument("--draws", type=bounded_int(1, MAX_DRAWS), default=None,
                       help="Monte Carlo draws (default: the scenario's risk.draws, else 10,000)")
-    risk.add_argument("--seed", type=_bounded_int(0, 2**63 - 1), default=None,
+    risk.add_argument("--seed", type=bounded_int(0, 2**63 - 1), default=None,
                       help="random seed (default: the scenario's risk.seed, else 0)")
     risk.add_argument("--format", choices=("table", "json"), default="table")
     risk.set_defaults(handler=_risk)
     fc = sub.add_parser("forecast", help="monthly traffic forecast from a daily history CSV (date,requests)")
     fc.add_argument("file", help="CSV with a header 'date,requests' and one row per day")
-    fc.add_argument("--months", type=_bounded_int(1, MAX_MONTHS), default=DEFAULT_MONTHS,
+    fc.add_argument("--months", type=bounded_int(1, MAX_MONTHS), default=DEFAULT_MONTHS,
                     help=f"months to forecast (default {DEFAULT_MONTHS})")
     fc.add_argument("--format", choices=("table", "json"), default="table")
     fc.set_defaults(handler=_forecast)
-    add_screen_command(sub, _bounded_int)
+    add_screen_command(sub)
     qu = sub.add_parser("quality", help="error rates, production gap and router curve from graded samples (CSV)")
     qu.add_argument("file", help="CSV: source, student_correct[, teacher_correct, student_confidence, weight]")
     qu.add_argument("--scenario", help="scenario JSON file: price every router threshold, report the best")

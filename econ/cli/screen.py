@@ -12,6 +12,7 @@ import math
 import sys
 
 from econ.base.units import WEEK_DAYS
+from econ.cli.args import bounded_int
 from econ.io.formats import usd
 from econ.io.serialize import json_text
 from econ.model.scenario_files import load_scenario
@@ -96,7 +97,7 @@ def _run(args) -> int:
     return 0
 
 
-def add_screen_command(sub, bounded_int) -> None:
+def add_screen_command(sub) -> None:
     """Register `screen` on the subcommand parsers of `python -m econ`."""
     sc = sub.add_parser("screen", help="rank the tasks of a usage log: which to distil first")
     sc.add_argument("file", help="usage CSV: date,task,requests,input_tokens,output_tokens (daily totals) or "

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from econ.base.errors import FieldError
-from econ.io.csvfile import CsvError, line_of_record, parse_csv
-from econ.io.files import decode_text, read_bounded_bytes
+from econ.io.csvfile import CsvError, line_of_record, parse_csv, read_csv_bytes
+from econ.io.files import decode_text
 
 MAX_SAMPLES_BYTES = 50 * 2**20  # 50 MiB: about 1.7 million graded rows of the five columns
 MAX_SAMPLES_ROWS = 2_000_000  # more rows than 50 MiB can hold
@@ -233,8 +233,4 @@ def parse_samples(data: str | bytes, origin: str = "samples") -> GradedSamples:
 
 def load_samples(path: str | Path) -> GradedSamples:
     """Read a graded-samples CSV file: a regular file of at most 50 MiB (econ.io.files), then parse_samples."""
-    try:
-        data = read_bounded_bytes(path, MAX_SAMPLES_BYTES, str(path))
-    except FieldError as exc:
-        raise SamplesError(str(path), exc.message) from None
-    return parse_samples(data, origin=str(path))
+    return parse_samples(read_csv_bytes(path, MAX_SAMPLES_BYTES, SamplesError), origin=str(path))

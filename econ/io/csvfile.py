@@ -183,8 +183,12 @@ def read_csv_file(path: str | os.PathLike, required: Sequence[str], optional: Se
                   limit_bytes: int = MAX_CSV_BYTES, max_rows: int = MAX_CSV_ROWS,
                   error: type[CsvError] = CsvError) -> CsvTable:
     """A CSV file read with `econ.io.files.read_bounded_bytes` (regular file, at most limit_bytes) and parsed."""
+    return parse_csv(read_csv_bytes(path, limit_bytes, error), str(path), required, optional, max_rows, error)
+
+
+def read_csv_bytes(path, limit_bytes: int, error: type[CsvError] = CsvError) -> bytes:
+    """A CSV file's bytes by `econ.io.files.read_bounded_bytes`, a problem raised as `error` naming the file."""
     try:
-        data = read_bounded_bytes(path, limit_bytes, str(path))
+        return read_bounded_bytes(path, limit_bytes, str(path))
     except FieldError as exc:
         raise error(str(path), exc.message) from None
-    return parse_csv(data, str(path), required, optional, max_rows, error)

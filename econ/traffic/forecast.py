@@ -19,11 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from econ.base.errors import FieldError
 from econ.base.types import MAX_HORIZON_MONTHS, MAX_REQUESTS_PER_DAY
 from econ.base.units import DAYS_PER_MONTH, LEVEL_DAYS, WEEK_DAYS
-from econ.io.csvfile import CsvError, parse_csv
-from econ.io.files import read_bounded_bytes
+from econ.io.csvfile import CsvError, parse_csv, read_csv_bytes
 from econ.io.serialize import json_ready
 from econ.model.scenario import Scenario
 from econ.model.uncertainty import P_HIGH, P_LOW, Z_HIGH, LogNormal, Normal, UncertainInput
@@ -70,11 +68,7 @@ def parse_history(text: str | bytes, origin: str = "history") -> pd.Series:
 
 def load_history(path: str | Path) -> pd.Series:
     """Read a `date,requests` CSV file (see parse_history): a regular file of at most MAX_HISTORY_BYTES."""
-    try:
-        data = read_bounded_bytes(path, MAX_HISTORY_BYTES, str(path))
-    except FieldError as exc:
-        raise HistoryError(exc.field, exc.message) from None
-    return parse_history(data, origin=str(path))
+    return parse_history(read_csv_bytes(path, MAX_HISTORY_BYTES, HistoryError), origin=str(path))
 
 
 def monthly_totals(daily: np.ndarray) -> np.ndarray:

@@ -19,9 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from econ.base.errors import FieldError
-from econ.io.csvfile import CsvError
-from econ.io.files import read_bounded_bytes
+from econ.io.csvfile import CsvError, read_csv_bytes
 from econ.model.prices import api_prices
 from econ.serving.unit_costs import api_usd_per_request
 
@@ -246,8 +244,4 @@ def parse_usage(data: bytes, origin: str = "usage") -> UsageLog:
 
 def load_usage(path) -> UsageLog:
     """Read a usage CSV file (a regular file of at most MAX_USAGE_BYTES, `econ.io.files`) and parse it."""
-    try:
-        data = read_bounded_bytes(path, MAX_USAGE_BYTES, str(path))
-    except FieldError as exc:
-        raise UsageError(str(path), exc.message) from None
-    return parse_usage(data, origin=str(path))
+    return parse_usage(read_csv_bytes(path, MAX_USAGE_BYTES, UsageError), origin=str(path))

@@ -10,23 +10,15 @@ import argparse
 import os
 import sys
 
+from econ.cli.args import EXIT_BAD_INPUT, OneLineParser
 from profiles.cli import catalogs as commands_catalogs
 from profiles.cli import estimate as commands_estimate
 from profiles.cli import load as commands_load
 from profiles.cli import measure as commands_measure
 from profiles.cli import store as commands_store
 
-EXIT_BAD_INPUT = 2
 EXIT_ENVIRONMENT = 1
 EXIT_INTERRUPTED = 130
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse whose bad-flag message is one line and exit code 2, as `python -m econ`'s (not a usage block)."""
-
-    def error(self, message):
-        print(f"error: {self.prog}: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_INPUT)
 
 
 def build_parser() -> argparse.ArgumentParser:
