@@ -22,12 +22,21 @@ class OneLineParser(argparse.ArgumentParser):
 
 def bounded_int(low: int, high: int):
     """An argparse type: a whole number in [low, high], else one line naming the value and the range."""
-    def parse(text: str) -> int:
+    return _bounded(int, "a whole number", low, high, f"between {low:,} and {high:,}")
+
+
+def bounded_float(low: float, high: float, unit: str):
+    """An argparse type: a finite number of `unit` in [low, high] (NaN and infinity are out of range)."""
+    return _bounded(float, "a number", low, high, f"an amount of {unit} between {low:g} and {high:g}")
+
+
+def _bounded(kind: type, what: str, low, high, range_words: str):
+    def parse(text: str):
         try:
-            value = int(text)
+            value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is not between {low:,} and {high:,}")
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not low <= value <= high:  # also refuses NaN
+            raise argparse.ArgumentTypeError(f"{text} is not {range_words}")
         return value
     return parse

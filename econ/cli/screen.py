@@ -1,18 +1,16 @@
 """`python -m econ screen USAGE.csv --template SCENARIO.json`: the portfolio screen on the command line.
 
-Imports argparse, json, math, sys and `econ`. `add_screen_command` registers the subcommand on
+Imports sys and `econ`. `add_screen_command` registers the subcommand on
 `econ.cli.main`'s parser; bad input raises ValueError, which `econ.cli.main` prints as one line (exit 2).
 Everything is read and scored before anything is written, so bad input changes no saved file.
 """
 
 from __future__ import annotations
 
-import argparse
-import math
 import sys
 
 from econ.base.units import WEEK_DAYS
-from econ.cli.args import bounded_int
+from econ.cli.args import bounded_float, bounded_int
 from econ.io.formats import usd
 from econ.io.serialize import json_text
 from econ.model.scenario_files import load_scenario
@@ -23,16 +21,6 @@ from econ.traffic.usage_stats import MIN_TREND_WEEKS
 
 MAX_MIN_DAYS = 3650
 MAX_BUDGET_USD = 1e15
-
-
-def _budget(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or not 0 <= value <= MAX_BUDGET_USD:
-        raise argparse.ArgumentTypeError(f"{text} is not an amount of USD between 0 and {MAX_BUDGET_USD:g}")
-    return value
 
 
 def _fmt(value: float | None, spec: str, missing: str = "–") -> str:
@@ -105,7 +93,7 @@ def add_screen_command(sub) -> None:
     sc.add_argument("--template", required=True, help="scenario JSON whose student, distillation and quality "
                                                       "every task shares")
     sc.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    sc.add_argument("--budget-usd", type=_budget, default=None,
+    sc.add_argument("--budget-usd", type=bounded_float(0.0, MAX_BUDGET_USD, "USD"), default=None,
                     help="upfront budget: choose the distil tasks with the most total NPV within it")
     sc.add_argument("--out-dir", default=None, help="write one scenario JSON per scored task into this folder")
     sc.add_argument("--min-days", type=bounded_int(MIN_TREND_WEEKS * WEEK_DAYS, MAX_MIN_DAYS),
