@@ -18,6 +18,7 @@ days, which ends on the log's last day for every task (a task silent lately show
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,7 +68,9 @@ def _trend_and_noise(matrix: np.ndarray, weeks: int) -> tuple[np.ndarray, np.nda
     ratio = (daily / trend_per_day).reshape(len(daily), weeks, WEEK_DAYS)
     weekday = ratio.mean(axis=1, keepdims=True)
     weekday = weekday / np.where(weekday.mean(axis=2, keepdims=True) > 0, weekday.mean(axis=2, keepdims=True), 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # A task silent through the window has no residuals: its volatility is NaN (unknown), said quietly.
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy's "mean of empty slice" for such a row
         residual = np.where(weekday > 0, ratio / weekday, np.nan).reshape(len(daily), -1)
         mean = np.nanmean(residual, axis=1)
         volatility = np.where(mean > 0, np.nanstd(residual, axis=1, ddof=1) / mean, np.nan)
