@@ -9,7 +9,7 @@ PORT ?= 8501
 # The app listens on this machine only; ADDRESS=0.0.0.0 opens it to the network (trusted networks only).
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test lint bench browser-deps clean
+.PHONY: run test lint bench profile-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,13 @@ $(VENV)/.runtime: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --no-deps -e .
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+# The measuring side (torch, transformers, the HTTP client): `make test` and `profiles run` need it,
+# the app does not.
+$(VENV)/.profile: requirements-profile.txt $(VENV)/.runtime
+	$(BIN)/pip install -r requirements-profile.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.profile
 	$(BIN)/pip install -r requirements-dev.txt
 	touch $@
 
@@ -38,6 +44,8 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev $(VLLM_VENV)/.installed
 	$(BIN)/python -m pytest
+
+profile-deps: $(VENV)/.profile
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

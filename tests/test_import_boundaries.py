@@ -68,3 +68,23 @@ def test_the_transformers_backend_does_not_import_the_http_client_nor_the_endpoi
                 words = line.strip().split()
                 if len(words) >= 2 and words[0] in ("import", "from"):
                     assert words[1].split(".")[0] not in forbidden, f"{path.name} imports {words[1]}"
+
+
+def test_every_app_page_renders_without_the_measuring_packages():
+    # `make run` installs requirements.txt only (no torch, transformers or the HTTP client): the app must
+    # not need them. Each page is rendered by AppTest in a process where importing them fails.
+    code = (
+        "import sys\n"
+        "for name in ('torch', 'transformers', 'safetensors', 'psutil', 'tqdm', 'aiohttp', 'httpx'):\n"
+        "    sys.modules[name] = None\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        "pages = ['breakeven', 'serving', 'profiles', 'scenarios', 'risk', 'portfolio', 'quality']\n"
+        "at = AppTest.from_file('app.py', default_timeout=120).run()\n"
+        "for page in pages:\n"
+        "    at.switch_page(f'ui/pages/{page}.py').run()\n"
+        "    assert not at.exception, (page, at.exception)\n"
+        "print('rendered', len(pages))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().endswith("rendered 7")

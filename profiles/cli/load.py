@@ -106,7 +106,7 @@ def _print_summary(result, settings: LoadSettings) -> None:
 def handle_load(args: argparse.Namespace) -> int:
     settings = load_settings(**_values(args))
     api_key = _api_key(settings)
-    _require("aiohttp", "`load` needs aiohttp: pip install -r requirements.txt (or `make test`)")
+    _require("aiohttp", "`load` needs aiohttp: make profile-deps (or pip install -r requirements-profile.txt)")
     from profiles.backends.endpoint.client import Endpoint
     from profiles.backends.endpoint.run import run_load
     from profiles.backends.endpoint.targets import launched_target, url_target

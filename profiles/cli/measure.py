@@ -26,8 +26,8 @@ from profiles.settings import (
 )
 from profiles.store import check_out_path
 
-INSTALL_HINT = ("needs torch, transformers, safetensors, psutil and tqdm: pip install torch==2.13.0 "
-                "transformers safetensors psutil tqdm (or `make test`, which sets them up)")
+INSTALL_HINT = ("needs torch, transformers, safetensors, psutil and tqdm, which `make run` does not install: "
+                "make profile-deps (or pip install -r requirements-profile.txt)")
 MEASURE_PACKAGES = ("torch", "transformers", "safetensors", "psutil", "tqdm")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Flags shared by `run` and `pair` (everything but --model and --out), in RunSettings' field order.
