@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from econ.base.errors import FieldError
-from econ.io.csvfile import CsvError, line_of_record, parse_csv, read_csv_bytes
+from econ.io.csvfile import CsvError, CsvRules, line_of_record, parse_csv, read_csv_bytes
 from econ.io.files import decode_text
 
 MAX_SAMPLES_BYTES = 50 * 2**20  # 50 MiB: about 1.7 million graded rows of the five columns
@@ -200,8 +200,8 @@ def _text_table(text: str, origin: str) -> pd.DataFrame:
     names = _fast_header(text)
     table = None if names is None else _c_read(text, names, dtype=str, keep_default_na=False)
     if table is None or table.isna().to_numpy().any():  # a missing cell: a ragged row
-        rows = parse_csv(text, origin, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, max_rows=MAX_SAMPLES_ROWS,
-                         error=SamplesError, ignore_unknown=True)
+        rows = parse_csv(text, origin, REQUIRED_COLUMNS, OPTIONAL_COLUMNS,
+                         CsvRules(max_rows=MAX_SAMPLES_ROWS, error=SamplesError, ignore_unknown=True))
         table = rows.to_frame().drop(columns="line")
     table = table.apply(lambda column: column.str.strip())
     table = table.loc[(table != "").any(axis=1).to_numpy()].reset_index(drop=True)

@@ -119,14 +119,26 @@ def _check_header(header: list[str], origin: str, required: Sequence[str], optio
     return names
 
 
-def parse_csv(text: str | bytes, origin: str, required: Sequence[str], optional: Sequence[str] = (),
-              max_rows: int = MAX_CSV_ROWS, error: type[CsvError] = CsvError,
-              ignore_unknown: bool = False) -> CsvTable:
-    """CSV text with a header row → CsvTable; `error` (a CsvError) naming the line otherwise.
+@dataclass(frozen=True)
+class CsvRules:
+    """How `parse_csv` reads a table: at most `max_rows` data rows, bad input raised as `error` (a CsvError
+    subclass), and columns outside required + optional kept as text (`ignore_unknown`) or refused."""
 
-    Header names are matched without case or surrounding spaces; cells are stripped. `ignore_unknown`
-    keeps columns outside required + optional (as text) instead of refusing them.
+    max_rows: int = MAX_CSV_ROWS
+    error: type[CsvError] = CsvError
+    ignore_unknown: bool = False
+
+
+DEFAULT_CSV_RULES = CsvRules()
+
+
+def parse_csv(text: str | bytes, origin: str, required: Sequence[str], optional: Sequence[str] = (),
+              rules: CsvRules = DEFAULT_CSV_RULES) -> CsvTable:
+    """CSV text with a header row → CsvTable; `rules.error` (a CsvError) naming the line otherwise.
+
+    Header names are matched without case or surrounding spaces; cells are stripped.
     """
+    max_rows, error, ignore_unknown = rules.max_rows, rules.error, rules.ignore_unknown
     if isinstance(text, bytes):
         try:
             text = decode_text(text, origin, origin)
@@ -183,7 +195,8 @@ def read_csv_file(path: str | os.PathLike, required: Sequence[str], optional: Se
                   limit_bytes: int = MAX_CSV_BYTES, max_rows: int = MAX_CSV_ROWS,
                   error: type[CsvError] = CsvError) -> CsvTable:
     """A CSV file read with `econ.io.files.read_bounded_bytes` (regular file, at most limit_bytes) and parsed."""
-    return parse_csv(read_csv_bytes(path, limit_bytes, error), str(path), required, optional, max_rows, error)
+    data = read_csv_bytes(path, limit_bytes, error)
+    return parse_csv(data, str(path), required, optional, CsvRules(max_rows, error))
 
 
 def read_csv_bytes(path, limit_bytes: int, error: type[CsvError] = CsvError) -> bytes:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from econ.base.types import MAX_HORIZON_MONTHS, MAX_REQUESTS_PER_DAY
 from econ.base.units import DAYS_PER_MONTH, LEVEL_DAYS, WEEK_DAYS
-from econ.io.csvfile import CsvError, parse_csv, read_csv_bytes
+from econ.io.csvfile import CsvError, CsvRules, parse_csv, read_csv_bytes
 from econ.io.serialize import json_ready
 from econ.model.scenario import Scenario
 from econ.model.uncertainty import P_HIGH, P_LOW, Z_HIGH, LogNormal, Normal, UncertainInput
@@ -43,7 +43,7 @@ def parse_history(text: str | bytes, origin: str = "history") -> pd.Series:
     """Validate `date,requests` CSV text → daily Series (DatetimeIndex, one row per day, no gaps)."""
     if isinstance(text, bytes) and len(text) > MAX_HISTORY_BYTES:
         raise HistoryError(origin, f"file is larger than {MAX_HISTORY_BYTES // 2**20} MiB")
-    table = parse_csv(text, origin, HISTORY_COLUMNS, max_rows=MAX_HISTORY_DAYS, error=HistoryError)
+    table = parse_csv(text, origin, HISTORY_COLUMNS, rules=CsvRules(max_rows=MAX_HISTORY_DAYS, error=HistoryError))
     days: dict[date, int] = {}  # date → CSV line
     values: list[tuple[date, float]] = []
     for row in table.rows:

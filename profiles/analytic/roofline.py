@@ -121,8 +121,18 @@ class Utilizations:
         return [name for name in ("mbu", "mfu") if (getattr(self, name) or 0) > 1]
 
 
-def measured_utilizations(arch: ModelArchitecture, dtype: str, batch: int, input_tokens: int, output_tokens: int,
-                          seconds: tuple[float, float], measured: tuple[float | None, float | None],
+@dataclass(frozen=True)
+class PointShape:
+    """The model and workload a point was measured with."""
+
+    arch: ModelArchitecture
+    dtype: str
+    input_tokens: int
+    output_tokens: int
+
+
+def measured_utilizations(shape: PointShape, batch: int, seconds: tuple[float, float],
+                          measured: tuple[float | None, float | None],
                           spec: tuple[float | None, float | None]) -> Utilizations:
     """MBU = decode bytes ÷ decode seconds ÷ bandwidth (bytes/s); MFU = prefill FLOPs ÷ TTFT ÷ FLOP/s.
 
@@ -130,8 +140,8 @@ def measured_utilizations(arch: ModelArchitecture, dtype: str, batch: int, input
     prefill_flops the estimator divides, so a measured and an estimated MFU are one quantity.
     """
     ttft_s, decode_s = seconds
-    bytes_per_s = decode_bytes(arch, dtype, batch, input_tokens, output_tokens) / decode_s
-    flop_per_s = prefill_flops(arch, batch, input_tokens) / ttft_s
+    bytes_per_s = decode_bytes(shape.arch, shape.dtype, batch, shape.input_tokens, shape.output_tokens) / decode_s
+    flop_per_s = prefill_flops(shape.arch, batch, shape.input_tokens) / ttft_s
     return Utilizations(
         mbu=utilization(bytes_per_s, measured[0]), mfu=utilization(flop_per_s, measured[1]),
         mbu_spec=utilization(bytes_per_s, spec[0]), mfu_spec=utilization(flop_per_s, spec[1]),

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.charts import palette
-from ui.charts.layout import MONEY_TICKS, apply_layout
+from ui.charts.layout import MONEY_TICKS, Look, apply_layout
 
 VERDICT_COLORS = {"distil": palette.STUDENT, "watch": "#E69F00", "stay": palette.TEACHER}
 BAR_HEIGHT_PX = 26  # per task, so labels stay readable for tens of tasks
@@ -33,8 +33,8 @@ def npv_bars(frame: pd.DataFrame) -> go.Figure:
             hovertemplate="%{y}: NPV $%{x:,.0f} (" + verdict + ")<extra></extra>",
         ))
     height = max(MIN_HEIGHT_PX, BAR_HEIGHT_PX * len(scored) + 120)
-    apply_layout(fig, "NPV by task, coloured by verdict", "NPV over the horizon", "", money=False,
-                 height=height, hovermode="closest")
+    apply_layout(fig, "NPV by task, coloured by verdict", "NPV over the horizon", "",
+                 Look(money=False, height=height, hovermode="closest"))
     fig.update_xaxes(**MONEY_TICKS, zeroline=True, zerolinecolor=palette.NEUTRAL)
     fig.update_yaxes(categoryorder="array", categoryarray=list(scored["task"]))
     fig.update_layout(barmode="overlay")

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.charts import palette
-from ui.charts.layout import apply_layout
+from ui.charts.layout import Look, apply_layout
 
 PERCENT_AXIS = {"tickformat": ".0%", "rangemode": "tozero"}
 MONEY_AXIS = {"tickprefix": "$", "tickformat": "~s"}
@@ -34,7 +34,7 @@ def source_rates(table: pd.DataFrame) -> go.Figure:
         name="student error rate (measured)",
     ))
     fig = apply_layout(fig, "Error rate by source (95% Wilson interval)", "source",
-                       "student error rate (measured)", money=False, height=340, hovermode="closest")
+                       "student error rate (measured)", Look(money=False, height=340, hovermode="closest"))
     fig.update_layout(showlegend=False)
     fig.update_yaxes(**PERCENT_AXIS)
     return fig
@@ -62,7 +62,7 @@ def router_tradeoff(curve: pd.DataFrame, chosen: float | None = None, best: floa
             row = curve.iloc[(curve["threshold"] - value).abs().argmin()]
             _mark(fig, row.fallback_rate, row.error_rate, f"{text} ({value:.3g})", color, symbol)
     fig = apply_layout(fig, "Router trade-off (measured)", "fallback rate (to the teacher)",
-                       "residual error rate", money=False, height=380, hovermode="closest")
+                       "residual error rate", Look(money=False, height=380, hovermode="closest"))
     fig.update_layout(showlegend=False)  # the marked points carry their own labels
     fig.update_xaxes(**PERCENT_AXIS)
     fig.update_yaxes(**PERCENT_AXIS)
@@ -83,7 +83,7 @@ def npv_by_threshold(sweep: pd.DataFrame, best: float, chosen: float | None = No
         _mark(fig, near.threshold, near.npv_usd, f"chosen ({chosen:.3g})", CHOSEN_COLOR, "diamond")
     fig.add_hline(y=0, line={"color": palette.CROSSING, "width": 1, "dash": "dot"})
     fig = apply_layout(fig, "NPV by router threshold", "router threshold (below it → teacher)",
-                       "NPV (USD)", money=False, height=380, hovermode="closest")
+                       "NPV (USD)", Look(money=False, height=380, hovermode="closest"))
     fig.update_layout(showlegend=False)
     fig.update_yaxes(**MONEY_AXIS)
     return fig

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.charts import palette
-from ui.charts.layout import apply_layout
+from ui.charts.layout import Look, apply_layout
 from ui.format import usd as fmt_usd
 
 MONEY_AXIS = {"tickprefix": "$", "tickformat": "~s"}
@@ -32,7 +32,8 @@ DAY = pd.Timedelta(days=1)
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int | None = None) -> go.Figure:
     """The shared house style (ui.charts.layout), money ticks left to each chart, hover on the nearest point."""
-    return apply_layout(fig, title, x_title, y_title, money=False, height=height, top_margin=80, hovermode="closest")
+    return apply_layout(fig, title, x_title, y_title,
+                        Look(money=False, height=height, top_margin=80, hovermode="closest"))
 
 
 def _value(v: float) -> str:

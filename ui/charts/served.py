@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ui.charts import palette
-from ui.charts.layout import SIDE_COLORS, apply_layout
+from ui.charts.layout import SIDE_COLORS, Look, apply_layout
 
 ROWS = (("ttft_ms_p99", "p99 TTFT (ms)"), ("tpot_ms_p99", "p99 TPOT (ms)"), ("goodput_rps", "Goodput (req/s)"))
 CHART_HEIGHT = 620
@@ -49,7 +49,7 @@ def latency_vs_rate(points: pd.DataFrame, slo_ttft_ms: float | None = None, slo_
     if operating_rps is not None:
         fig.add_vline(x=operating_rps, line={"color": palette.CROSSING, "dash": "dash", "width": 2},
                       annotation_text=f"operating point {operating_rps:.3g} req/s", annotation_position="top")
-    apply_layout(fig, "Served: latency and goodput vs achieved request rate", "", "", money=False,
-                 height=CHART_HEIGHT, top_margin=90, hovermode="closest")
+    apply_layout(fig, "Served: latency and goodput vs achieved request rate", "", "",
+                 Look(money=False, height=CHART_HEIGHT, top_margin=90, hovermode="closest"))
     fig.update_xaxes(title="Achieved requests/s", row=len(ROWS), col=1, rangemode="tozero")
     return fig

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ui.charts import palette
-from ui.charts.layout import LOG_AXIS_SPAN, SIDE_COLORS, apply_layout
+from ui.charts.layout import LOG_AXIS_SPAN, SIDE_COLORS, Look, apply_layout
 
 
 def throughput_latency(points: pd.DataFrame, slo_tpot_ms: Mapping[str, float | None] | None = None,
@@ -53,7 +53,7 @@ def throughput_latency(points: pd.DataFrame, slo_tpot_ms: Mapping[str, float | N
                       annotation_position="top left", annotation_font_color=palette.NEUTRAL)
     fig.update_layout(hovermode="closest")
     return apply_layout(fig, "Throughput vs latency per batch size", "Decode throughput (tokens/s, all sequences)",
-                   "p99 time per output token (ms)", money=False)
+                   "p99 time per output token (ms)", Look(money=False))
 
 
 def replicas_utilization(monthly: pd.DataFrame) -> go.Figure:
@@ -70,7 +70,7 @@ def replicas_utilization(monthly: pd.DataFrame) -> go.Figure:
         x=monthly["month"], y=monthly["utilization"], name="Average utilization", mode="lines+markers",
         line={"color": palette.NEUTRAL, "width": 2}, hovertemplate="%{y:.0%}",
     ), secondary_y=True)
-    apply_layout(fig, "Student fleet: replicas and utilization per month", "Month", "Replicas", money=False)
+    apply_layout(fig, "Student fleet: replicas and utilization per month", "Month", "Replicas", Look(money=False))
     fig.update_yaxes(title="Average utilization", tickformat=".0%", rangemode="tozero", secondary_y=True,
                      showgrid=False)
     fig.update_yaxes(rangemode="tozero", secondary_y=False)
@@ -110,7 +110,7 @@ def cost_per_mtok_vs_utilization(curves: pd.DataFrame, observed: pd.DataFrame | 
         ))
     fig.update_layout(hovermode="closest")
     apply_layout(fig, "Serving cost per 1M tokens vs GPU utilization", "Average utilization",
-            "USD per 1M tokens", money=False)
+            "USD per 1M tokens", Look(money=False))
     fig.update_xaxes(tickformat=".0%")
     values = [v for t in fig.data for v in t.y if v is not None and v > 0]
     if values and max(values) / min(values) > LOG_AXIS_SPAN:

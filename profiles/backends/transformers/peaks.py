@@ -13,8 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from econ.model.profile import Point
-from profiles.analytic.roofline import measured_utilizations
-from profiles.catalog import ModelArchitecture
+from profiles.analytic.roofline import PointShape, measured_utilizations
 
 GB = 1e9  # bandwidth in GB/s = 1e9 bytes/s (DESIGN.md conventions)
 MS_PER_S = 1e3
@@ -30,23 +29,13 @@ class Peaks:
     flop_per_s_spec: float | None
 
 
-@dataclass(frozen=True)
-class PointShape:
-    """The model and workload a point was measured with."""
-
-    arch: ModelArchitecture
-    dtype: str
-    input_tokens: int
-    output_tokens: int
-
-
 def with_utilizations(point: Point, shape: PointShape, peaks: Peaks) -> Point:
     """The point with MBU, MFU, MBU_spec and MFU_spec from its mean TTFT and mean E2E − TTFT."""
     ttft_s = point.ttft_ms.mean / MS_PER_S
     decode_s = point.e2e_ms.mean / MS_PER_S - ttft_s  # the mean over runs of E2E − TTFT
     spec_bandwidth = peaks.bandwidth_spec_gb_per_s * GB if peaks.bandwidth_spec_gb_per_s else None
-    u = measured_utilizations(shape.arch, shape.dtype, point.batch_size, shape.input_tokens, shape.output_tokens,
-                              (ttft_s, decode_s), (peaks.bandwidth_gb_per_s * GB, peaks.flop_per_s.get(shape.dtype)),
+    u = measured_utilizations(shape, point.batch_size, (ttft_s, decode_s),
+                              (peaks.bandwidth_gb_per_s * GB, peaks.flop_per_s.get(shape.dtype)),
                               (spec_bandwidth, peaks.flop_per_s_spec))
     return point.model_copy(update={"mbu": u.mbu, "mfu": u.mfu, "mbu_spec": u.mbu_spec, "mfu_spec": u.mfu_spec})
 

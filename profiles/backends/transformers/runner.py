@@ -20,7 +20,7 @@ from typing import Protocol
 import torch
 
 from econ.model.profile import Hardware, Load, ModelInfo, Point, Profile, Training, WorkloadShape
-from profiles.analytic.roofline import analytic_memory_gib, kv_cache_gib
+from profiles.analytic.roofline import PointShape, analytic_memory_gib, kv_cache_gib
 from profiles.backends.transformers.device import (
     free_memory,
     is_oom,
@@ -35,9 +35,9 @@ from profiles.backends.transformers.measure import DecodeSession
 from profiles.backends.transformers.memory import MemoryTracker, available_memory_gib
 from profiles.backends.transformers.metrics import point_metrics
 from profiles.backends.transformers.models import LoadedModel, load_model
-from profiles.backends.transformers.peaks import Peaks, PointShape, check_peaks, with_utilizations
+from profiles.backends.transformers.peaks import Peaks, check_peaks, with_utilizations
 from profiles.backends.transformers.preflight import check_fits, machine_load
-from profiles.backends.transformers.training import measure_training, training_mfu
+from profiles.backends.transformers.training import TrainingSteps, measure_training, training_mfu
 from profiles.settings import MAX_REPEATS, RunSettings
 from profiles.spec import catalog_name_for, spec_peaks
 from profiles.store import DATA_DIR, check_out_path, write_profile
@@ -198,9 +198,10 @@ def measure_training_block(ctx: _Context, points: list[Point]) -> Training | Non
             ctx.progress.end()
             free_memory(ctx.device)
 
-        result = unless_oom(lambda b=batch: measure_training(ctx.loaded.model, ctx.loaded.arch, ctx.device, b,
-                                                             seq_len, s.repeats, s.min_seconds,
-                                                             on_step=ctx.progress.advance), is_oom, cleanup)
+        steps = TrainingSteps(batch, seq_len, min_steps=s.repeats, min_seconds=s.min_seconds)
+        result = unless_oom(lambda steps=steps: measure_training(ctx.loaded.model, ctx.loaded.arch, ctx.device,
+                                                                 steps, on_step=ctx.progress.advance),
+                            is_oom, cleanup)
         if result is not None:
             return Training(
                 tokens_per_s=result.tokens_per_s, seq_len=seq_len, batch_size=batch,

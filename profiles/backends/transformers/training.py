@@ -34,9 +34,20 @@ class TrainingMeasurement:
     steps: int
 
 
-def measure_training(model: torch.nn.Module, arch: ModelArchitecture, device: str, batch: int, seq_len: int,
-                     min_steps: int, min_seconds: float, on_step=None) -> TrainingMeasurement:
-    """Time training steps until both min_steps and min_seconds are reached; peak memory over all of them."""
+@dataclass(frozen=True)
+class TrainingSteps:
+    """What a training measurement times: steps of batch × seq_len tokens, until both minimums are met."""
+
+    batch: int
+    seq_len: int
+    min_steps: int
+    min_seconds: float
+
+
+def measure_training(model: torch.nn.Module, arch: ModelArchitecture, device: str, steps: TrainingSteps,
+                     on_step=None) -> TrainingMeasurement:
+    """Time training steps until both steps.min_steps and steps.min_seconds are reached; peak memory over all."""
+    batch, seq_len, min_steps, min_seconds = steps.batch, steps.seq_len, steps.min_steps, steps.min_seconds
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE)
     tokens = random_prompt(batch, seq_len, arch.vocab_size, device)

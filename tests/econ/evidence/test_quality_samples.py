@@ -86,10 +86,10 @@ def test_not_utf8_and_missing_files_are_one_line(tmp_path):
 
 
 def test_the_shared_csv_reader_ignores_unknown_columns_only_when_asked():
-    from econ.io.csvfile import CsvError, parse_csv
+    from econ.io.csvfile import CsvError, CsvRules, parse_csv
 
     text = "source,student_correct,request_id\nproduction,1,r1\n"
-    table = parse_csv(text, "s.csv", ("source", "student_correct"), ignore_unknown=True)
+    table = parse_csv(text, "s.csv", ("source", "student_correct"), rules=CsvRules(ignore_unknown=True))
     assert table.columns == ("source", "student_correct", "request_id") and table.rows[0].cells["request_id"] == "r1"
     with pytest.raises(CsvError, match="unknown column 'request_id'"):
         parse_csv(text, "s.csv", ("source", "student_correct"))

@@ -14,7 +14,7 @@ from profiles.backends.transformers.measure import DecodeSession  # noqa: E402
 from profiles.backends.transformers.memory import MemoryTracker  # noqa: E402
 from profiles.backends.transformers.models import build_preset, load_model  # noqa: E402
 from profiles.backends.transformers.runner import RunHooks, run_profile  # noqa: E402
-from profiles.backends.transformers.training import measure_training  # noqa: E402
+from profiles.backends.transformers.training import TrainingSteps, measure_training  # noqa: E402
 from profiles.catalog import ModelArchitecture, model_catalog, model_preset  # noqa: E402
 from profiles.settings import run_settings  # noqa: E402
 
@@ -164,7 +164,8 @@ def test_hardware_probe_reports_positive_peaks():
 
 
 def test_training_step_measures_tokens_per_second(tiny):
-    result = measure_training(tiny.model, tiny.arch, "cpu", batch=2, seq_len=8, min_steps=2, min_seconds=0.0)
+    steps = TrainingSteps(batch=2, seq_len=8, min_steps=2, min_seconds=0.0)
+    result = measure_training(tiny.model, tiny.arch, "cpu", steps)
     assert result.tokens_per_s > 0 and result.steps >= 2 and result.flop_per_s > 0
     assert not tiny.model.training  # back in eval mode for the next point
 

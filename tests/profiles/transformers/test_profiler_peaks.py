@@ -12,8 +12,8 @@ from profiles.analytic.estimate import (
     Roofline,
     estimate_profile,
 )
-from profiles.analytic.roofline import measured_utilizations, prefill_flops
-from profiles.backends.transformers.peaks import Peaks, PointShape, check_peaks, with_utilizations
+from profiles.analytic.roofline import PointShape, measured_utilizations, prefill_flops
+from profiles.backends.transformers.peaks import Peaks, check_peaks, with_utilizations
 from profiles.catalog import model_preset
 from profiles.gpu_catalog import gpu_spec
 
@@ -28,7 +28,8 @@ def test_measured_and_estimated_mfu_divide_the_same_flop_count():
     arch, gpu = model_preset("llama-3.1-8b"), gpu_spec("h100-sxm")
     est = estimate_profile(arch, gpu, EstimateSettings(batch_sizes=(4,), input_tokens=1000, output_tokens=300))
     p = est.points[0]
-    u = measured_utilizations(arch, "bf16", 4, 1000, 300, (p.ttft_ms.mean / 1e3, p.e2e_ms.mean / 1e3 - p.ttft_ms.mean / 1e3),
+    u = measured_utilizations(PointShape(arch, "bf16", 1000, 300), 4,
+                              (p.ttft_ms.mean / 1e3, p.e2e_ms.mean / 1e3 - p.ttft_ms.mean / 1e3),
                               (None, None), (gpu.bandwidth_gb_per_s * 1e9, gpu.flop_per_s("bf16")))
     assert u.mfu_spec == pytest.approx(p.mfu_spec, rel=1e-9)
     assert u.mbu_spec == pytest.approx(p.mbu_spec, rel=1e-9)
