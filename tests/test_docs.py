@@ -23,8 +23,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 RUN_LANGUAGES = ("bash", "python")
-# What the scratch folder links to (read, never written) and what it copies (scripts there rewrite it).
-LINKED = ("econ", "profiles", "ui", "bench", "tests", "app.py", "pyproject.toml", "Makefile", ".streamlit")
+# The scratch folder links every top-level entry of the checkout (read, never written) except these, and
+# copies COPIED (scripts there rewrite it); `.venv` is the environment running the tests.
+NOT_LINKED = (".git", ".venv", ".pytest_cache", ".ruff_cache", ".hypothesis", "__pycache__")
 COPIED = ("examples",)
 BLOCK_TIMEOUT_S = 300
 FRONT_PAGE_MAX_BYTES = 5_000
@@ -116,21 +117,22 @@ def scratch_root(folder: Path) -> Path:
     """A folder that stands for the repository root: the code linked, the examples copied."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / ".venv").symlink_to(venv_root(), target_is_directory=True)
-    for name in LINKED:
-        if (ROOT / name).exists():
-            (folder / name).symlink_to(ROOT / name)
+    for entry in ROOT.iterdir():
+        if entry.name not in NOT_LINKED + COPIED:
+            (folder / entry.name).symlink_to(entry)
     for name in COPIED:
         shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
     return folder
 
 
 def run_block(block: Block, cwd: Path) -> BlockRun:
+    env = {**os.environ, "PATH": f"{cwd / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
     if block.language == "bash":
         argv = ["bash", "-e", "-o", "pipefail", "-c", block.text]
     else:
         argv = [str(cwd / ".venv" / "bin" / "python"), "-c", block.text]
     try:
-        done = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        done = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                               timeout=BLOCK_TIMEOUT_S, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired as exc:
         return BlockRun(block, -1, f"{exc.output or ''}\ntimed out after {BLOCK_TIMEOUT_S} s")
