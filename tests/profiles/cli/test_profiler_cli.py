@@ -119,4 +119,4 @@ def test_measuring_commands_without_torch_say_how_to_install_it():
     """)
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert "pip install torch==2.13.0" in result.stderr and "make test" in result.stderr
+    assert "make profile-deps" in result.stderr and "requirements-profile.txt" in result.stderr
