@@ -1,6 +1,7 @@
 """Streamlit entry point: routing only. Page config, the shared sidebar (every input), the pages.
 
-Imports streamlit and ui. Run: `streamlit run app.py`. Pages live in ui/pages/ (one thin script each), the sidebar in ui/sidebar/;
+Imports streamlit and ui. Run: `streamlit run app.py`. Pages live in ui/pages/ (one thin script each), the
+sidebar in ui/sidebar/;
 all numbers come from econ.
 """
 

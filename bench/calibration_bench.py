@@ -41,9 +41,11 @@ def main() -> None:
         error_mean = est.decode_tokens_per_s / got.decode_tokens_per_s - 1
         worst = max(worst, abs(error))
         print(f"{got.batch_size:>5} {median_rate:>23,.1f} {got.decode_tokens_per_s:>9,.1f} "
-              f"{est.decode_tokens_per_s:>9,.1f} {error:>+7.1%} {error_mean:>+7.1%} {got.tpot_ms.cv or 0:>7.2f}")
-    print(f"largest |error| vs the median rate {worst:.1%}  (target ±{TOLERANCE:.0%}, ratio {worst / TOLERANCE:.2f}); "
-          f"the calibration file states {run.calibration.decode_max_relative_error:.1%}")
+              f"{est.decode_tokens_per_s:>9,.1f} {error:>+7.1%} {error_mean:>+7.1%} "
+              f"{got.tpot_ms.cv or 0:>7.2f}")
+    print(f"largest |error| vs the median rate {worst:.1%}  (target ±{TOLERANCE:.0%}, ratio "
+          f"{worst / TOLERANCE:.2f}); the calibration file states "
+          f"{run.calibration.decode_max_relative_error:.1%}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Benchmark of the input guards: how fast a hostile file is refused, and what the largest accepted inputs cost.
+"""Benchmark of the input guards: how fast a hostile file is refused, and what the largest accepted inputs
+cost.
 
 Issue 10: a 19 MB history took 130 s and 0.8 GB, and /dev/zero was read without end. Prints each figure
 beside its target and the ratio: refusals in well under a second (they read at most limit + 1 bytes),
@@ -36,7 +37,9 @@ def refused_s(read, path) -> float:
 
 
 def line(label: str, seconds: float, target_s: float) -> None:
-    print(f"{label:<52} {seconds * 1e3:9.3f} ms   target {target_s * 1e3:6.0f} ms   ({seconds / target_s:.2f}x of target)")
+    print(
+        f"{label:<52} {seconds * 1e3:9.3f} ms   target {target_s * 1e3:6.0f} ms   "
+        f"({seconds / target_s:.2f}x of target)")
 
 
 def main() -> None:
@@ -52,13 +55,15 @@ def main() -> None:
         line("JSON nested 100,000 deep refused", refused_s(econ.load_scenario, deep), TARGET_REFUSAL_S)
         century = folder / "century.csv"
         dates = pd.date_range("1930-01-01", periods=MAX_HISTORY_DAYS, freq="D")
-        century.write_text("date,requests\n" + "".join(f"{d.date()},{1000 + i % 7}\n" for i, d in enumerate(dates)))
+        century.write_text(
+            "date,requests\n" + "".join(f"{d.date()},{1000 + i % 7}\n" for i, d in enumerate(dates)))
         line(f"largest history parsed ({MAX_HISTORY_DAYS:,} days)", best_of(lambda: load_history(century), 3),
              TARGET_CENTURY_PARSE_S)
         scenario = folder / "s.json"
         scenario.write_text(json.dumps({**econ.example_scenario().model_dump(mode="json", exclude_none=True),
                                         "description": "x" * 5000}))
-        line("scenario file read and validated", best_of(lambda: econ.load_scenario(scenario), 5), TARGET_SCENARIO_S)
+        line("scenario file read and validated", best_of(lambda: econ.load_scenario(scenario), 5),
+             TARGET_SCENARIO_S)
         try:
             load_history(big)
         except HistoryError as exc:

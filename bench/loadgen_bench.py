@@ -78,8 +78,8 @@ async def _schedule(base: str, rate: float, requests: int = REQUESTS):
 def part_1() -> None:
     print("1. generator vs a trivial local streaming server (open loop, Poisson arrivals, "
           f"{REQUESTS} requests per rate; server in its own process on the same 2 cores)")
-    print(f"   {'planned req/s':>13} {'sent req/s':>10} {'done req/s':>10} {'lag p50 ms':>10} {'lag p99 ms':>10} "
-          f"{'failed':>6} {'p99 lag / target':>16}")
+    print(f"   {'planned req/s':>13} {'sent req/s':>10} {'done req/s':>10} {'lag p50 ms':>10} "
+          f"{'lag p99 ms':>10} {'failed':>6} {'p99 lag / target':>16}")
     process, base = _start_trivial_server()
     try:
         asyncio.run(_schedule(base, RATES_PER_S[0], WARMUP_REQUESTS))  # untimed
@@ -127,11 +127,12 @@ def part_2() -> None:
         served = operating_point(served_profile, slo, "student")
     search = served_profile.capacity
     print(f"   static-batch loop (transformers, eager): {static.requests_per_s:6.2f} req/s at batch "
-          f"{static.batch_size} (p99 TTFT {static.ttft_ms_p99:.0f} ms, p99 TPOT {static.tpot_ms_p99:.1f} ms); "
-          f"sweep took {static_s:.0f} s")
+          f"{static.batch_size} (p99 TTFT {static.ttft_ms_p99:.0f} ms, p99 TPOT {static.tpot_ms_p99:.1f} "
+          f"ms); sweep took {static_s:.0f} s")
     print(f"   vLLM {served_profile.environment.engine}: {served.requests_per_s:6.2f} req/s at "
-          f"{served.describe()} (p99 TTFT {served.ttft_ms_p99:.0f} ms, p99 TPOT {served.tpot_ms_p99:.1f} ms); "
-          f"search: {len(search.probes)} probes, {search.ended}; took {served_s:.0f} s with the server start")
+          f"{served.describe()} (p99 TTFT {served.ttft_ms_p99:.0f} ms, p99 TPOT {served.tpot_ms_p99:.1f} "
+          f"ms); search: {len(search.probes)} probes, {search.ended}; took {served_s:.0f} s with the server "
+          "start")
     print(f"   ratio vLLM / static-batch: {served.requests_per_s / static.requests_per_s:.2f}x")
 
 

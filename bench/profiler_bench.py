@@ -94,11 +94,14 @@ def main() -> None:
     torch.manual_seed(0)
     loaded = load_model(MODEL, "cpu", DTYPE)
     hw = measure_hardware("cpu", (DTYPE,))
-    print(f"{MODEL} {DTYPE} ({loaded.parameters / 1e6:.1f}M parameters) on {hw.name}, {torch.get_num_threads()} "
-          f"threads, torch {torch.__version__}; {INPUT_TOKENS} in / {OUTPUT_TOKENS} out; {REPEATS} runs per side")
+    print(f"{MODEL} {DTYPE} ({loaded.parameters / 1e6:.1f}M parameters) on {hw.name}, "
+          f"{torch.get_num_threads()} threads, torch {torch.__version__}; {INPUT_TOKENS} in / "
+          f"{OUTPUT_TOKENS} out; {REPEATS} runs per side")
     print(f"machine load average (1 min) at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs "
           "(other processes on the machine skew every CPU figure below)")
-    print(f"hw: copy bandwidth {hw.bandwidth_gb_per_s:.1f} GB/s, fp32 matmul {hw.flop_per_s[DTYPE] / 1e9:.0f} GFLOP/s")
+    print(
+        f"hw: copy bandwidth {hw.bandwidth_gb_per_s:.1f} GB/s, fp32 matmul {hw.flop_per_s[DTYPE] / 1e9:.0f} "
+        "GFLOP/s")
     print()
     print(f"{'batch':>5} {'ours tok/s':>11} {'generate tok/s':>15} {'ratio':>7} {'ours TTFT ms':>13} "
           f"{'gen TTFT ms':>12} {'TPOT CV':>8} {'E2E CV':>7} {'MBU':>7}")
@@ -119,7 +122,8 @@ def main() -> None:
         print(f"{batch:>5} {m.decode_tokens_per_s:>11.1f} {g.decode_tokens_per_s:>15.1f} {ratio:>6.2f}× "
               f"{m.ttft_ms.p50:>13.1f} {g.ttft_ms.p50:>12.1f} {pct(m.tpot_ms.cv):>8} {pct(m.e2e_ms.cv):>7} "
               f"{pct(mbu):>7}")
-        summary.append({"batch": batch, "ratio": ratio, "mbu": mbu, "cv": m.tpot_ms.cv, "bytes_per_s": bytes_per_s})
+        summary.append(
+            {"batch": batch, "ratio": ratio, "mbu": mbu, "cv": m.tpot_ms.cv, "bytes_per_s": bytes_per_s})
     print()
     for row in summary:
         print(f"(1) batch {row['batch']}: our loop / generate() decode tokens/s = {row['ratio']:.2f}× "

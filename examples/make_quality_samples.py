@@ -36,7 +36,8 @@ def graded_samples(sources=SOURCES, seed: int = SEED) -> pd.DataFrame:
         student[rng.choice(rows, student_errors, replace=False)] = 0
         teacher = np.ones(rows, dtype=int)
         teacher[rng.choice(rows, teacher_errors, replace=False)] = 0
-        confidence = np.where(student == 1, rng.beta(*CONFIDENCE_CORRECT, rows), rng.beta(*CONFIDENCE_WRONG, rows))
+        confidence = np.where(student == 1, rng.beta(*CONFIDENCE_CORRECT, rows),
+                              rng.beta(*CONFIDENCE_WRONG, rows))
         parts.append(pd.DataFrame({
             "request_id": np.arange(next_id, next_id + rows),
             "source": source,

@@ -50,7 +50,8 @@ EXAMPLE_TASKS = (
     TaskSpec("invoice-extraction", 45_000, 0.06, 0.07, input_tokens=2500, output_tokens=400),
     TaskSpec("search-rewrite", 400_000, 0.0, 0.04, input_tokens=150, output_tokens=30, model="gpt-5-mini"),
     TaskSpec("marketing-copy", 30_000, 0.0, 0.15, 0.08, 6.0, input_tokens=800, output_tokens=600),
-    TaskSpec("contract-review", 1_500, 0.0, 0.10, input_tokens=9000, output_tokens=1200, model="claude-opus-4-5"),
+    TaskSpec("contract-review", 1_500, 0.0, 0.10, input_tokens=9000, output_tokens=1200,
+             model="claude-opus-4-5"),
     TaskSpec("sql-assistant", 12_000, 0.12, 0.08, input_tokens=3000, output_tokens=250, days=120),
     TaskSpec("meeting-notes", 8_000, 0.15, 0.10, input_tokens=6000, output_tokens=800, days=20),
 )

@@ -99,7 +99,8 @@ class CatalogError(ValueError):
 
 
 def by_name(entries: list, path: Path, what: str) -> dict:
-    """A catalog's entries by their `name`; a CatalogError when two share one (the one rule of both catalogs)."""
+    """A catalog's entries by their `name`; a CatalogError when two share one (the one rule of both
+    catalogs)."""
     names = [e.name for e in entries]
     if len(set(names)) != len(names):
         raise CatalogError(f"{path}: duplicate {what} names")

@@ -38,19 +38,22 @@ class GpuSpec(BaseModel):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$", description="Lowercase, hyphens (h100-sxm).")
     vendor: Literal["nvidia", "amd", "apple", "other"]
     description: str = Field(min_length=1)
-    memory_gib: PositiveFloat | None = Field(description="Device memory per GPU, GiB (None: unknown, no OOM check).")
+    memory_gib: PositiveFloat | None = Field(
+        description="Device memory per GPU, GiB (None: unknown, no OOM check).")
     bandwidth_gb_per_s: PositiveFloat = Field(description="Data-sheet memory bandwidth, GB/s.")
     bf16_flop_per_s: PositiveFloat = Field(description="Dense BF16 tensor FLOP/s.")
     fp16_flop_per_s: PositiveFloat = Field(description="Dense FP16 tensor FLOP/s (FP32 accumulate).")
     fp32_flop_per_s: PositiveFloat | None = Field(None, description="FP32 FLOP/s (non-tensor), where known.")
-    fp8_flop_per_s: PositiveFloat | None = Field(None, description="Dense FP8 tensor FLOP/s, where supported.")
+    fp8_flop_per_s: PositiveFloat | None = Field(None,
+                                                 description="Dense FP8 tensor FLOP/s, where supported.")
     interconnect: Literal["nvlink", "infinity-fabric", "pcie", "none"] = Field(
         description="GPU-to-GPU link used for tensor parallelism."
     )
     interconnect_gb_per_s: PositiveFloat | None = Field(
         None, description="Per-GPU link bandwidth, both directions together, GB/s."
     )
-    max_gpus: Annotated[int, Field(gt=0)] = Field(1, description="GPUs one node can hold (tensor-parallel limit).")
+    max_gpus: Annotated[int,
+                        Field(gt=0)] = Field(1, description="GPUs one node can hold (tensor-parallel limit).")
     gpu_memory_fraction: Annotated[float, Field(gt=0, le=1)] | None = Field(
         None, description="Share of memory the GPU may use (Apple unified memory: about 0.75 by default)."
     )

@@ -49,9 +49,10 @@ class DefaultProfile:
     def command(self) -> str:
         s = self.settings
         return "python -m profiles " + shlex.join([
-            "estimate", "--model", self.model, "--gpu", self.gpu, "--gpus", str(self.gpus), "--dtype", s.dtype,
-            "--batch-sizes", ",".join(map(str, s.batch_sizes)), "--input-tokens", str(s.input_tokens),
-            "--output-tokens", str(s.output_tokens), "--out", f"profiles/data/{self.filename}",
+            "estimate", "--model", self.model, "--gpu", self.gpu, "--gpus", str(self.gpus), "--dtype",
+            s.dtype, "--batch-sizes", ",".join(map(str, s.batch_sizes)), "--input-tokens",
+            str(s.input_tokens), "--output-tokens", str(s.output_tokens), "--out",
+            f"profiles/data/{self.filename}",
         ])
 
     def profile(self) -> Profile:
@@ -81,7 +82,8 @@ def write_defaults(data_dir: Path = DATA_DIR, scenario_path: Path = DEFAULT_SCEN
     written = [write_profile(profiles[d.side], Path(data_dir) / d.filename) for d in DEFAULTS]
     scenario = json.loads(Path(scenario_path).read_text())
     text = json.dumps(embedded_scenario(scenario, profiles), indent=2, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{Path(scenario_path).name}.", suffix=".tmp", dir=Path(scenario_path).parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{Path(scenario_path).name}.", suffix=".tmp",
+                               dir=Path(scenario_path).parent)
     with os.fdopen(fd, "w") as handle:
         handle.write(text)
     os.replace(tmp, scenario_path)

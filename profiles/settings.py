@@ -48,7 +48,9 @@ class RunSettings(BaseModel):
         2.0, description="Minimum timed seconds per batch size; runs repeat until both minimums are met.")
     train: bool = Field(False, description="Also measure a training step (forward + backward + AdamW).")
     compile: bool = Field(False, description="torch.compile the decode step.")
-    out: str | None = Field(None, description="Profile file to write (default: profiles/data/NAME-DEVICE-DTYPE.json).")
+    out: str | None = Field(None,
+                            description="Profile file to write (default: "
+                                        "profiles/data/NAME-DEVICE-DTYPE.json).")
 
     @field_validator("batch_sizes")
     @classmethod
@@ -96,8 +98,8 @@ def checkpoint_weights_problem(folder: Path) -> str | None:
         return None
     pickles = sorted(p.name for pattern in PICKLE_WEIGHT_PATTERNS for p in folder.glob(pattern))
     if pickles:
-        return (f"--model {folder}: refusing non-safetensors weights ({', '.join(pickles)}); pickle files can "
-                "run code when loaded; convert the checkpoint to safetensors (save_pretrained(..., "
+        return (f"--model {folder}: refusing non-safetensors weights ({', '.join(pickles)}); pickle files "
+                "can run code when loaded; convert the checkpoint to safetensors (save_pretrained(..., "
                 "safe_serialization=True))")
     return f"--model {folder}: no *.safetensors weights in the folder"
 

@@ -13,7 +13,8 @@ from econ.base.units import DAYS_PER_MONTH
 WEEKLY = np.array([1.10, 1.15, 1.10, 1.05, 1.00, 0.80, 0.80])  # weekdays busier than weekends
 
 
-def history_csv(growth: float, days: int = 120, noise: float = 0.03, level: float = 10_000, seed: int = 1) -> str:
+def history_csv(growth: float, days: int = 120, noise: float = 0.03, level: float = 10_000,
+                seed: int = 1) -> str:
     """Daily counts growing `growth` per 730/24-day month, with a weekly pattern and seeded noise."""
     rng = np.random.default_rng(seed)
     t = np.arange(days)

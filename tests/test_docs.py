@@ -132,8 +132,8 @@ def run_block(block: Block, cwd: Path) -> BlockRun:
     else:
         argv = [str(cwd / ".venv" / "bin" / "python"), "-c", block.text]
     try:
-        done = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              timeout=BLOCK_TIMEOUT_S, stdin=subprocess.DEVNULL)
+        done = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, timeout=BLOCK_TIMEOUT_S, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired as exc:
         return BlockRun(block, -1, f"{exc.output or ''}\ntimed out after {BLOCK_TIMEOUT_S} s")
     return BlockRun(block, done.returncode, done.stdout)

@@ -16,7 +16,8 @@ def usd_precise(value: float | None, digits: int = 3) -> str:
 
 
 def delta_color(item) -> str:
-    """st.metric's delta colour for a headline item (econ.HeadlineItem): a fall is good where lower is better."""
+    """st.metric's delta colour for a headline item (econ.HeadlineItem): a fall is good where lower is
+    better."""
     return "inverse" if item.lower_is_better else "normal"
 
 

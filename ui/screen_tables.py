@@ -10,10 +10,10 @@ import pandas as pd
 import econ
 
 TABLE_COLUMNS = {  # Screen.to_frame() column → heading
-    "task": "Task", "verdict": "Verdict", "requests_per_day": "Requests/day", "monthly_growth": "Growth/month",
-    "volatility": "Volatility", "teacher_usd_per_month": "Teacher $/month", "upfront_usd": "Upfront $",
-    "npv_usd": "NPV $", "payback_months": "Payback (months)", "breakeven_requests_per_day": "Break-even/day",
-    "chosen": "Chosen",
+    "task": "Task", "verdict": "Verdict", "requests_per_day": "Requests/day",
+    "monthly_growth": "Growth/month", "volatility": "Volatility", "teacher_usd_per_month": "Teacher $/month",
+    "upfront_usd": "Upfront $", "npv_usd": "NPV $", "payback_months": "Payback (months)",
+    "breakeven_requests_per_day": "Break-even/day", "chosen": "Chosen",
 }
 DAILY_COLUMN = "Daily requests"
 

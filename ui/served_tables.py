@@ -50,7 +50,8 @@ def capacity_line(profile: Profile) -> str | None:
     c = profile.capacity
     if c is None:
         return None
-    limits = " and ".join(f"p99 {name} ≤ {v:g} ms" for name, v in (("TTFT", c.slo_ttft_ms), ("TPOT", c.slo_tpot_ms))
+    limits = " and ".join(f"p99 {name} ≤ {v:g} ms" for name, v in (("TTFT", c.slo_ttft_ms),
+                                                                   ("TPOT", c.slo_tpot_ms))
                           if v is not None)
     if c.load is None:
         return f"Capacity search ({limits}, attainment ≥ {c.attainment:.0%}): no probed load met it."

@@ -27,4 +27,6 @@ def serving_cost_curve(scenario_json: str, side: str) -> pd.DataFrame:
 
 def observed_cost(evaluation: econ.Evaluation) -> pd.DataFrame:
     """The scenario's own months: student utilization and serving cost per 1M tokens."""
-    return student_usd_per_mtok_served_by_month(evaluation).loc[:, ["utilization", "usd_per_mtok_served"]].dropna()
+    return student_usd_per_mtok_served_by_month(evaluation).loc[:,
+                                                                ["utilization",
+                                                                 "usd_per_mtok_served"]].dropna()

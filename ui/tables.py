@@ -94,7 +94,8 @@ def profile_facts(profile: Profile) -> pd.DataFrame:
                  f"{model.dtype or 'dtype not reported'})",
         "Hardware": f"{hw.name} × {hw.gpu_count:g} ({hw.device})",
         "Workload": f"{profile.workload.input_tokens} in / {profile.workload.output_tokens} out tokens",
-        "Bandwidth, GB/s (spec / measured)": f"{_num(hw.bandwidth_gb_per_s_spec)} / {_num(hw.bandwidth_gb_per_s_measured)}",
+        "Bandwidth, GB/s (spec / measured)": f"{_num(hw.bandwidth_gb_per_s_spec)} / "
+                                             f"{_num(hw.bandwidth_gb_per_s_measured)}",
         "FLOP/s (spec / measured)": f"{_sci(hw.flop_per_s_spec)} / {_sci(hw.flop_per_s_measured)}",
         "Training tokens/s": _num(profile.training.tokens_per_s) if profile.training else "—",
         "Created": profile.created_at or "—",

@@ -23,7 +23,8 @@ def parse_uploaded_profile(name: str, data: bytes) -> econ.Profile:
     """A validated Profile from uploaded bytes; ProfileError (one line per problem) otherwise."""
     if len(data) > MAX_PROFILE_BYTES:
         raise econ.ProfileError(
-            f"{name}: {len(data) / 2**20:.1f} MiB is over the {MAX_PROFILE_BYTES / 2**20:.0f} MiB limit for a profile"
+            f"{name}: {len(data) / 2**20:.1f} MiB is over the {MAX_PROFILE_BYTES / 2**20:.0f} MiB limit for "
+            "a profile"
         )
     return econ.parse_profile(data, origin=name)
 
@@ -68,7 +69,8 @@ def restrict_evidence(scenario: econ.Scenario) -> econ.Scenario:
                                               "Quality page or the shipped example, not a path on the server")
 
 
-def parse_uploaded_scenario(name: str, data: bytes, store: Path = DATA_DIR) -> tuple[econ.Scenario, econ.Evaluation]:
+def parse_uploaded_scenario(name: str, data: bytes,
+                            store: Path = DATA_DIR) -> tuple[econ.Scenario, econ.Evaluation]:
     """A validated scenario and its evaluation from uploaded bytes; ScenarioError otherwise.
 
     Evaluating here catches what validation alone cannot (an SLO no measured batch meets), so a
@@ -76,7 +78,8 @@ def parse_uploaded_scenario(name: str, data: bytes, store: Path = DATA_DIR) -> t
     """
     if len(data) > MAX_SCENARIO_BYTES:
         raise econ.ScenarioError(
-            f"{name}: {len(data) / 2**20:.1f} MiB is over the {MAX_SCENARIO_BYTES / 2**20:.0f} MiB limit for a scenario"
+            f"{name}: {len(data) / 2**20:.1f} MiB is over the {MAX_SCENARIO_BYTES / 2**20:.0f} MiB limit "
+            "for a scenario"
         )
     scenario = econ.parse_scenario(data, origin=name)
     try:

@@ -24,16 +24,20 @@ class FieldError(ValueError):
 
 
 def field_path(loc: tuple) -> str:
-    """Dotted field path of a pydantic error location, without union-member tags (teacher.api.x → teacher.x)."""
+    """Dotted field path of a pydantic error location, without union-member tags (teacher.api.x →
+    teacher.x)."""
     parts = [
         str(part) for part in loc
-        if not (isinstance(part, str) and (part in _UNION_TAGS or part[:1].isupper() or "[" in part or "-" in part))
+        if not (
+            isinstance(part,
+                       str) and (part in _UNION_TAGS or part[:1].isupper() or "[" in part or "-" in part))
     ]
     return ".".join(parts) or ROOT
 
 
 def field_errors(error: ValidationError, prefix: str = "") -> list[FieldError]:
-    """One FieldError per field (a union reports each member; its first member's message is the useful one)."""
+    """One FieldError per field (a union reports each member; its first member's message is the useful
+    one)."""
     first_by_field: dict[str, str] = {}
     for item in error.errors():
         first_by_field.setdefault(prefix + field_path(item["loc"]), item["msg"])

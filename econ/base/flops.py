@@ -20,13 +20,15 @@ ATTENTION_FLOP_PER_QUERY_CONTEXT = 4
 
 
 def attention_flops(layers: int, hidden_size: int, queries, past=0) -> np.ndarray:
-    """Causal attention of `queries` new tokens after `past` cached ones: Σ_{t=past+1..past+queries} 4·L·d·t."""
+    """Causal attention of `queries` new tokens after `past` cached ones: Σ_{t=past+1..past+queries}
+    4·L·d·t."""
     q, p = np.asarray(queries, float), np.asarray(past, float)
     context_sum = q * p + q * (q + 1) / 2
     return ATTENTION_FLOP_PER_QUERY_CONTEXT * layers * hidden_size * context_sum
 
 
-def training_flops_per_token(parameters: float, sequence_tokens: int, layers: int = 0, hidden_size: int = 0) -> float:
+def training_flops_per_token(parameters: float, sequence_tokens: int, layers: int = 0,
+                             hidden_size: int = 0) -> float:
     """6·N + 3 × the causal forward attention per token of a `sequence_tokens` sequence, 6·L·d·(T+1).
 
     Without the architecture (layers = hidden_size = 0) the attention term is left out: 6·N·D, which

@@ -1,6 +1,7 @@
 """Break-even volume: the lowest constant daily request volume at which a steady month saves money.
 
-Imports numpy, `econ.base.units`, `econ.chain.inputs`, `econ.chain.cashflow`. A steady month uses month-1 prices,
+Imports numpy, `econ.base.units`, `econ.chain.inputs`, `econ.chain.cashflow`. A steady month uses month-1
+prices,
 re-distillation amortized over its cadence, monitoring, fallback, router and error costs, and no
 upfront spend. Self-hosted fleets make savings a staircase in volume, so the search visits every
 step boundary and solves exactly inside the linear piece where savings first turn non-negative.
@@ -41,7 +42,8 @@ def _fleet_boundaries(side: SideInputs, peak_to_average: float, share: float, up
     if side.is_api or share <= 0:
         return np.empty(0)
     with np.errstate(over="ignore"):  # a share near 0 puts the first step beyond any volume (inf): no steps
-        per_replica_month = side.requests_per_s_per_replica[0] * side.target_utilization[0] * SECONDS_PER_MONTH / share
+        per_replica_month = side.requests_per_s_per_replica[0] * side.target_utilization[
+            0] * SECONDS_PER_MONTH / share
     if side.always_on:
         per_replica_month /= peak_to_average
         steps = int(min(MAX_STEPS_PER_FLEET, np.ceil(up_to / per_replica_month)))
@@ -52,7 +54,8 @@ def _fleet_boundaries(side: SideInputs, peak_to_average: float, share: float, up
 def breakeven_requests_per_day(x: NumericInputs) -> float | None:
     """Lowest constant requests/day with steady-month savings ≥ 0; None when no volume gets there.
 
-    Where a fleet step decides (the teacher's next replica), it is the volume just above which distilling saves.
+    Where a fleet step decides (the teacher's next replica), it is the volume just above which distilling
+    saves.
 
     A coarse log grid finds the first volume that saves; within a fleet's step savings rise with
     volume, so any earlier saving window ends at a step's top: those boundaries up to the grid hit

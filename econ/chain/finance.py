@@ -23,7 +23,8 @@ def _rows(upfront, flows):
 
 
 def payback_periods(upfront, flows) -> np.ndarray:
-    """Periods until −upfront + cumulative flows ≥ 0, interpolated inside the crossing period; NaN if never."""
+    """Periods until −upfront + cumulative flows ≥ 0, interpolated inside the crossing period; NaN if
+    never."""
     upfront, flows = _rows(upfront, flows)
     cumulative = -upfront[:, None] + np.cumsum(flows, axis=1)
     before = np.concatenate([-upfront[:, None], cumulative[:, :-1]], axis=1)

@@ -27,7 +27,8 @@ def side_tokens(scenario: Scenario, field: str) -> int:
 
 def usd_per_mtok_served_vs_utilization(scenario: Scenario, field: str,
                                 utilizations: np.ndarray = UTILIZATION_GRID) -> pd.DataFrame:
-    """One replica of `field` ('teacher'/'student') at each average utilization: $/h × GPUs ÷ (tokens/s × u) × 1e6.
+    """One replica of `field` ('teacher'/'student') at each average utilization: $/h × GPUs ÷ (tokens/s × u)
+    × 1e6.
 
     Columns: utilization (NaN for an API), usd_per_mtok_served and usd_per_kreq (month-1 prices).
     """
@@ -43,7 +44,8 @@ def usd_per_mtok_served_vs_utilization(scenario: Scenario, field: str,
     replica_usd_per_hour = side.gpu_usd_per_hour * side.gpus_per_replica
     requests_per_s = float(numeric.requests_per_s_per_replica[0])
     return pd.DataFrame({"utilization": u,
-                         "usd_per_mtok_served": usd_per_mtok_served(replica_usd_per_hour, requests_per_s * tokens, u),
+                         "usd_per_mtok_served": usd_per_mtok_served(replica_usd_per_hour,
+                                                                    requests_per_s * tokens, u),
                          "usd_per_kreq": usd_per_kreq(replica_usd_per_hour, requests_per_s, u)})
 
 
@@ -53,4 +55,5 @@ def student_usd_per_mtok_served_by_month(evaluation: Evaluation) -> pd.DataFrame
     tokens = side_tokens(evaluation.scenario, "student")
     with np.errstate(divide="ignore", invalid="ignore"):
         cost = monthly["student_serving_usd"] / (monthly["requests"] * tokens) * TOKENS_PER_MTOK
-    return pd.DataFrame({"month": monthly["month"], "utilization": monthly["utilization"], "usd_per_mtok_served": cost})
+    return pd.DataFrame(
+        {"month": monthly["month"], "utilization": monthly["utilization"], "usd_per_mtok_served": cost})

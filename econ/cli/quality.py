@@ -63,7 +63,8 @@ def curve_frame(evidence: GradedSampleRates, sweep: ThresholdSweep | None = None
         raise ValueError(f"{evidence.origin}: no student_confidence column, so there is no router curve for "
                          "--format csv (use --format json for the per-source rates)")
     r = evidence.router
-    return pd.DataFrame({"threshold": r.threshold, "fallback_rate": r.fallback_rate, "error_rate": r.error_rate})
+    return pd.DataFrame(
+        {"threshold": r.threshold, "fallback_rate": r.fallback_rate, "error_rate": r.error_rate})
 
 
 def _pct(p: float) -> str:
@@ -94,7 +95,8 @@ def _router_text(evidence: GradedSampleRates, sweep: ThresholdSweep | None) -> l
         return head + table.to_string(index=False).splitlines()
     curve = sweep.curve
     shown = np.unique(np.linspace(0, len(curve) - 1, min(len(curve), 11)).round().astype(int))
-    shown = sorted(set(shown.tolist()) | set(np.flatnonzero(curve["threshold"] == sweep.best_threshold).tolist()))
+    shown = sorted(
+        set(shown.tolist()) | set(np.flatnonzero(curve["threshold"] == sweep.best_threshold).tolist()))
     table = curve.iloc[shown]
     head.append(f"NPV at {len(curve)} of {sweep.swept_of} thresholds (★ = best):")
     body = table.to_string(index=False, na_rep="never", formatters={
@@ -110,7 +112,8 @@ def evidence_text(evidence: GradedSampleRates, sweep: ThresholdSweep | None = No
     lines = [f"Quality evidence ({evidence.measured_on()}; measured, not assumed)", ""]
     lines += _sources_text(evidence) + [""]
     gap = evidence.production_gap
-    lines.append("Gap: " + (gap.words() if gap is not None else "not measured (needs production and other rows)"))
+    lines.append(
+        "Gap: " + (gap.words() if gap is not None else "not measured (needs production and other rows)"))
     if evidence.teacher_error is not None:
         t = evidence.teacher_error
         lines.append(f"Teacher error rate: {_pct(t.rate)} (95% CI {_pct(t.ci95[0])}–{_pct(t.ci95[1])})")

@@ -51,7 +51,8 @@ def evidence_of(path: str) -> GradedSampleRates:
 
 
 def measured_fields(evidence: Evidence) -> set[str]:
-    """The quality fields an evidence block measures (what static_conflicts knows if its file cannot be read)."""
+    """The quality fields an evidence block measures (what static_conflicts knows if its file cannot be
+    read)."""
     fields = set(ALWAYS_MEASURED) | ({FALLBACK} if evidence.router_threshold is not None else set())
     try:
         found = evidence_of(evidence.path)
@@ -84,10 +85,12 @@ class MeasuredQuality:
 
 
 def measured(evidence: Evidence, typed: set[str]) -> MeasuredQuality:
-    """Read the evidence and take its rates at the router threshold; typed values of measured rates conflict."""
+    """Read the evidence and take its rates at the router threshold; typed values of measured rates
+    conflict."""
     found = evidence_of(evidence.path)
     if evidence.router_threshold is not None and found.router is None:
-        raise FieldError("quality.evidence.router_threshold", f"{found.origin} has no student_confidence column, "
+        raise FieldError("quality.evidence.router_threshold",
+                         f"{found.origin} has no student_confidence column, "
                          "so there is no router threshold to set")
     at = found.rates_at(evidence.router_threshold)
     rates = {STUDENT_ERROR: at.error.rate}
@@ -106,20 +109,21 @@ def evidence_warnings(m: MeasuredQuality) -> list[str]:
     e, out = m.evidence, []
     production = e.production
     if production is None or production.total <= 0:
-        out.append(f"the student's quality was not measured on production traffic: {e.origin} has no production "
-                   "rows, and non-production samples usually flatter the student")
+        out.append(f"the student's quality was not measured on production traffic: {e.origin} has no "
+                   "production rows, and non-production samples usually flatter the student")
     elif (production.ci95[1] - production.ci95[0]) / 2 > MAX_HALF_WIDTH:
         half = (production.ci95[1] - production.ci95[0]) / 2 * POINTS
-        out.append(f"the student's quality was measured on only {production.rows:,} production rows: its error "
-                   f"rate {production.rate:.1%} is known to ±{half:.1f} points (more than ±{MAX_HALF_WIDTH * POINTS:.0f})")
+        out.append(f"the student's quality was measured on only {production.rows:,} production rows: its "
+                   f"error rate {production.rate:.1%} is known to ±{half:.1f} points (more than "
+                   f"±{MAX_HALF_WIDTH * POINTS:.0f})")
     gap = e.production_gap
     if gap is not None and gap.precise and gap.significant:
         out.append(f"measured on production traffic: {gap.words()}; the scenario uses the production rates")
     if m.at.fallback is None:
         out.append("quality.fallback_rate is an assumption: the evidence has no student_confidence column")
     elif m.at.teacher_error is None and (m.at.threshold or 0) > 0:
-        out.append("teacher errors among fallbacks are assumed 0 (the evidence has no teacher_correct column): "
-                   "the measured error rate is a lower bound")
+        out.append("teacher errors among fallbacks are assumed 0 (the evidence has no teacher_correct "
+                   "column): the measured error rate is a lower bound")
     return out
 
 
@@ -131,7 +135,8 @@ def posterior_mean_sd(p: Proportion) -> tuple[float, float]:
 
 
 def measured_inputs(m: MeasuredQuality | None) -> dict[str, UncertainInput]:
-    """Each measured rate as an uncertain input: its Beta posterior (Monte Carlo), its 95% Wilson interval (tornado).
+    """Each measured rate as an uncertain input: its Beta posterior (Monte Carlo), its 95% Wilson interval
+    (tornado).
 
     A Beta(mean, sd) with the posterior's mean and sd is that same Beta(x + 1/2, n − x + 1/2).
     """
@@ -140,5 +145,6 @@ def measured_inputs(m: MeasuredQuality | None) -> dict[str, UncertainInput]:
     out = {}
     for name, p in m.proportions.items():
         mean, sd = posterior_mean_sd(p)
-        out[name] = UncertainInput(input=name, distribution=Beta(mean=mean, sd=sd), low=p.ci95[0], high=p.ci95[1])
+        out[name] = UncertainInput(input=name, distribution=Beta(mean=mean, sd=sd), low=p.ci95[0],
+                                   high=p.ci95[1])
     return out

@@ -39,7 +39,8 @@ class Proportion:
         return self.rate * self.n_effective
 
     def posterior(self) -> tuple[float, float]:
-        """Beta(a, b) posterior of the rate under the Jeffreys prior: (x + 1/2, n − x + 1/2), effective counts."""
+        """Beta(a, b) posterior of the rate under the Jeffreys prior: (x + 1/2, n − x + 1/2), effective
+        counts."""
         x, n = self.effective_count, self.n_effective
         return x + JEFFREYS_PRIOR, n - x + JEFFREYS_PRIOR
 
@@ -57,7 +58,8 @@ def wilson_interval(count: np.ndarray | float, nobs: np.ndarray | float) -> tupl
     return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
 
 
-def proportions(rows: np.ndarray, total: np.ndarray, count: np.ndarray, sum_sq: np.ndarray) -> list[Proportion]:
+def proportions(rows: np.ndarray, total: np.ndarray, count: np.ndarray,
+                sum_sq: np.ndarray) -> list[Proportion]:
     """One Proportion per group from per-group row counts, Σw, Σw·[counted] and Σw² (all arrays (G,))."""
     total = np.asarray(total, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -76,7 +78,8 @@ def proportion(weight: np.ndarray, counted: np.ndarray) -> Proportion:
 
 
 def difference_interval(first: Proportion, second: Proportion) -> tuple[float, float]:
-    """95% interval of rate(first) − rate(second), independent samples (Newcomb, statsmodels), effective counts."""
+    """95% interval of rate(first) − rate(second), independent samples (Newcomb, statsmodels), effective
+    counts."""
     from statsmodels.stats.proportion import confint_proportions_2indep
 
     low, high = confint_proportions_2indep(

@@ -57,13 +57,14 @@ class Gap:
         verb = "flatter" if len(self.others) > 1 else "flatters"
         points = abs(self.difference) * POINTS
         if not self.precise:
-            return (f"too few rows to measure the gap within ±{MAX_HALF_WIDTH * POINTS:.0f} points: production "
-                    f"minus {subject} is {self.difference * POINTS:+.1f} points ({interval})")
+            return (f"too few rows to measure the gap within ±{MAX_HALF_WIDTH * POINTS:.0f} points: "
+                    f"production minus {subject} is {self.difference * POINTS:+.1f} points ({interval})")
         if self.significant and self.difference > 0:
             return f"{subject} {verb} the student by {points:.1f} points ({interval})"
         if self.significant:
             return f"the student errs {points:.1f} points less on production than on {subject} ({interval})"
-        return f"no significant gap: production minus {subject} is {self.difference * POINTS:+.1f} points ({interval})"
+        difference = self.difference * POINTS
+        return f"no significant gap: production minus {subject} is {difference:+.1f} points ({interval})"
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ class EvidenceRates:
 
 @dataclass(frozen=True)
 class GradedSampleRates:
-    """Measured quality of a student from graded samples: rates with intervals, the production gap, the router curve.
+    """Measured quality of a student from graded samples: rates with intervals, the production gap, the
+    router curve.
 
     Not `econ.model.quality.Evidence`, which is the scenario's pointer to the samples file.
     """
@@ -99,7 +101,8 @@ class GradedSampleRates:
         return self.sources.get(PRODUCTION)
 
     def rates_at(self, threshold: float | None) -> EvidenceRates:
-        """Fallback, residual error and teacher error at `threshold` (None: no router, the student's own rate)."""
+        """Fallback, residual error and teacher error at `threshold` (None: no router, the student's own
+        rate)."""
         if threshold is not None and self.router is None:
             raise ValueError(f"{self.origin}: a router threshold needs a student_confidence column")
         if self.router is None:
@@ -110,9 +113,11 @@ class GradedSampleRates:
                              self.router_on_production)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per source: source, rows, n (Σw), errors (Σw), error_rate, ci95_low, ci95_high, n_effective."""
-        return pd.DataFrame([{"source": name, "rows": p.rows, "n": p.total, "errors": p.count, "error_rate": p.rate,
-                              "ci95_low": p.ci95[0], "ci95_high": p.ci95[1], "n_effective": p.n_effective}
+        """One row per source: source, rows, n (Σw), errors (Σw), error_rate, ci95_low, ci95_high,
+        n_effective."""
+        return pd.DataFrame([{"source": name, "rows": p.rows, "n": p.total, "errors": p.count,
+                              "error_rate": p.rate, "ci95_low": p.ci95[0], "ci95_high": p.ci95[1],
+                              "n_effective": p.n_effective}
                              for name, p in self.sources.items()])
 
     def measured_on(self) -> str:
@@ -159,8 +164,8 @@ def _warnings(samples: GradedSamples, sources: dict[str, Proportion], gap: Gap |
         out.append("no production rows: every rate here is measured on non-production samples, which usually "
                    "flatter the student; the router curve uses all rows")
     elif (production.ci95[1] - production.ci95[0]) / 2 > MAX_HALF_WIDTH:
-        out.append(f"only {production.rows:,} production rows: the production error rate's 95% interval is wider "
-                   f"than ±{MAX_HALF_WIDTH * POINTS:.0f} points")
+        out.append(f"only {production.rows:,} production rows: the production error rate's 95% interval is "
+                   f"wider than ±{MAX_HALF_WIDTH * POINTS:.0f} points")
     if gap is not None and not gap.precise:
         out.append(gap.words())
     if samples.confidence is None:

@@ -1,6 +1,7 @@
 """The router curve: fallback rate and residual error rate at every confidence threshold.
 
-Imports numpy and `econ.evidence.samples`/`econ.evidence.proportions`. Semantics (what a router-plus-fallback system does):
+Imports numpy and `econ.evidence.samples`/`econ.evidence.proportions`. Semantics (what a router-plus-fallback
+system does):
 a request whose student confidence is *strictly below* the threshold goes to the teacher; one at or
 above it keeps the student's answer. So threshold 0 never falls back, and a request whose confidence
 ties the threshold stays with the student. The residual error rate is student errors among kept
@@ -52,13 +53,15 @@ class RouterCurve:
         counts = np.array([fallback_w, residual])
         n_eff = self._n_effective
         low, high = wilson_interval(counts / total * n_eff, np.full(2, n_eff))
-        fallback = Proportion(self._rows, float(total), float(fallback_w), n_eff, (float(low[0]), float(high[0])))
+        fallback = Proportion(self._rows, float(total), float(fallback_w), n_eff,
+                              (float(low[0]), float(high[0])))
         error = Proportion(self._rows, float(total), float(residual), n_eff, (float(low[1]), float(high[1])))
         return ThresholdRates(float(threshold), fallback, error)
 
 
 def router_curve(samples: GradedSamples) -> RouterCurve:
-    """Sort once by confidence; cumulative sums give fallback and residual error at each distinct threshold."""
+    """Sort once by confidence; cumulative sums give fallback and residual error at each distinct
+    threshold."""
     if samples.confidence is None:
         raise ValueError(f"{samples.origin}: no student_confidence column, so there is no router curve")
     order = np.argsort(samples.confidence, kind="stable")

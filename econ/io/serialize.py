@@ -14,7 +14,8 @@ import numpy as np
 
 
 def finite_or_none(value):
-    """A float (or numpy scalar, or 0-d array) that is finite, else None; numpy integers become int; anything else as is."""
+    """A float (or numpy scalar, or 0-d array) that is finite, else None; numpy integers become int; anything
+    else as is."""
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value.item()
     if isinstance(value, bool | np.bool_):

@@ -50,7 +50,8 @@ def choose_within_budget(npv_usd, upfront_usd, budget_usd: float) -> BudgetChoic
     free = [i for i in range(len(npv_all)) if npv_all[i] > 0 and cost_all[i] <= 0]
     paid = [i for i in range(len(npv_all)) if npv_all[i] > 0 and cost_all[i] > 0]
     # Most NPV per dollar first (ties: the larger NPV), so the bound is tight and good choices come early.
-    with np.errstate(over="ignore"):  # a cost of a fraction of a cent makes the ratio infinite: first, rightly
+    # a cost of a fraction of a cent makes the ratio infinite: first, rightly
+    with np.errstate(over="ignore"):
         paid.sort(key=lambda i: (-npv_all[i] / cost_all[i], -npv_all[i], i))
     npv, cost = npv_all[paid], cost_all[paid]
     budget = budget_usd + MONEY_TOLERANCE_USD

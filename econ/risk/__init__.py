@@ -20,6 +20,6 @@ from econ.risk.words import (
 
 __all__ = [
     "LEVERS", "Lever", "MonteCarlo", "Range", "Tornado", "capacity_spread_sigma", "chance_words",
-    "check_listed", "first_year_months", "merge_columns", "monte_carlo", "payback_chance_words", "period_words", "risk_sentences",
-    "settings_of", "tornado", "tornado_range",
+    "check_listed", "first_year_months", "merge_columns", "monte_carlo", "payback_chance_words",
+    "period_words", "risk_sentences", "settings_of", "tornado", "tornado_range",
 ]

@@ -36,7 +36,8 @@ class Tornado:
     horizon_months: int
 
     def to_frame(self) -> pd.DataFrame:
-        """input, label, unit, base/low/high value, coverage (what low–high spans), NPV and payback at low and high,
+        """input, label, unit, base/low/high value, coverage (what low–high spans), NPV and payback at low
+        and high,
         swings."""
         return self.rows.copy()
 
@@ -49,8 +50,10 @@ class Tornado:
         })
 
 
-def tornado_range(name: str, base: float, item: UncertainInput | None, relative: float) -> tuple[float, float] | None:
-    """(low, high) of one input: its own low/high, else its distribution's P10/P90, else base × (1 ∓ relative)."""
+def tornado_range(name: str, base: float, item: UncertainInput | None,
+                  relative: float) -> tuple[float, float] | None:
+    """(low, high) of one input: its own low/high, else its distribution's P10/P90, else base × (1 ∓
+    relative)."""
     if item is not None and item.low is not None:
         return item.low, item.high
     if item is not None and item.distribution is not None:
@@ -72,7 +75,8 @@ def _coverage(item: UncertainInput | None, from_evidence: bool) -> str:
     return COVERAGE_P10_P90
 
 
-def tornado(scenario: Scenario, uncertainty: Uncertainty | None = None, relative_range: float | None = None) -> Tornado:
+def tornado(scenario: Scenario, uncertainty: Uncertainty | None = None,
+            relative_range: float | None = None) -> Tornado:
     """NPV and payback with each input at its low and at its high (others held), in one vectorized run.
 
     relative_range overrides the ±fraction used for inputs without their own range or distribution.

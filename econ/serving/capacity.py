@@ -1,7 +1,8 @@
 """Serving capacity: the one place that turns a profile (or a typed number) into requests/s per replica,
 and requests/s into whole replicas.
 
-Imports numpy, `econ.base.units`, `econ.model.profile` and `econ.model.scenario`. The operating point is the largest
+Imports numpy, `econ.base.units`, `econ.model.profile` and `econ.model.scenario`. The operating point is the
+largest
 measured batch size that meets the latency SLO (p99 TTFT and TPOT) at the profile's token counts.
 For a served profile (load-tested through an endpoint) it is the measured load with the largest
 *achieved* rate that meets the SLO: by p99 TTFT and TPOT, or, when the profile's capacity search ran
@@ -140,7 +141,8 @@ def replica_capacity(
     # Capacity is that of the replica's GPU share (a MIG slice gets its fraction of the profiled GPUs).
     share = side.gpus_per_replica / profile.hardware.gpu_count
     if point.requests_per_s * share < MIN_CAPACITY_RPS:
-        raise FieldError(f"{field}.profile", f"capacity {point.requests_per_s * share:.3g} requests/s per replica is "
+        raise FieldError(f"{field}.profile",
+                         f"capacity {point.requests_per_s * share:.3g} requests/s per replica is "
                                              f"below {MIN_CAPACITY_RPS:g}: not a serving replica")
     kind = "served profile" if profile.served else "profile"
     source = f"{profile.provenance} {kind} {profile.model.name}, {point.describe()}"
@@ -154,6 +156,8 @@ def replicas_for_peak(peak_rps, requests_per_s_per_replica, target_utilization, 
 
 
 def autoscaled_replicas(average_rps, requests_per_s_per_replica, target_utilization, min_replicas):
-    """Autoscaled replica-equivalents: max(min_replicas, average / (capacity × utilization)). numpy-friendly."""
-    needed = np.asarray(average_rps) / (np.asarray(requests_per_s_per_replica) * np.asarray(target_utilization))
+    """Autoscaled replica-equivalents: max(min_replicas, average / (capacity × utilization)).
+    numpy-friendly."""
+    needed = np.asarray(average_rps) / (
+        np.asarray(requests_per_s_per_replica) * np.asarray(target_utilization))
     return np.maximum(min_replicas, needed)

@@ -28,6 +28,8 @@ def gpu_month_usd(gpu_usd_per_hour: float, gpus: float = 1.0) -> float:
 def api_usd_per_request(input_tokens: float, output_tokens: float, input_usd_per_mtok: float,
                         output_usd_per_mtok: float, cached_input_share: float = 0.0,
                         cached_input_usd_per_mtok: float = 0.0) -> float:
-    """The API price of one request: in × (uncached × price + cached × cached price) + out × price, per 1e6 tokens."""
-    input_price = (1 - cached_input_share) * input_usd_per_mtok + cached_input_share * cached_input_usd_per_mtok
+    """The API price of one request: in × (uncached × price + cached × cached price) + out × price, per 1e6
+    tokens."""
+    input_price = (
+        1 - cached_input_share) * input_usd_per_mtok + cached_input_share * cached_input_usd_per_mtok
     return (input_tokens * input_price + output_tokens * output_usd_per_mtok) / TOKENS_PER_MTOK

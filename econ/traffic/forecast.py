@@ -43,7 +43,8 @@ def parse_history(text: str | bytes, origin: str = "history") -> pd.Series:
     """Validate `date,requests` CSV text → daily Series (DatetimeIndex, one row per day, no gaps)."""
     if isinstance(text, bytes) and len(text) > MAX_HISTORY_BYTES:
         raise HistoryError(origin, f"file is larger than {MAX_HISTORY_BYTES // 2**20} MiB")
-    table = parse_csv(text, origin, HISTORY_COLUMNS, rules=CsvRules(max_rows=MAX_HISTORY_DAYS, error=HistoryError))
+    table = parse_csv(text, origin, HISTORY_COLUMNS,
+                      rules=CsvRules(max_rows=MAX_HISTORY_DAYS, error=HistoryError))
     days: dict[date, int] = {}  # date → CSV line
     values: list[tuple[date, float]] = []
     for row in table.rows:
@@ -60,7 +61,8 @@ def parse_history(text: str | bytes, origin: str = "history") -> pd.Series:
         if missing:
             raise HistoryError(
                 origin, f"date {after} follows {before} (line {days[before]}); "
-                f"{missing} missing day{'s' if missing > 1 else ''} (every day needs a row, 0 for none)", days[after],
+                f"{missing} missing day{'s' if missing > 1 else ''} (every day needs a row, 0 for none)",
+                days[after],
             )
     index = pd.DatetimeIndex([pd.Timestamp(d) for d, _ in values], freq="D")
     return pd.Series([v for _, v in values], index=index, name="requests")
@@ -72,7 +74,8 @@ def load_history(path: str | Path) -> pd.Series:
 
 
 def monthly_totals(daily: np.ndarray) -> np.ndarray:
-    """Daily values (days, ...) → totals of consecutive 730/24-day months (months, ...), fractional days split."""
+    """Daily values (days, ...) → totals of consecutive 730/24-day months (months, ...), fractional days
+    split."""
     days = daily.shape[0]
     months = int(days // DAYS_PER_MONTH)
     cumulative = np.concatenate([np.zeros((1, *daily.shape[1:])), np.cumsum(daily, axis=0)], axis=0)
@@ -126,7 +129,8 @@ class TrafficForecast:
             "requests_per_day": self.requests_per_day,
             "interval": {"low": P_LOW, "high": P_HIGH},
             "monthly": [
-                {"month": int(r.month), "requests": float(r.requests), "low": float(r.low), "high": float(r.high)}
+                {"month": int(r.month), "requests": float(r.requests), "low": float(r.low),
+                 "high": float(r.high)}
                 for r in self.monthly.itertuples()
             ],
         })
@@ -162,7 +166,8 @@ def _fit(series: pd.Series):
 
 def forecast_traffic(history: pd.Series, months: int = DEFAULT_MONTHS, seed: int = 0,
                      simulations: int = SIMULATIONS) -> TrafficForecast:
-    """Fit Holt-Winters with weekly seasonality, forecast `months` months of 730/24 days, P10–P90 from simulated paths."""
+    """Fit Holt-Winters with weekly seasonality, forecast `months` months of 730/24 days, P10–P90 from
+    simulated paths."""
     if not 1 <= months <= MAX_MONTHS:
         raise ValueError(f"months must be between 1 and {MAX_MONTHS}, got {months}")
     if len(history) < MIN_HISTORY_DAYS:
@@ -174,7 +179,8 @@ def forecast_traffic(history: pd.Series, months: int = DEFAULT_MONTHS, seed: int
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         paths = result.simulate(days, anchor="end", repetitions=simulations, rng=np.random.default_rng(seed))
-    paths = np.maximum(back(np.asarray(paths, dtype=float).reshape(days, simulations)), 0.0)  # no negative traffic
+    # no negative traffic
+    paths = np.maximum(back(np.asarray(paths, dtype=float).reshape(days, simulations)), 0.0)
     point_months = monthly_totals(point)[:months]
     path_months = monthly_totals(paths)[:months]
     low, high = np.quantile(path_months, [P_LOW, P_HIGH], axis=1)

@@ -57,8 +57,10 @@ def _architecture(profile: Profile) -> ModelArchitecture:
     }
     missing = [k for k, v in shape.items() if v is None]
     if missing:
-        raise ValueError(f"model {info.name!r} is not a preset and the profile lacks model.{', model.'.join(missing)}")
-    return ModelArchitecture(name=slug(info.name, "model", lowercase=True), family="llama", source="measured profile", **shape)
+        raise ValueError(
+            f"model {info.name!r} is not a preset and the profile lacks model.{', model.'.join(missing)}")
+    return ModelArchitecture(name=slug(info.name, "model", lowercase=True), family="llama",
+                             source="measured profile", **shape)
 
 
 def _peaks(profile: Profile) -> tuple[float, Reference, float, Reference]:
@@ -87,17 +89,21 @@ def _peaks(profile: Profile) -> tuple[float, Reference, float, Reference]:
 
 @dataclass(frozen=True)
 class _Fit:
-    """Fitted values (seconds and seconds per byte/FLOP), their defaults and lower bounds, by Efficiency field."""
+    """Fitted values (seconds and seconds per byte/FLOP), their defaults and lower bounds, by Efficiency
+    field."""
 
     value: dict[str, float]
     default: dict[str, float]
     lower: dict[str, float]
 
     def fitted(self) -> list[str]:
-        return [k for k, v in self.value.items() if abs(v - self.default[k]) > FITTED_TOLERANCE * abs(self.default[k])]
+        return [
+            k for k, v in self.value.items() if abs(v - self.default[k]) > FITTED_TOLERANCE * abs(
+                self.default[k])]
 
 
-def _source(profile: Profile, arch: ModelArchitecture, origin: str | None, points: list[Point]) -> CalibrationSource:
+def _source(profile: Profile, arch: ModelArchitecture, origin: str | None,
+            points: list[Point]) -> CalibrationSource:
     bandwidth, bw_ref, peak, flop_ref = _peaks(profile)
     dtype = profile.model.dtype
     return CalibrationSource(
@@ -155,7 +161,8 @@ def _efficiency(fit: _Fit, roof: Roofline, d: Efficiency, description: str) -> E
 
 
 def _errors(roof: Roofline, points: list[Point], n_in: int, n_out: int) -> tuple[float, float]:
-    """Largest relative error of the calibrated estimate: decode tokens/s (batch ÷ median TPOT), median TTFT."""
+    """Largest relative error of the calibrated estimate: decode tokens/s (batch ÷ median TPOT), median
+    TTFT."""
     decode_err, ttft_err = [], []
     for p in points:
         est = estimate_point(roof, p.batch_size, n_in, n_out)
@@ -171,21 +178,23 @@ def _notes(fit: _Fit, points: list[Point], src: CalibrationSource) -> list[str]:
                      "fixed time per layer; the split follows the defaults.")
     unfitted = [k for k in fit.value if k not in fitted]
     if unfitted:
-        notes.append(f"Not constrained by this profile, kept at the published defaults: {', '.join(unfitted)}.")
+        notes.append(
+            f"Not constrained by this profile, kept at the published defaults: {', '.join(unfitted)}.")
     at_bound = [k for k in fitted if np.isclose(fit.value[k], fit.lower[k])]
     if at_bound:
-        notes.append(f"At the edge of the allowed range (the data gives them little weight, e.g. a model small "
-                     f"enough to stay in cache): {', '.join(at_bound)}.")
+        notes.append("At the edge of the allowed range (the data gives them little weight, e.g. a model "
+                     f"small enough to stay in cache): {', '.join(at_bound)}.")
     if "measured" in (src.bandwidth_reference, src.flop_reference):
-        notes.append("Efficiencies are relative to the measured (microbenchmark) peaks of the source machine; "
-                     "projected onto another GPU they multiply its data-sheet peaks.")
+        notes.append("Efficiencies are relative to the measured (microbenchmark) peaks of the source "
+                     "machine; projected onto another GPU they multiply its data-sheet peaks.")
     return notes
 
 
 def _check_calibratable(profile: Profile, origin: str | None) -> list[Point]:
     if profile.provenance != "measured":
         raise ValueError(f"{origin or 'profile'}: calibrate needs a measured profile, this one is "
-                         f"{profile.provenance!r} (calibrating an estimate would only return its assumptions)")
+                         f"{profile.provenance!r} (calibrating an estimate would only return its "
+                         "assumptions)")
     if profile.hardware.gpu_count != 1:
         raise ValueError(f"{origin or 'profile'}: calibrate needs a single-device profile "
                          f"(hardware.gpu_count is {profile.hardware.gpu_count:g})")
@@ -196,7 +205,8 @@ def _check_calibratable(profile: Profile, origin: str | None) -> list[Point]:
 
 
 def calibrate(profile: Profile, origin: str | None = None, created_at: str | None = None) -> Calibration:
-    """Fit MBU, MFUs, prefill's fixed time per layer and the overheads from a measured single-device profile."""
+    """Fit MBU, MFUs, prefill's fixed time per layer and the overheads from a measured single-device
+    profile."""
     points = _check_calibratable(profile, origin)
     arch = _architecture(profile)
     src = _source(profile, arch, origin, points)
@@ -207,13 +217,16 @@ def calibrate(profile: Profile, origin: str | None = None, created_at: str | Non
     roof = Roofline(arch, draft.hardware_spec(), 1, src.dtype, src.kv_dtype, d)
     n_in, n_out = src.input_tokens, src.output_tokens
     fit = _fit(roof, points, n_in, n_out, d)
-    reference = (f"MBU vs {src.bandwidth_reference} {src.bandwidth_gb_per_s:g} GB/s, MFU vs {src.flop_reference} "
-                 f"{src.flop_per_s / FLOP_PER_TFLOP:.3g} TFLOP/s")
-    description = (f"calibrated from a measured profile of {arch.name} {src.dtype} on {profile.hardware.name} "
-                   f"(batch sizes {', '.join(map(str, src.batch_sizes))}; {reference})")
+    reference = (f"MBU vs {src.bandwidth_reference} {src.bandwidth_gb_per_s:g} GB/s, MFU vs "
+                 f"{src.flop_reference} {src.flop_per_s / FLOP_PER_TFLOP:.3g} TFLOP/s")
+    description = (f"calibrated from a measured profile of {arch.name} {src.dtype} on "
+                   f"{profile.hardware.name} (batch sizes {', '.join(map(str, src.batch_sizes))}; "
+                   f"{reference})")
     efficiency = _efficiency(fit, roof, d, description)
-    decode_err, ttft_err = _errors(Roofline(arch, roof.gpu, 1, src.dtype, src.kv_dtype, efficiency), points, n_in, n_out)
+    decode_err, ttft_err = _errors(Roofline(arch, roof.gpu, 1, src.dtype, src.kv_dtype, efficiency), points,
+                                   n_in, n_out)
     return Calibration(
         created_at=created, efficiency=efficiency, fitted=fit.fitted(), source=src,
-        decode_max_relative_error=decode_err, ttft_max_relative_error=ttft_err, notes=_notes(fit, points, src),
+        decode_max_relative_error=decode_err, ttft_max_relative_error=ttft_err,
+        notes=_notes(fit, points, src),
     )

@@ -40,7 +40,8 @@ class CalibrationSource(BaseModel):
     catalog_name: str | None = None
     memory_gib: float | None = None
     bandwidth_gb_per_s: float = Field(gt=0, description="Bandwidth the MBU is relative to, GB/s.")
-    bandwidth_reference: Reference = Field(description="spec: data sheet; catalog: GPU catalog; measured: microbenchmark.")
+    bandwidth_reference: Reference = Field(
+        description="spec: data sheet; catalog: GPU catalog; measured: microbenchmark.")
     flop_per_s: float = Field(gt=0, description="Peak FLOP/s the MFUs are relative to.")
     flop_reference: Reference
     batch_sizes: list[int]
@@ -66,7 +67,8 @@ class Calibration(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
     def hardware_spec(self) -> GpuSpec:
-        """The measured machine as a GpuSpec (peaks the efficiencies are relative to), for same-hardware estimates."""
+        """The measured machine as a GpuSpec (peaks the efficiencies are relative to), for same-hardware
+        estimates."""
         src = self.source
         peak = src.flop_per_s
         return GpuSpec(
@@ -87,11 +89,13 @@ def write_calibration(calibration: Calibration, path: str | Path) -> Path:
 
 
 def load_calibration(path: str | Path, field: str = "calibration") -> Calibration:
-    """Read (a regular file, bounded) and validate a calibration file; ValueError naming `field` and the file."""
+    """Read (a regular file, bounded) and validate a calibration file; ValueError naming `field` and the
+    file."""
     data = read_bounded_json(path, MAX_CALIBRATION_BYTES, field)
     if isinstance(data, dict) and data.get("kind") == "calibration" and data.get("version") == 1:
-        raise ValueError(f"{field}: {path}: version 1 was fitted for the earlier prefill model (half-saturation "
-                         f"point); run `python -m profiles calibrate` again on its measured profile")
+        raise ValueError(f"{field}: {path}: version 1 was fitted for the earlier prefill model "
+                         "(half-saturation point); run `python -m profiles calibrate` again on its measured "
+                         "profile")
     try:
         return Calibration.model_validate(data)
     except ValidationError as exc:

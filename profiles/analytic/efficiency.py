@@ -33,11 +33,14 @@ from pydantic import BaseModel, ConfigDict, Field
 # mean 0.741.
 DEFAULT_MBU = 0.74
 # Prefill: fitted to ONE source, the TensorRT-LLM v0.9.0 performance doc (docs/source/performance.md,
-# "Low Latency", 2024-04; batch 1, one output token), the 20 TTFT rows tests/profiles/analytic/test_prefill_published.py
+# "Low Latency", 2024-04; batch 1, one output token), the 20 TTFT rows
+# tests/profiles/analytic/test_prefill_published.py
 # lists: A100-80GB FP16 (Llama-2-7B, Mistral-7B at 128 and 2,048 prompt tokens; Llama-2-70B TP4 at 128,
-# TP8 at 2,048), H100 and H200 FP8 (the same models, 70B TP4/TP8) and L40S FP8 (Llama-2-7B). A grid search over (16-bit mfu, fp8 mfu, prefill_layer_ms,
+# TP8 at 2,048), H100 and H200 FP8 (the same models, 70B TP4/TP8) and L40S FP8 (Llama-2-7B). A grid search
+# over (16-bit mfu, fp8 mfu, prefill_layer_ms,
 # the all-reduce link efficiency in profiles.analytic.parallel) minimising the largest relative error,
-# rounded: 0.70, 0.52, 0.065 ms, 0.6 — every one of the 20 within 8% (tests/profiles/analytic/test_prefill_published.py,
+# rounded: 0.70, 0.52, 0.065 ms, 0.6 — every one of the 20 within 8%
+# (tests/profiles/analytic/test_prefill_published.py,
 # which also checks the held-out sources: TensorRT-LLM v0.5, lmdeploy, NVIDIA NIM).
 # A100 FP16, Llama-2-7B, 128 tokens: 1.6625e12 FLOPs ÷ (312 TFLOP/s × 0.70) = 7.61 ms + 13.28 GB (weights
 # and the KV written) ÷ 2,039 GB/s = 6.51 ms + 32 layers × 0.065 ms + 0.3 ms overhead = 2.38 ms → 16.5 ms
@@ -70,7 +73,8 @@ class Efficiency(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    mbu: Share = Field(DEFAULT_MBU, description="Decode memory-bandwidth utilization vs data-sheet bandwidth.")
+    mbu: Share = Field(DEFAULT_MBU,
+                       description="Decode memory-bandwidth utilization vs data-sheet bandwidth.")
     mfu: Share = Field(
         DEFAULT_MFU, description="Prefill FLOP utilization vs data-sheet peak, reached by long prompts."
     )

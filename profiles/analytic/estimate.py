@@ -75,10 +75,10 @@ class EstimateSettings(BaseModel):
         None, description="Tensor-parallel GPUs per replica (default: the fewest that fit)."
     )
     dtype: Dtype = Field("bf16", description="Weight dtype (int8/int4: weight-only, 16-bit matmuls).")
-    kv_dtype: KvDtype | None = Field(None, description="KV-cache dtype (default: the weight dtype, 16-bit for int8/int4).")
+    kv_dtype: KvDtype | None = Field(
+        None, description="KV-cache dtype (default: the weight dtype, 16-bit for int8/int4).")
     batch_sizes: tuple[Annotated[int, Field(gt=0, le=MAX_BATCH_SIZE)], ...] = Field(
-        DEFAULT_BATCH_SIZES, min_length=1, description="Batch sizes to estimate."
-    )
+        DEFAULT_BATCH_SIZES, min_length=1, description="Batch sizes to estimate.")
     input_tokens: Annotated[int, Field(gt=0, le=MAX_TOKENS)] = Field(
         Workload.model_fields["input_tokens"].default, description="Prompt tokens per request."
     )
@@ -114,7 +114,7 @@ def _check_dtypes(gpu: GpuSpec, dtype: str, kv_dtype: str) -> None:
 
 def minimum_gpus(arch: ModelArchitecture, gpu: GpuSpec, dtype: str, kv_dtype: str,
                  input_tokens: int, output_tokens: int) -> int:
-    """Fewest tensor-parallel GPUs (≤ the node's max) that hold batch 1 at the full context; ValueError if none."""
+    """Fewest tensor-parallel GPUs (≤ the node's max) holding batch 1 at the full context, else ValueError."""
     usable = usable_memory_gib(gpu)
     for n in range(1, gpu.max_gpus + 1):
         if not tensor_parallel_ok(arch, n):
@@ -173,34 +173,37 @@ def _memory_assumption(roof: Roofline, settings: EstimateSettings, usable: float
     gpu = roof.gpu
     limit = (f"{usable:.1f} GiB ({min(USABLE_MEMORY_FRACTION, gpu.gpu_memory_fraction or 1.0):.0%} of "
              f"{gpu.memory_gib:g} GiB)" if usable is not None else "unknown (no OOM check)")
-    return (f"Memory per GPU = weights + KV cache at {settings.input_tokens + settings.output_tokens} tokens + "
-            f"prefill activations + {RUNTIME_RESERVE_GIB:g} GiB runtime reserve; usable {limit}; batches above "
-            "it are oom.")
+    return (f"Memory per GPU = weights + KV cache at {settings.input_tokens + settings.output_tokens} "
+            f"tokens + prefill activations + {RUNTIME_RESERVE_GIB:g} GiB runtime reserve; usable {limit}; "
+            "batches above it are oom.")
 
 
 def _tensor_parallel_assumption(roof: Roofline, auto_gpus: bool) -> str:
     gpu = roof.gpu
     latency_us = ALLREDUCE_LATENCY_S[gpu.interconnect] * US_PER_S
-    return (f"Tensor parallel over {roof.gpus} GPUs ({'fewest that fit' if auto_gpus else 'as asked'}): weights, "
-            f"FLOPs and KV heads split evenly; {ALLREDUCES_PER_LAYER} ring all-reduces per layer, each "
-            f"{latency_us:g} µs + 2(N−1)/N × message ÷ ({gpu.interconnect_gb_per_s / LINK_DIRECTIONS:g} GB/s "
-            f"× {ALLREDUCE_LINK_EFFICIENCY:g}) ({gpu.interconnect}); no overlap of communication with compute.")
+    return (f"Tensor parallel over {roof.gpus} GPUs ({'fewest that fit' if auto_gpus else 'as asked'}): "
+            f"weights, FLOPs and KV heads split evenly; {ALLREDUCES_PER_LAYER} ring all-reduces per layer, "
+            f"each {latency_us:g} µs + 2(N−1)/N × message ÷ "
+            f"({gpu.interconnect_gb_per_s / LINK_DIRECTIONS:g} GB/s × {ALLREDUCE_LINK_EFFICIENCY:g}) "
+            f"({gpu.interconnect}); no overlap of communication with compute.")
 
 
-def _assumptions(roof: Roofline, settings: EstimateSettings, usable: float | None, auto_gpus: bool) -> list[str]:
+def _assumptions(roof: Roofline, settings: EstimateSettings, usable: float | None,
+                 auto_gpus: bool) -> list[str]:
     eff, gpu = roof.efficiency, roof.gpu
-    weight_only = " (weight-only quantization: matmuls at the 16-bit peak)" if settings.dtype in ("int8", "int4") else ""
+    quantized = settings.dtype in ("int8", "int4")
+    weight_only = " (weight-only quantization: matmuls at the 16-bit peak)" if quantized else ""
     out = [
         "ESTIMATE from a roofline model, not a measurement.",
-        f"Efficiencies: MBU {eff.mbu:.3g}, prefill MFU {eff.mfu:.3g} + {eff.prefill_layer_ms:.3g} ms per layer, "
-        f"decode MFU {eff.decode_mfu:.3g}, overhead {eff.step_overhead_ms:.3g} ms "
+        f"Efficiencies: MBU {eff.mbu:.3g}, prefill MFU {eff.mfu:.3g} + {eff.prefill_layer_ms:.3g} ms per "
+        f"layer, decode MFU {eff.decode_mfu:.3g}, overhead {eff.step_overhead_ms:.3g} ms "
         f"per decode step and {eff.prefill_overhead_ms:.3g} ms per prefill (source: {eff.source}).",
         f"Peaks from the GPU catalog ({gpu.source}, {gpu.as_of}): {gpu.bandwidth_gb_per_s:g} GB/s, "
         f"{roof.peak_flop_per_s / FLOP_PER_TFLOP:g} TFLOP/s dense at {settings.dtype}.",
         "Decode step = max(bytes ÷ (bandwidth × MBU), FLOPs ÷ (peak × decode MFU)) + overhead; bytes = "
         "non-embedding weights + LM head + KV cache read at the step's context; every output step computed.",
-        "Prefill = FLOPs ÷ (peak × MFU) + weights read ÷ data-sheet bandwidth + layers × fixed time per layer "
-        "+ overhead; FLOPs = 2·N·tokens + causal attention + LM head for the last token only.",
+        "Prefill = FLOPs ÷ (peak × MFU) + weights read ÷ data-sheet bandwidth + layers × fixed time per "
+        "layer + overhead; FLOPs = 2·N·tokens + causal attention + LM head for the last token only.",
         "Static batches: every sequence of a batch starts together (TTFT = the whole batch's prefill), "
         "as the profiler measures; no continuous batching, prefix caching or speculative decoding.",
         f"Weights {settings.dtype}, KV cache {roof.kv_dtype}{weight_only}.",
@@ -214,7 +217,7 @@ def _assumptions(roof: Roofline, settings: EstimateSettings, usable: float | Non
 
 
 def resolve_gpus(arch: ModelArchitecture, spec: GpuSpec, settings: EstimateSettings) -> tuple[int, int]:
-    """(GPUs to estimate on, the fewest that fit); ValueError naming --gpus when the asked number cannot work."""
+    """(GPUs to estimate on, the fewest that fit); a ValueError naming --gpus if the asked number fails."""
     kv_dtype = settings.resolved_kv_dtype
     needed = minimum_gpus(arch, spec, settings.dtype, kv_dtype, settings.input_tokens, settings.output_tokens)
     gpus = settings.gpus if settings.gpus is not None else needed
@@ -252,7 +255,8 @@ def _model_info(arch: ModelArchitecture, dtype: str, kv_dtype: str) -> ModelInfo
         layers=arch.layers, hidden_size=arch.hidden_size, attention_heads=arch.attention_heads,
         kv_heads=arch.kv_heads, head_dim=arch.head_dim, intermediate_size=arch.intermediate_size,
         vocab_size=arch.vocab_size, tied_embeddings=arch.tied_embeddings,
-        weights_bytes=arch.weight_bytes(dtype), kv_cache_bytes_per_token=arch.kv_cache_bytes_per_token(kv_dtype),
+        weights_bytes=arch.weight_bytes(dtype),
+        kv_cache_bytes_per_token=arch.kv_cache_bytes_per_token(kv_dtype),
     )
 
 
@@ -274,8 +278,10 @@ def estimate_profile(
     kv_dtype = settings.resolved_kv_dtype
     _check_dtypes(spec, settings.dtype, kv_dtype)
     gpus, needed = resolve_gpus(arch, spec, settings)
-    roof = Roofline(arch, spec, gpus, settings.dtype, kv_dtype, efficiency or default_efficiency(settings.dtype))
-    points = [estimate_point(roof, b, settings.input_tokens, settings.output_tokens) for b in settings.batch_sizes]
+    roof = Roofline(arch, spec, gpus, settings.dtype, kv_dtype,
+                    efficiency or default_efficiency(settings.dtype))
+    points = [
+        estimate_point(roof, b, settings.input_tokens, settings.output_tokens) for b in settings.batch_sizes]
     in_catalog = gpu_catalog().get(spec.name) == spec
     return Profile(
         provenance="estimated",

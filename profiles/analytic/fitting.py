@@ -20,7 +20,8 @@ MAX_ACTIVE_SET_ROUNDS = 4
 
 def bounded_ridge(design: np.ndarray, y: np.ndarray, theta0: np.ndarray, scale: np.ndarray,
                    lower: np.ndarray, relative_to: np.ndarray | None = None) -> np.ndarray:
-    """argmin Σ((design·θ − y)/t)² + w·Σ((θ − θ0)/scale)² subject to θ ≥ lower (active set); t = y by default."""
+    """argmin Σ((design·θ − y)/t)² + w·Σ((θ − θ0)/scale)² subject to θ ≥ lower (active set); t = y by
+    default."""
     t = y if relative_to is None else relative_to
     a = design * scale / t[:, None]
     r = (y - design @ theta0) / t
@@ -42,7 +43,8 @@ def bounded_ridge(design: np.ndarray, y: np.ndarray, theta0: np.ndarray, scale: 
     return theta0 + scale * z
 
 
-def objective(pred: np.ndarray, y: np.ndarray, theta: np.ndarray, theta0: np.ndarray, scale: np.ndarray) -> float:
+def objective(pred: np.ndarray, y: np.ndarray, theta: np.ndarray, theta0: np.ndarray,
+              scale: np.ndarray) -> float:
     return float(np.sum(((pred - y) / y) ** 2) + PRIOR_WEIGHT * np.sum(((theta - theta0) / scale) ** 2))
 
 

@@ -38,7 +38,8 @@ def tensor_parallel_ok(arch: ModelArchitecture, gpus: int) -> bool:
 
 
 def kv_share_per_gpu(arch: ModelArchitecture, gpus: int) -> float:
-    """Share of the KV cache each GPU holds: ceil(kv_heads / N) / kv_heads (heads replicate when N > kv_heads)."""
+    """Share of the KV cache each GPU holds: ceil(kv_heads / N) / kv_heads (heads replicate when N >
+    kv_heads)."""
     return math.ceil(arch.kv_heads / gpus) / arch.kv_heads
 
 
@@ -47,11 +48,13 @@ def activation_bytes(dtype: str) -> int:
 
 
 def allreduce_seconds(message_bytes: np.ndarray | float, gpus: int, gpu: GpuSpec) -> np.ndarray:
-    """Ring all-reduce: latency + 2(N−1)/N × bytes ÷ (one-direction link bandwidth × link efficiency); 0 on one GPU."""
+    """Ring all-reduce: latency + 2(N−1)/N × bytes ÷ (one-direction link bandwidth × link efficiency); 0 on
+    one GPU."""
     if gpus == 1:
         return np.zeros_like(np.asarray(message_bytes, float))
     if gpu.interconnect_gb_per_s is None:
-        raise ValueError(f"GPU {gpu.name!r} has no interconnect in the catalog: it cannot run tensor parallel")
+        raise ValueError(
+            f"GPU {gpu.name!r} has no interconnect in the catalog: it cannot run tensor parallel")
     per_direction = gpu.interconnect_gb_per_s * GB / LINK_DIRECTIONS * ALLREDUCE_LINK_EFFICIENCY
     transfer = 2 * (gpus - 1) / gpus * np.asarray(message_bytes, float) / per_direction
     return ALLREDUCE_LATENCY_S[gpu.interconnect] + transfer

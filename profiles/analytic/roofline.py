@@ -51,8 +51,10 @@ def lm_head_parameters(arch: ModelArchitecture) -> int:
     return arch.vocab_size * arch.hidden_size
 
 
-def attention_flops(arch: ModelArchitecture, queries: int | np.ndarray, past: float | np.ndarray = 0) -> np.ndarray:
-    """Causal attention of `queries` new tokens after `past` cached ones (`econ.base.flops.attention_flops`)."""
+def attention_flops(arch: ModelArchitecture, queries: int | np.ndarray,
+                    past: float | np.ndarray = 0) -> np.ndarray:
+    """Causal attention of `queries` new tokens after `past` cached ones
+    (`econ.base.flops.attention_flops`)."""
     return flops.attention_flops(arch.layers, arch.hidden_size, queries, past)
 
 
@@ -64,8 +66,11 @@ def prefill_flops(arch: ModelArchitecture, batch: int, input_tokens: int) -> flo
 
 
 def decode_step_flops(arch: ModelArchitecture, batch: int, context: float | np.ndarray) -> np.ndarray:
-    """One decode step at `context` tokens (itself included): batch × (2·N + 4·L·d·context), N = layers + head."""
-    return batch * (FORWARD_FLOP_PER_PARAM * arch.non_embedding_parameters + attention_flops(arch, 1, np.asarray(context) - 1))
+    """One decode step at `context` tokens (itself included): batch × (2·N + 4·L·d·context), N = layers +
+    head."""
+    return batch * (
+        FORWARD_FLOP_PER_PARAM * arch.non_embedding_parameters + attention_flops(arch, 1,
+                                                                                 np.asarray(context) - 1))
 
 
 def decode_flops(arch: ModelArchitecture, batch: int, input_tokens: int, output_tokens: int) -> float:
@@ -75,19 +80,24 @@ def decode_flops(arch: ModelArchitecture, batch: int, input_tokens: int, output_
     return float(batch * (matmuls + attention_flops(arch, steps, input_tokens)))
 
 
-def decode_bytes(arch: ModelArchitecture, dtype: str, batch: int, input_tokens: int, output_tokens: int) -> float:
-    """Bytes read by all output−1 decode steps: Σ_k [weights + batch × kv/token × (input + k)], k = 1..output−1.
+def decode_bytes(arch: ModelArchitecture, dtype: str, batch: int, input_tokens: int,
+                 output_tokens: int) -> float:
+    """Bytes read by all output−1 decode steps: Σ_k [weights + batch × kv/token × (input + k)], k =
+    1..output−1.
 
     Σ_k (input + k) = (output−1)·input + (output−1)·output/2.
     """
     steps = output_tokens - 1
     context_token_steps = steps * input_tokens + steps * output_tokens / 2
-    return steps * arch.decode_weight_bytes(dtype) + batch * arch.kv_cache_bytes_per_token(dtype) * context_token_steps
+    return steps * arch.decode_weight_bytes(dtype) + batch * arch.kv_cache_bytes_per_token(
+        dtype) * context_token_steps
 
 
 def training_flops_per_token(arch: ModelArchitecture, seq_len: int) -> float:
-    """6·N + 6·L·d·(T+1), N = layers + LM head: `econ.base.flops.training_flops_per_token`, econ's rule too."""
-    return flops.training_flops_per_token(arch.non_embedding_parameters, seq_len, arch.layers, arch.hidden_size)
+    """6·N + 6·L·d·(T+1), N = layers + LM head: `econ.base.flops.training_flops_per_token`, econ's rule
+    too."""
+    return flops.training_flops_per_token(arch.non_embedding_parameters, seq_len, arch.layers,
+                                          arch.hidden_size)
 
 
 def analytic_memory_gib(arch: ModelArchitecture, dtype: str, batch: int, context_tokens: int) -> float:
@@ -140,7 +150,8 @@ def measured_utilizations(shape: PointShape, batch: int, seconds: tuple[float, f
     prefill_flops the estimator divides, so a measured and an estimated MFU are one quantity.
     """
     ttft_s, decode_s = seconds
-    bytes_per_s = decode_bytes(shape.arch, shape.dtype, batch, shape.input_tokens, shape.output_tokens) / decode_s
+    bytes_per_s = decode_bytes(shape.arch, shape.dtype, batch, shape.input_tokens,
+                               shape.output_tokens) / decode_s
     flop_per_s = prefill_flops(shape.arch, batch, shape.input_tokens) / ttft_s
     return Utilizations(
         mbu=utilization(bytes_per_s, measured[0]), mfu=utilization(flop_per_s, measured[1]),
@@ -209,7 +220,8 @@ class Roofline:
         return self.prefill_flops(batch, tokens) / (self.peak_flop_per_s * self.efficiency.mfu)
 
     def prefill_read_seconds(self, batch: int, tokens: int) -> float:
-        """Weights read once + the KV cache written, at data-sheet bandwidth: the part compute does not hide."""
+        """Weights read once + the KV cache written, at data-sheet bandwidth: the part compute does not
+        hide."""
         return self.prefill_bytes(batch, tokens) / (self.gpu.bandwidth_gb_per_s * GB)
 
     def prefill_fixed_seconds(self) -> float:
@@ -224,7 +236,8 @@ class Roofline:
         layer's kernels cost a fixed time whatever their size, so the achieved share of the peak grows with
         the tokens in flight (profiles.analytic.efficiency).
         """
-        comm = float(self._allreduces_s(batch * tokens * self.arch.hidden_size * activation_bytes(self.dtype)))
+        comm = float(
+            self._allreduces_s(batch * tokens * self.arch.hidden_size * activation_bytes(self.dtype)))
         return (self.prefill_compute_seconds(batch, tokens) + self.prefill_read_seconds(batch, tokens)
                 + self.prefill_fixed_seconds() + comm)
 
@@ -234,5 +247,6 @@ class Roofline:
         kv = batch * (input_tokens + output_tokens) * self.kv_bytes_per_token
         per_token = (ACTIVATION_INTERMEDIATE_TENSORS * self.arch.intermediate_size
                      + ACTIVATION_HIDDEN_TENSORS * self.arch.hidden_size) * activation_bytes(self.dtype)
-        activations = (batch * input_tokens * per_token + batch * self.arch.vocab_size * LOGITS_BYTES) / self.gpus
+        activations = (
+            batch * input_tokens * per_token + batch * self.arch.vocab_size * LOGITS_BYTES) / self.gpus
         return (weights + kv + activations) / GIB + RUNTIME_RESERVE_GIB

@@ -1,6 +1,7 @@
 """`python -m profiles gpus` and `python -m profiles models`: the catalogs `estimate --gpu/--model` name.
 
-Torch-free: imports pandas, `econ.io.serialize` and the GPU and model catalogs. Registers itself via register(subparsers).
+Torch-free: imports pandas, `econ.io.serialize` and the GPU and model catalogs. Registers itself via
+register(subparsers).
 So that a user picks a catalog name (and sees the peaks, bandwidth and price an estimate will use)
 without reading JSON files.
 """

@@ -50,10 +50,12 @@ def register(subparsers) -> None:
     est.add_argument("--kv-dtype", help=_help("kv_dtype"))
     est.add_argument("--batch-sizes", default=",".join(map(str, FIELDS["batch_sizes"].default)),
                      help=_help("batch_sizes") + " Comma-separated.")
-    est.add_argument("--input-tokens", type=int, default=FIELDS["input_tokens"].default, help=_help("input_tokens"))
+    est.add_argument("--input-tokens", type=int, default=FIELDS["input_tokens"].default,
+                     help=_help("input_tokens"))
     est.add_argument("--output-tokens", type=int, default=FIELDS["output_tokens"].default,
                      help=_help("output_tokens"))
-    est.add_argument("--calibration", help="Calibration file from `profiles calibrate` (replaces the defaults).")
+    est.add_argument("--calibration",
+                     help="Calibration file from `profiles calibrate` (replaces the defaults).")
     est.add_argument("--format", choices=("table", "json"), default="table", help="Output format.")
     est.add_argument("--out", help="Write the profile to this file (atomically).")
     est.set_defaults(handler=run_estimate)
@@ -110,7 +112,8 @@ def run_estimate(args) -> int:
             gpu = gpu_spec(args.gpu)
     else:
         if args.gpu is None:
-            raise ValueError(f"--gpu is required (without --calibration); known: {', '.join(sorted(gpu_catalog()))}")
+            raise ValueError(
+                f"--gpu is required (without --calibration); known: {', '.join(sorted(gpu_catalog()))}")
         gpu = gpu_spec(args.gpu)
         efficiency = None
     kwargs = {"efficiency": efficiency} if efficiency is not None else {}
@@ -147,8 +150,9 @@ def format_table(profile: Profile) -> str:
         else:
             cells = [
                 str(p.batch_size), _cell(p.ttft_ms.mean, ".1f"), _cell(p.tpot_ms.mean, ".2f"),
-                _cell(p.e2e_ms.mean, ".0f"), _cell(p.decode_tokens_per_s, ".0f"), _cell(p.requests_per_s, ".2f"),
-                _cell(p.analytic_memory_gib, ".1f"), _cell(p.mbu_spec, ".2f"), _cell(p.mfu_spec, ".2f"),
+                _cell(p.e2e_ms.mean, ".0f"), _cell(p.decode_tokens_per_s, ".0f"),
+                _cell(p.requests_per_s, ".2f"), _cell(p.analytic_memory_gib, ".1f"), _cell(p.mbu_spec, ".2f"),
+                _cell(p.mfu_spec, ".2f"),
             ]
         lines.append("  ".join(c.rjust(width) for c, (_, width) in zip(cells, TABLE_COLUMNS, strict=True)))
     lines.append("Assumed:")
@@ -166,8 +170,8 @@ def run_calibrate(args) -> int:
         write_calibration(calibration, args.out)
         eff = calibration.efficiency
         print(
-            f"wrote {args.out}: MBU {eff.mbu:.3g}, prefill MFU {eff.mfu:.3g} (+ {eff.prefill_layer_ms:.3g} ms "
-            f"per layer), decode MFU {eff.decode_mfu:.3g}, "
+            f"wrote {args.out}: MBU {eff.mbu:.3g}, prefill MFU {eff.mfu:.3g} (+ {eff.prefill_layer_ms:.3g} "
+            f"ms per layer), decode MFU {eff.decode_mfu:.3g}, "
             f"overhead {eff.step_overhead_ms:.3g} ms/step, {eff.prefill_overhead_ms:.3g} ms/prefill; "
             f"fitted: {', '.join(calibration.fitted) or 'none'}; reproduces decode tokens/s within "
             f"{calibration.decode_max_relative_error:.1%}"

@@ -128,8 +128,9 @@ class TqdmProgress:
 def _print_summary(result) -> None:
     profile = result.profile
     hw = profile.hardware
-    print(f"{profile.model.name} ({profile.model.parameters:,} parameters, {profile.model.dtype}) on {hw.name}: "
-          f"{fmt(hw.bandwidth_gb_per_s_measured)} GB/s copy, {fmt(hw.flop_per_s_measured)} FLOP/s matmul")
+    print(f"{profile.model.name} ({profile.model.parameters:,} parameters, {profile.model.dtype}) on "
+          f"{hw.name}: {fmt(hw.bandwidth_gb_per_s_measured)} GB/s copy, {fmt(hw.flop_per_s_measured)} "
+          "FLOP/s matmul")
     print(f"{'batch':>5} {'TTFT p50 ms':>11} {'TPOT p50 ms':>11} {'decode tok/s':>12} {'req/s':>8} "
           f"{'peak GiB':>8} {'MBU':>6} {'MFU':>6}")
     for p in profile.points:
@@ -190,7 +191,8 @@ def handle_pair(args: argparse.Namespace) -> int:
     for role, settings in jobs:
         print(f"== {role}: {settings.model}", flush=True)
         # Each model in its own process: no allocator state, compiled graphs or threads carry over.
-        process = subprocess.Popen([sys.executable, "-m", "profiles", "run", *settings_argv(settings)], env=env)
+        process = subprocess.Popen([sys.executable, "-m", "profiles", "run", *settings_argv(settings)],
+                                   env=env)
         try:
             code = process.wait()
         except KeyboardInterrupt:  # the child got the same Ctrl-C: let it write its partial profile
@@ -224,8 +226,9 @@ def handle_hw(args: argparse.Namespace) -> int:
         return 0
     print(f"{hw.name} ({device}, {hw.memory_gib:.1f} GiB{', catalog ' + catalog if catalog else ''})")
     spec_bw = specs["fp32"][0]
-    print(f"memory bandwidth (copy): {hw.bandwidth_gb_per_s:.1f} GB/s"
-          + (f" = {hw.bandwidth_gb_per_s / spec_bw:.0%} of the {spec_bw:.0f} GB/s data sheet" if spec_bw else ""))
+    bw = hw.bandwidth_gb_per_s
+    share = f" = {bw / spec_bw:.0%} of the {spec_bw:.0f} GB/s data sheet" if spec_bw else ""
+    print(f"memory bandwidth (copy): {bw:.1f} GB/s{share}")
     for dtype, flops in hw.flop_per_s.items():
         spec = specs[dtype][1]
         print(f"matmul {dtype}: {flops / 1e12:.3f} TFLOP/s"

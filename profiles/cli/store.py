@@ -32,7 +32,8 @@ POINT_METRICS: tuple[tuple[str, Callable[[Point], float | None], bool], ...] = (
 
 
 def fmt(value: float | None, digits: int = 4) -> str:
-    """Readable number: 196G / 1.2M above a million, 16,731 above a thousand (econ.io.formats.si, as the app)."""
+    """Readable number: 196G / 1.2M above a million, 16,731 above a thousand (econ.io.formats.si, as the
+    app)."""
     return si(value, digits)
 
 
@@ -50,9 +51,9 @@ def table(header: list[str], rows: list[list[str]], left: int = 1) -> str:
 def describe(profile: Profile) -> str:
     """One line: model, dtype, hardware, workload, provenance."""
     flags = " PARTIAL" if profile.partial else ""
-    return (f"{profile.model.name} {profile.model.dtype} on {profile.hardware.name} ({profile.hardware.device}), "
-            f"{profile.workload.input_tokens} in / {profile.workload.output_tokens} out, "
-            f"{profile.provenance}{flags}")
+    return (f"{profile.model.name} {profile.model.dtype} on {profile.hardware.name} "
+            f"({profile.hardware.device}), {profile.workload.input_tokens} in / "
+            f"{profile.workload.output_tokens} out, {profile.provenance}{flags}")
 
 
 def handle_list(args: argparse.Namespace) -> int:
@@ -83,8 +84,9 @@ def handle_show(args: argparse.Namespace) -> int:
     print(describe(profile))
     parameters = f"{profile.model.parameters:,}" if profile.model.parameters else "not reported"
     print(f"parameters {parameters} ({profile.model.source}); "
-          f"bandwidth measured {fmt(hw.bandwidth_gb_per_s_measured)} GB/s, spec {fmt(hw.bandwidth_gb_per_s_spec)} "
-          f"GB/s; FLOP/s measured {fmt(hw.flop_per_s_measured)}, spec {fmt(hw.flop_per_s_spec)}")
+          f"bandwidth measured {fmt(hw.bandwidth_gb_per_s_measured)} GB/s, spec "
+          f"{fmt(hw.bandwidth_gb_per_s_spec)} GB/s; FLOP/s measured {fmt(hw.flop_per_s_measured)}, spec "
+          f"{fmt(hw.flop_per_s_spec)}")
     header = ["load" if profile.served else "batch", *[label for label, _, _ in POINT_METRICS], "runs"]
     rows = []
     for p in profile.points:
@@ -140,7 +142,8 @@ def handle_compare(args: argparse.Namespace) -> int:
     a, b = load_profile(args.a), load_profile(args.b)
     print(f"A: {args.a}: {describe(a)}")
     print(f"B: {args.b}: {describe(b)}")
-    if (a.workload.input_tokens, a.workload.output_tokens) != (b.workload.input_tokens, b.workload.output_tokens):
+    if (a.workload.input_tokens,
+        a.workload.output_tokens) != (b.workload.input_tokens, b.workload.output_tokens):
         print("warning: the two profiles were measured at different token counts")
     print(table(["batch", "metric", "A", "B", "B/A"], compare_rows(a, b), left=2))
     return 0
@@ -160,7 +163,8 @@ def profile_problems(profile: Profile) -> list[str]:
     for p in profile.points:
         failed = p.errors is not None and p.requests_per_s == 0
         if not p.oom and not failed and (p.ttft_ms is None or p.tpot_ms is None or p.requests_per_s is None):
-            problems.append(f"points: batch {p.batch_size} is not oom but lacks ttft_ms, tpot_ms or requests_per_s")
+            problems.append(
+                f"points: batch {p.batch_size} is not oom but lacks ttft_ms, tpot_ms or requests_per_s")
     if not profile.fitting_points():
         problems.append("points: no load completed a request; econ cannot derive capacity" if profile.served
                         else "points: no batch size fits in memory; econ cannot derive capacity")

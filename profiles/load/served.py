@@ -8,7 +8,8 @@ vLLM's benchmark (vllm/benchmarks/serve.py), all from the client's `perf_counter
 - ITL = every chunk-to-chunk gap, pooled over requests;
 - E2E = send → last chunk.
 Achieved rate = completed requests / the window from the first counted send to the end of the last
-counted request (completed or failed); goodput = requests meeting every SLO / that window; attainment = their share of all
+counted request (completed or failed); goodput = requests meeting every SLO / that window; attainment = their
+share of all
 counted requests (a failed request never meets the SLO).
 """
 
@@ -133,7 +134,8 @@ def served_point(records: list[RequestRecord], kind: str, value: float, slo: Slo
         requests_per_s=rate,
         output_tokens_per_s=output_tokens / duration_s if duration_s > 0 else 0.0,
         slo_attainment=met,
-        goodput_requests_per_s=met * len(records) / duration_s if met is not None and duration_s > 0 else None,
+        goodput_requests_per_s=met * len(
+            records) / duration_s if met is not None and duration_s > 0 else None,
         errors=errors,
         repeats=len(done),
     )

@@ -1,4 +1,5 @@
-"""The GPU catalog: every row validated and sourced, data-sheet numbers as in REFERENCE.md, prices from econ."""
+"""The GPU catalog: every row validated and sourced, data-sheet numbers as in REFERENCE.md, prices from
+econ."""
 
 from __future__ import annotations
 
@@ -101,8 +102,8 @@ def test_bad_catalog_row_is_refused(tmp_path, monkeypatch):
 def test_catalog_loads_only_when_asked_and_without_torch():
     code = (
         "import sys; sys.modules['torch'] = None\n"
-        "import profiles.gpu_catalog as g, profiles.analytic.estimate, profiles.analytic.calibrate, profiles.cli.estimate\n"
-        "import profiles.make_defaults\n"
+        "import profiles.gpu_catalog as g, profiles.analytic.estimate, profiles.analytic.calibrate, "
+        "profiles.cli.estimate\nimport profiles.make_defaults\n"
         "assert g.gpu_catalog.cache_info().currsize == 0\n"
         "g.gpu_spec('h100-sxm'); assert g.gpu_catalog.cache_info().currsize == 1\n"
     )
@@ -114,7 +115,8 @@ def test_gpus_and_models_commands(capsys):
     assert main(["gpus"]) == 0
     out = capsys.readouterr().out
     h100 = next(line for line in out.splitlines() if line.split() and line.split()[0] == "h100-sxm")
-    # 79.6 GiB, 3,350 GB/s, 989.4 bf16 and 1,979 fp8 TFLOP/s dense, cheapest on-demand $2.69 (RunPod community)
+    # 79.6 GiB, 3,350 GB/s, 989.4 bf16 and 1,979 fp8 TFLOP/s dense, cheapest on-demand $2.69 (RunPod
+    # community)
     assert h100.split()[1:5] == ["79.6", "3,350", "989.4", "1,979"] and h100.split()[-1] == "2.69"
     assert main(["gpus", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)

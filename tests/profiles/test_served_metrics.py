@@ -22,7 +22,8 @@ def record(sent, chunks, tokens=None, error=None):
 def test_a_served_point_has_vllm_benchmark_latencies_and_the_achieved_rate():
     # Request A: sent 0.0, chunks at 0.1, 0.2, 0.4 → TTFT 100 ms, E2E 400 ms, TPOT (400-100)/(3-1) = 150 ms.
     # Request B: sent 1.0, chunks at 1.3, 1.4, 1.5 → TTFT 300 ms, E2E 500 ms, TPOT 200/2 = 100 ms.
-    # ITL pooled: 100, 200, 100, 100 ms. Window 0.0 → 1.5 s: 2 requests / 1.5 s = 1.333 req/s; 6 tokens / 1.5 s = 4/s.
+    # ITL pooled: 100, 200, 100, 100 ms. Window 0.0 → 1.5 s: 2 requests / 1.5 s = 1.333 req/s; 6 tokens / 1.5
+    # s = 4/s.
     a, b = record(0.0, [0.1, 0.2, 0.4], 3), record(1.0, [1.3, 1.4, 1.5], 3)
     p = served_point([a, b], "rate", 2.0, Slo(ttft_ms=200))
     assert p.load.kind == "rate" and p.load.value == 2.0
@@ -50,11 +51,13 @@ def test_failed_requests_count_against_attainment_and_never_inflate_the_rate():
 
 
 def test_a_point_where_every_request_failed_is_recorded_with_zero_rate():
-    p = served_point([record(0.0, [], error="timed out"), record(0.1, [], error="timed out")], "rate", 1, Slo(50))
+    p = served_point([record(0.0, [], error="timed out"), record(0.1, [], error="timed out")], "rate", 1,
+                     Slo(50))
     assert p.requests_per_s == 0.0 and p.errors.count == 2 and p.ttft_ms is None and p.slo_attainment == 0.0
 
 
-@given(st.lists(st.tuples(st.floats(0, 10), st.floats(0.001, 2), st.integers(2, 50)), min_size=1, max_size=30),
+@given(st.lists(st.tuples(st.floats(0, 10), st.floats(0.001, 2), st.integers(2, 50)), min_size=1,
+                max_size=30),
        st.floats(1, 3000), st.floats(1, 500))
 def test_attainment_is_a_share_and_a_looser_slo_never_lowers_it(reqs, ttft_ms, tpot_ms):
     records = [record(s, [s + d, s + 2 * d], n) for s, d, n in reqs]

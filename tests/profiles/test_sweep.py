@@ -1,4 +1,5 @@
-"""The backend-neutral sweep: both minimums, warm-up not counted, OOM is a point, Ctrl-C keeps what finished."""
+"""The backend-neutral sweep: both minimums, warm-up not counted, OOM is a point, Ctrl-C keeps what
+finished."""
 
 from __future__ import annotations
 

@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 STARTUP_TIMEOUT_S = 60
 UI_TIMEOUT_MS = 30_000
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 REQUESTS_LABEL = econ.Traffic.model_fields["requests_per_day"].description.rstrip(".")
 
 
@@ -143,8 +143,10 @@ def test_portfolio_ranks_the_sample_log_and_opens_a_task_for_every_page(server, 
     page.close()
 
 
-def test_quality_page_uploads_samples_prices_the_threshold_and_the_scenario_follows(server, browser, tmp_path):
-    """Upload the shipped samples through the real uploader, read the gap, apply a threshold, see payback move."""
+def test_quality_page_uploads_samples_prices_the_threshold_and_the_scenario_follows(server, browser,
+                                                                                    tmp_path):
+    """Upload the shipped samples through the real uploader, read the gap, apply a threshold, see payback
+    move."""
     from playwright.sync_api import expect
 
     samples = ROOT / "examples" / "quality_samples.csv"
@@ -157,7 +159,8 @@ def test_quality_page_uploads_samples_prices_the_threshold_and_the_scenario_foll
     expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=UI_TIMEOUT_MS)
     page.screenshot(path=str(ARTIFACTS / "quality.png"), full_page=True)
     page.get_by_role("button", name="Use threshold").click()
-    expect(page.get_by_text("The scenario measures its quality from").first).to_be_visible(timeout=UI_TIMEOUT_MS)
+    expect(page.get_by_text("The scenario measures its quality from").first).to_be_visible(
+        timeout=UI_TIMEOUT_MS)
     page.get_by_role("link", name="Break-even").click()
     expect(page.get_by_text("measured on production traffic: the synthetic validation set flatters").first
            ).to_be_visible(timeout=UI_TIMEOUT_MS)

@@ -37,7 +37,8 @@ def metric(at: AppTest, label: str) -> str:
 
 def upload_sample() -> AppTest:
     at = start()
-    return at.file_uploader(key="portfolio.upload").set_value(("usage.csv", SAMPLE.read_bytes(), "text/csv")).run()
+    return at.file_uploader(key="portfolio.upload").set_value(
+        ("usage.csv", SAMPLE.read_bytes(), "text/csv")).run()
 
 
 @pytest.fixture(scope="module")

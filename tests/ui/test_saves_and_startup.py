@@ -1,5 +1,6 @@
 """Saving a scenario under concurrency and SIGKILL, Ctrl-C while `python -m econ` starts, and what the app
-exposes: uploaded scenarios reach stored profiles only, the server binds to this machine, no start-up call out.
+exposes: uploaded scenarios reach stored profiles only, the server binds to this machine, no start-up call
+out.
 """
 
 from __future__ import annotations
@@ -126,7 +127,8 @@ def test_an_uploaded_scenario_cannot_name_a_server_path(tmp_path, ref):
 def test_an_uploaded_scenario_may_use_a_stored_name_its_stored_path_or_an_embedded_profile(tmp_path):
     (tmp_path / "stored.json").write_text(json.dumps(profile_dict()))
     for ref in ("stored.json", str(tmp_path / "stored.json"), profile_dict()):
-        scenario, evaluation = uploads.parse_uploaded_scenario("u.json", uploaded(self_hosted(ref)), store=tmp_path)
+        scenario, evaluation = uploads.parse_uploaded_scenario("u.json", uploaded(self_hosted(ref)),
+                                                               store=tmp_path)
         assert evaluation.student_capacity.point.batch_size == 16  # p99 TPOT 19.2 ms ≤ 30 < 36 ms at batch 32
 
 
@@ -191,7 +193,8 @@ def test_a_scenario_with_a_redistillation_fraction_saves_and_reads_back(tmp_path
     data["distillation"]["redistill_fraction_of_upfront"] = 0.5
     scenario = econ.parse_scenario(data)
     econ.save_scenario(scenario, tmp_path / "frac.json")
-    again = econ.load_scenario(tmp_path / "frac.json")  # used to fail: the default $3,750 was written beside it
+    # used to fail: the default $3,750 was written beside it
+    again = econ.load_scenario(tmp_path / "frac.json")
     assert again == scenario and again.distillation.redistill_usd is None
     # half of upfront data + training: 0.5 × (750 + 3,000) = 1,875 per re-distillation, every 6 months
     flows = econ.evaluate(again).monthly

@@ -82,6 +82,6 @@ def test_every_profiles_command_the_app_suggests_exists():
     commands = set(re.findall(r"python -m profiles (\w+)", text))
     assert commands
     for command in commands:
-        out = subprocess.run([sys.executable, "-m", "profiles", command, "--help"], capture_output=True, text=True,
-                             cwd=ROOT)
+        out = subprocess.run([sys.executable, "-m", "profiles", command, "--help"], capture_output=True,
+                             text=True, cwd=ROOT)
         assert out.returncode == 0, f"`python -m profiles {command}` does not exist: {out.stderr}"

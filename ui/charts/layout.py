@@ -31,7 +31,8 @@ class Look:
 HOUSE_LOOK = Look()
 
 
-def apply_layout(fig: go.Figure, title: str, x_title: str, y_title: str, look: Look = HOUSE_LOOK) -> go.Figure:
+def apply_layout(fig: go.Figure, title: str, x_title: str, y_title: str,
+                 look: Look = HOUSE_LOOK) -> go.Figure:
     """The house style every chart shares: left title, horizontal legend on top, light grid, $ ticks."""
     money, height, top_margin, hovermode = look.money, look.height, look.top_margin, look.hovermode
     fig.update_layout(

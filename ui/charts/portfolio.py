@@ -20,7 +20,8 @@ MAX_BARS = 60  # the largest |NPV| first; a screen of 1,000 tasks shows its top 
 
 
 def npv_bars(frame: pd.DataFrame) -> go.Figure:
-    """Horizontal NPV bars, ranked top to bottom; `frame` has task, npv_usd, verdict (unscored rows skipped)."""
+    """Horizontal NPV bars, ranked top to bottom; `frame` has task, npv_usd, verdict (unscored rows
+    skipped)."""
     scored = frame.dropna(subset=["npv_usd"])
     scored = scored.loc[scored["npv_usd"].abs().sort_values(ascending=False).index[:MAX_BARS]]
     scored = scored.sort_values("npv_usd")

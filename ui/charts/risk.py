@@ -1,7 +1,8 @@
 """Risk charts: pure functions from econ's risk tables (pandas) to Plotly figures.
 
 Imports pandas, numpy, plotly and `ui.charts`/`ui.format`; never streamlit, and no cost math: every
-number plotted comes from `econ.risk`, `econ.risk.decision` or `econ.traffic.forecast`. Ranges are drawn before
+number plotted comes from `econ.risk`, `econ.risk.decision` or `econ.traffic.forecast`. Ranges are drawn
+before
 points: bands and bars first, the point estimate as a thin line on top.
 """
 
@@ -31,7 +32,8 @@ DAY = pd.Timedelta(days=1)
 
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int | None = None) -> go.Figure:
-    """The shared house style (ui.charts.layout), money ticks left to each chart, hover on the nearest point."""
+    """The shared house style (ui.charts.layout), money ticks left to each chart, hover on the nearest
+    point."""
     return apply_layout(fig, title, x_title, y_title,
                         Look(money=False, height=height, top_margin=80, hovermode="closest"))
 
@@ -92,7 +94,8 @@ def npv_histogram(draws: pd.DataFrame, p10: float, p90: float, title: str) -> go
 def payback_by_month(curve: pd.DataFrame, title: str = "Chance of having paid back, by month") -> go.Figure:
     """P(payback ≤ month) as a step line in percent; a year marked."""
     fig = go.Figure(go.Scatter(
-        x=curve["month"], y=100 * curve["p_paid_back"], mode="lines", line={"shape": "hv", "color": palette.STUDENT,
+        x=curve["month"], y=100 * curve["p_paid_back"], mode="lines",
+        line={"shape": "hv", "color": palette.STUDENT,
                                                                               "width": 3},
         name="paid back by this month", hovertemplate="month %{x}: %{y:.0f}%<extra></extra>",
     ))
@@ -147,7 +150,8 @@ def traffic_forecast(history: pd.Series, monthly: pd.DataFrame, days_per_month: 
                              name="forecast P10–P90", hoverinfo="skip"))
     fig.add_trace(go.Scatter(x=history.index, y=history.to_numpy(), mode="lines", name="history (daily)",
                              line={"color": palette.NEUTRAL, "width": 1}))
-    fig.add_trace(go.Scatter(x=mid, y=per_day["requests"], mode="lines+markers", name="forecast (monthly average)",
+    fig.add_trace(go.Scatter(x=mid, y=per_day["requests"], mode="lines+markers",
+                             name="forecast (monthly average)",
                              line={"color": palette.STUDENT, "width": 3, "dash": "dash"},
                              hovertemplate="%{y:,.0f} requests/day<extra></extra>"))
     return _layout(fig, "Traffic: history and forecast", "date", "requests/day")

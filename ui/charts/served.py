@@ -13,7 +13,8 @@ from plotly.subplots import make_subplots
 from ui.charts import palette
 from ui.charts.layout import SIDE_COLORS, Look, apply_layout
 
-ROWS = (("ttft_ms_p99", "p99 TTFT (ms)"), ("tpot_ms_p99", "p99 TPOT (ms)"), ("goodput_rps", "Goodput (req/s)"))
+ROWS = (("ttft_ms_p99", "p99 TTFT (ms)"), ("tpot_ms_p99", "p99 TPOT (ms)"),
+        ("goodput_rps", "Goodput (req/s)"))
 CHART_HEIGHT = 620
 
 

@@ -52,7 +52,8 @@ def throughput_latency(points: pd.DataFrame, slo_tpot_ms: Mapping[str, float | N
                       annotation_text=f"{' and '.join(names)} SLO: p99 TPOT ≤ {slo:g} ms",
                       annotation_position="top left", annotation_font_color=palette.NEUTRAL)
     fig.update_layout(hovermode="closest")
-    return apply_layout(fig, "Throughput vs latency per batch size", "Decode throughput (tokens/s, all sequences)",
+    return apply_layout(fig, "Throughput vs latency per batch size",
+                        "Decode throughput (tokens/s, all sequences)",
                    "p99 time per output token (ms)", Look(money=False))
 
 
@@ -70,7 +71,8 @@ def replicas_utilization(monthly: pd.DataFrame) -> go.Figure:
         x=monthly["month"], y=monthly["utilization"], name="Average utilization", mode="lines+markers",
         line={"color": palette.NEUTRAL, "width": 2}, hovertemplate="%{y:.0%}",
     ), secondary_y=True)
-    apply_layout(fig, "Student fleet: replicas and utilization per month", "Month", "Replicas", Look(money=False))
+    apply_layout(fig, "Student fleet: replicas and utilization per month", "Month", "Replicas",
+                 Look(money=False))
     fig.update_yaxes(title="Average utilization", tickformat=".0%", rangemode="tozero", secondary_y=True,
                      showgrid=False)
     fig.update_yaxes(rangemode="tozero", secondary_y=False)
@@ -88,16 +90,17 @@ def cost_per_mtok_vs_utilization(curves: pd.DataFrame, observed: pd.DataFrame | 
     for series, group in curves.groupby("series", sort=False):
         color = SIDE_COLORS.get(series, palette.NEUTRAL)
         fig.add_trace(go.Scatter(
-            x=group["utilization"], y=group["usd_per_mtok_served"], name=f"{series}, self-hosted", mode="lines",
-            line={"color": color, "width": 3}, customdata=group["usd_per_kreq"],
+            x=group["utilization"], y=group["usd_per_mtok_served"], name=f"{series}, self-hosted",
+            mode="lines", line={"color": color, "width": 3}, customdata=group["usd_per_kreq"],
             hovertemplate="%{x:.0%} busy: $%{y:,.3f} per 1M tokens, $%{customdata:,.4f} per 1k requests",
         ))
     if observed is not None:
         for series, group in observed.groupby("series", sort=False):
             color = SIDE_COLORS.get(series, palette.NEUTRAL)
             fig.add_trace(go.Scatter(
-                x=group["utilization"], y=group["usd_per_mtok_served"], name=f"{series}: this scenario's months",
-                mode="markers", marker={"color": color, "size": 9, "symbol": "diamond",
+                x=group["utilization"], y=group["usd_per_mtok_served"],
+                name=f"{series}: this scenario's months", mode="markers",
+                marker={"color": color, "size": 9, "symbol": "diamond",
                                         "line": {"color": "white", "width": 1}},
                 hovertemplate="%{x:.0%} busy: $%{y:,.3f} per 1M tokens",
             ))

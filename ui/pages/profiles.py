@@ -46,7 +46,8 @@ if file is not None:
     else:
         loads.add_uploaded_profile(file.name, profile)
         st.success(f"Loaded {file.name}: {profile.model.name} on {profile.hardware.name} "
-                   f"({tables.provenance_label(profile)}). Pick it for the teacher or student in the sidebar.")
+                   f"({tables.provenance_label(profile)}). Pick it for the teacher or student in the "
+                   "sidebar.")
 
 # --- browse ----------------------------------------------------------------------------------
 stored = loads.stored_profiles()
@@ -54,16 +55,17 @@ uploaded = loads.uploaded_profiles()
 rows = [tables.profile_row(name, p if not isinstance(p, str) else ProfileError(p)) for name, _, p in stored]
 rows += [tables.profile_row(f"uploaded: {name}", p) for name, p in uploaded.items()]
 if not rows:
-    st.info("No profiles yet. Measure one with `python -m profiles run --model …` (it writes to profiles/data/), "
-            "estimate one with `python -m profiles estimate --model … --gpu … --out profiles/data/NAME.json`, "
-            "or upload a file above.")
+    st.info("No profiles yet. Measure one with `python -m profiles run --model …` (it writes to "
+            "profiles/data/), estimate one with `python -m profiles estimate --model … --gpu … --out "
+            "profiles/data/NAME.json`, or upload a file above.")
     st.stop()
 st.subheader("Browse")
 st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
     "best requests/s": st.column_config.NumberColumn(format="%.2f")})
 
 # --- compare two -----------------------------------------------------------------------------
-available = {f"{name} · {p.model.name} on {p.hardware.name}": p for name, _, p in stored if not isinstance(p, str)}
+available = {
+    f"{name} · {p.model.name} on {p.hardware.name}": p for name, _, p in stored if not isinstance(p, str)}
 available |= {f"uploaded: {name} · {p.model.name} on {p.hardware.name}": p for name, p in uploaded.items()}
 if not available:
     st.stop()
@@ -79,12 +81,14 @@ for column, label, name in ((pick[0], first, "A"), (pick[1], second, "B")):
         if profile.provenance == "measured":
             st.success(f"**{name}: measured** on {profile.hardware.name}", icon=":material/straighten:")
         else:
-            st.warning(f"**{name}: estimated, not a measurement** (roofline estimate for {profile.hardware.name})",
+            st.warning(f"**{name}: estimated, not a measurement** (roofline estimate for "
+                       f"{profile.hardware.name})",
                        icon=":material/calculate:")
         if profile.partial:
             st.warning("Partial sweep: the run was interrupted; only completed batch sizes are kept.")
         st.dataframe(tables.profile_facts(profile), hide_index=True)
-        points = served_tables.served_points_table(profile) if profile.served else tables.points_table(profile)
+        points = served_tables.served_points_table(profile) if profile.served else tables.points_table(
+            profile)
         st.dataframe(points, hide_index=True, column_config=column_formats(points.columns))
         if profile.served:
             if line := served_tables.capacity_line(profile):

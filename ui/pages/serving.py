@@ -1,7 +1,8 @@
 """Serving page: the chosen profiles' throughput–latency curves with the SLO and the operating point,
 the student fleet per month, and serving cost per 1M tokens against utilization.
 
-Imports streamlit, pandas, econ and ui. Operating points come from the evaluation (`Evaluation.teacher_capacity`),
+Imports streamlit, pandas, econ and ui. Operating points come from the evaluation
+(`Evaluation.teacher_capacity`),
 costs from econ (see ui/sweeps.py); nothing is computed here: the operating points are the evaluation's.
 """
 
@@ -61,9 +62,10 @@ if isinstance(student, econ.SelfHostedServing):
     st.subheader("Student fleet")
     st.caption(f"Capacity per replica: {fmt.count(result.student_requests_per_s_per_replica)} requests/s "
                f"({result.student_capacity_source}) · billing: {student.billing.replace('_', ' ')} · "
-               f"{student.gpus_per_replica:g} GPU(s) per replica at ${student.gpu_usd_per_hour:,.2f}/GPU-hour · "
-               f"sized for {student.target_utilization:.0%} utilization at peak "
-               f"(peak = {scenario.traffic.peak_to_average:g} × average), at least {student.min_replicas} replica(s).")
+               f"{student.gpus_per_replica:g} GPU(s) per replica at "
+               f"${student.gpu_usd_per_hour:,.2f}/GPU-hour · sized for {student.target_utilization:.0%} "
+               f"utilization at peak (peak = {scenario.traffic.peak_to_average:g} × average), at least "
+               f"{student.min_replicas} replica(s).")
     st.plotly_chart(serving_charts.replicas_utilization(result.monthly),
                     config=PLOT_CONFIG, key="serving.fleet")
 
@@ -79,11 +81,13 @@ for label, (field, side) in sides.items():
 if isinstance(student, econ.SelfHostedServing):
     observed = sweeps.observed_cost(result).assign(series="Student")
 if curves:
-    st.plotly_chart(serving_charts.cost_per_mtok_vs_utilization(pd.concat(curves, ignore_index=True), observed, flat),
+    st.plotly_chart(serving_charts.cost_per_mtok_vs_utilization(pd.concat(curves, ignore_index=True),
+                                                                observed, flat),
                     config=PLOT_CONFIG, key="serving.cost")
     st.caption("Curves: month-1 serving cost of one replica (kept running) at each average utilization; "
                "dots: this scenario's months. An always-on GPU bills the same whether busy or idle, so "
-               "cost per token falls as utilization rises. Fallback, re-distillation and errors are excluded.")
+               "cost per token falls as utilization rises. Fallback, re-distillation and errors are "
+               "excluded.")
 else:
     st.info("Both sides are APIs: their cost per token does not depend on utilization. "
             f"Teacher {fmt.usd_precise(flat.get('Teacher'))}, student {fmt.usd_precise(flat.get('Student'))} "

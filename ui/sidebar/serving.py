@@ -28,7 +28,8 @@ class ServingWidgets:
         key = P + path + ".kind"
         self._init(key, value.kind if value is not None else "api")
         kind = where.radio("How it is served", kinds, key=key, format_func=KIND_LABELS.get, horizontal=True,
-                           help=f"API: priced per token. Self-hosted: GPUs priced per hour. Field `{path}.kind`.")
+                           help="API: priced per token. Self-hosted: GPUs priced per hour. Field "
+                                f"`{path}.kind`.")
         obj = value if value is not None and value.kind == kind else default_sides().get(kind)
         if kind == "api":
             self.api_table(where, path)
@@ -50,7 +51,8 @@ class ServingWidgets:
             st.session_state[P + path + ".output_usd_per_mtok"] = float(row["output_usd_per_mtok"])
             st.session_state[P + path + ".batch_discount"] = float(row["batch_discount"])
             if row["cached_input_usd_per_mtok"] is not None:
-                st.session_state[P + path + ".cached_input_usd_per_mtok"] = float(row["cached_input_usd_per_mtok"])
+                st.session_state[P + path + ".cached_input_usd_per_mtok"] = float(
+                    row["cached_input_usd_per_mtok"])
 
         self._init(key, TYPED)
         where.selectbox(
@@ -87,8 +89,8 @@ class ServingWidgets:
         key = P + path + ".__capacity"
         self._init(key, FROM_PROFILE if obj is not None and obj.profile is not None else TYPED_CAPACITY)
         source = where.radio("Capacity per replica", [TYPED_CAPACITY, FROM_PROFILE], key=key,
-                             help="Type the requests/s one replica serves at your latency target, or derive it "
-                                  "from a measured or estimated profile and a latency SLO.")
+                             help="Type the requests/s one replica serves at your latency target, or derive "
+                                  "it from a measured or estimated profile and a latency SLO.")
         if source == TYPED_CAPACITY:
             out["requests_per_s_per_replica"] = self.field(
                 where, model, "requests_per_s_per_replica", f"{path}.requests_per_s_per_replica", obj)
@@ -114,7 +116,8 @@ class ServingWidgets:
             choices[f"stored: {prof.model.name} on {prof.hardware.name} ({prof.provenance}) · "
                     f"{file_path.rsplit('/', 1)[-1]}"] = file_path
         for name, prof in loads.uploaded_profiles().items():
-            choices[f"uploaded: {prof.model.name} on {prof.hardware.name} ({prof.provenance}) · {name}"] = prof
+            choices[
+                f"uploaded: {prof.model.name} on {prof.hardware.name} ({prof.provenance}) · {name}"] = prof
         current = None
         for label, ref in choices.items():
             if ref is not None and (ref == value):

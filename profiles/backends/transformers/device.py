@@ -17,7 +17,8 @@ import torch
 from profiles.host import cpu_name
 
 TORCH_DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
-# A GPU runs in bf16 by default (what serving uses); a CPU in fp32 (its bf16/fp16 kernels are slower on most CPUs).
+# A GPU runs in bf16 by default (what serving uses); a CPU in fp32 (its bf16/fp16 kernels are slower on most
+# CPUs).
 DEFAULT_GPU_DTYPE = "bf16"
 DEFAULT_CPU_DTYPE = "fp32"
 S_PER_MS = 1e-3
@@ -39,7 +40,8 @@ def resolve_device(requested: str) -> str:
         return "mps" if mps_available() else "cpu"
     if requested == "cuda" and not torch.cuda.is_available():
         build = f"CUDA {torch.version.cuda}" if torch.version.cuda else "without CUDA"
-        raise ValueError(f"--device cuda: no CUDA device is available (torch {torch.__version__} built {build})")
+        raise ValueError(
+            f"--device cuda: no CUDA device is available (torch {torch.__version__} built {build})")
     if requested == "mps" and not mps_available():
         raise ValueError("--device mps: Apple MPS is not available on this machine")
     return requested

@@ -52,7 +52,8 @@ def driver_version() -> str | None:
         return None
 
 
-def joules_per_token(start_j: float | None, end_j: float | None, window_s: float, tokens: int) -> float | None:
+def joules_per_token(start_j: float | None, end_j: float | None, window_s: float,
+                     tokens: int) -> float | None:
     """(end − start) / tokens when both readings exist and the window is at least MIN_WINDOW_S."""
     if start_j is None or end_j is None or window_s < MIN_WINDOW_S or tokens <= 0 or end_j < start_j:
         return None

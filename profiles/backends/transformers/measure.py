@@ -47,7 +47,8 @@ class DecodeSession:
             self.cache = StaticCache(config=model.config, max_cache_len=input_tokens + output_tokens)
             positions = torch.arange(input_tokens + output_tokens, device=device).unsqueeze(0)
             self.prefill_positions = positions[:, :input_tokens]
-            self.step_positions = [positions[:, p:p + 1] for p in range(input_tokens, input_tokens + output_tokens - 1)]
+            self.step_positions = [
+                positions[:, p:p + 1] for p in range(input_tokens, input_tokens + output_tokens - 1)]
         self.decode_step = compiled_step(model, device) if compile_decode else model.forward
         self.mark_cudagraph_step = compile_decode and device == "cuda"
         self.clock = StepClock(device, output_tokens)
@@ -67,7 +68,8 @@ class DecodeSession:
         for position in self.step_positions:
             if self.mark_cudagraph_step:
                 torch.compiler.cudagraph_mark_step_begin()
-            logits = step(input_ids=token, position_ids=position, past_key_values=cache, use_cache=True).logits
+            logits = step(input_ids=token, position_ids=position, past_key_values=cache,
+                          use_cache=True).logits
             token = logits[:, -1].argmax(dim=-1, keepdim=True)
             tokens.append(token)
             clock.mark()

@@ -63,7 +63,8 @@ class MemoryTracker:
     def __exit__(self, *exc_info) -> None:
         if self.device == "cuda":
             torch.cuda.synchronize()
-            self.peak = PeakMemory(torch.cuda.max_memory_allocated() / GIB, torch.cuda.max_memory_reserved() / GIB)
+            self.peak = PeakMemory(torch.cuda.max_memory_allocated() / GIB,
+                                   torch.cuda.max_memory_reserved() / GIB)
             return
         self._stop.set()
         if self._thread is not None:

@@ -21,7 +21,8 @@ MS_PER_S = 1e3
 
 @dataclass(frozen=True)
 class Peaks:
-    """What the utilizations are relative to: measured bandwidth (GB/s) and FLOP/s by dtype, data-sheet figures."""
+    """What the utilizations are relative to: measured bandwidth (GB/s) and FLOP/s by dtype, data-sheet
+    figures."""
 
     bandwidth_gb_per_s: float
     flop_per_s: dict[str, float]
@@ -37,7 +38,8 @@ def with_utilizations(point: Point, shape: PointShape, peaks: Peaks) -> Point:
     u = measured_utilizations(shape, point.batch_size, (ttft_s, decode_s),
                               (peaks.bandwidth_gb_per_s * GB, peaks.flop_per_s.get(shape.dtype)),
                               (spec_bandwidth, peaks.flop_per_s_spec))
-    return point.model_copy(update={"mbu": u.mbu, "mfu": u.mfu, "mbu_spec": u.mbu_spec, "mfu_spec": u.mfu_spec})
+    return point.model_copy(
+        update={"mbu": u.mbu, "mfu": u.mfu, "mbu_spec": u.mbu_spec, "mfu_spec": u.mfu_spec})
 
 
 def impossible_points(points: list[Point]) -> list[Point]:
@@ -59,6 +61,7 @@ def check_peaks(points: list[Point], shape: PointShape, peaks: Peaks,
     notes = [f"MBU/MFU above 1 of the measured peak ({_describe(first)}): the microbenchmark was run again"]
     peaks = remeasure()
     points = [p if p.oom else with_utilizations(p, shape, peaks) for p in points]
-    notes += [f"UNRELIABLE: {_describe([p])} of the re-measured peak, which no run can exceed: the machine was "
-              "busy or the timing is wrong; measure again on a quiet machine" for p in impossible_points(points)]
+    notes += [f"UNRELIABLE: {_describe([p])} of the re-measured peak, which no run can exceed: the machine "
+              "was busy or the timing is wrong; measure again on a quiet machine" for p in impossible_points(
+                  points)]
     return points, peaks, notes

@@ -29,7 +29,8 @@ def machine_load() -> tuple[str, str | None]:
     if one_minute <= BUSY_LOAD_PER_CPU * cpus:
         return note, None
     return note, (f"WARNING: the machine was busy when the run started (load average {one_minute:.2f} on "
-                  f"{cpus} CPUs, above half the cores): timings may be slower and noisier than on a quiet machine")
+                  f"{cpus} CPUs, above half the cores): timings may be slower and noisier than on a quiet "
+                  "machine")
 
 
 def check_fits(settings: RunSettings, device: str, dtype: str) -> None:
@@ -41,5 +42,5 @@ def check_fits(settings: RunSettings, device: str, dtype: str) -> None:
                          f"max_position_embeddings ({arch.max_position_embeddings})")
     weights_gib, free_gib = arch.weight_bytes(dtype) / 2**30, available_memory_gib(device)
     if weights_gib > WEIGHTS_MEMORY_SHARE * free_gib:
-        raise ValueError(f"--model {settings.model}: its {dtype} weights ({weights_gib:.1f} GiB) do not fit in the "
-                         f"free memory of {device} ({free_gib:.1f} GiB)")
+        raise ValueError(f"--model {settings.model}: its {dtype} weights ({weights_gib:.1f} GiB) do not fit "
+                         f"in the free memory of {device} ({free_gib:.1f} GiB)")

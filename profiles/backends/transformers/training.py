@@ -46,7 +46,8 @@ class TrainingSteps:
 
 def measure_training(model: torch.nn.Module, arch: ModelArchitecture, device: str, steps: TrainingSteps,
                      on_step=None) -> TrainingMeasurement:
-    """Time training steps until both steps.min_steps and steps.min_seconds are reached; peak memory over all."""
+    """Time training steps until both steps.min_steps and steps.min_seconds are reached; peak memory over
+    all."""
     batch, seq_len, min_steps, min_seconds = steps.batch, steps.seq_len, steps.min_steps, steps.min_seconds
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE)

@@ -24,11 +24,13 @@ def _payback(result):
 
 
 @SETTINGS
-@given(rpd=volumes, extra=st.floats(min_value=1.0, max_value=10.0), billing=st.sampled_from(["always_on", "autoscale"]))
+@given(rpd=volumes, extra=st.floats(min_value=1.0, max_value=10.0),
+       billing=st.sampled_from(["always_on", "autoscale"]))
 def test_more_traffic_never_delays_payback_when_the_student_is_cheaper_per_request(rpd, extra, billing):
     # the student's marginal cost (fallback 5% of the teacher) is below the teacher's; GPUs are near-free per
     # request at these capacities, so payback can only come sooner with more traffic
-    base = dict(student__billing=billing, traffic__monthly_growth=0.0, student__requests_per_s_per_replica=1000)
+    base = dict(student__billing=billing, traffic__monthly_growth=0.0,
+                student__requests_per_s_per_replica=1000)
     low = econ.evaluate(scenario(traffic__requests_per_day=rpd, **base))
     high = econ.evaluate(scenario(traffic__requests_per_day=rpd * extra, **base))
     assert _payback(high) <= _payback(low) + 1e-9
@@ -59,7 +61,8 @@ def test_always_on_cost_does_not_move_with_utilization_while_replicas_stay_equal
     a = econ.evaluate(scenario(student__target_utilization=u1, traffic__requests_per_day=rpd)).monthly
     b = econ.evaluate(scenario(student__target_utilization=u2, traffic__requests_per_day=rpd)).monthly
     same = a["replicas"].to_numpy() == b["replicas"].to_numpy()
-    assert np.array_equal(a["student_serving_usd"].to_numpy()[same], b["student_serving_usd"].to_numpy()[same])
+    assert np.array_equal(a["student_serving_usd"].to_numpy()[same],
+                          b["student_serving_usd"].to_numpy()[same])
 
 
 @SETTINGS
@@ -67,7 +70,8 @@ def test_always_on_cost_does_not_move_with_utilization_while_replicas_stay_equal
 def test_cumulative_is_upfront_plus_running_savings(rpd, growth):
     r = econ.evaluate(scenario(traffic__requests_per_day=rpd, traffic__monthly_growth=growth))
     t = r.monthly
-    assert t["cumulative_usd"].iloc[-1] == pytest.approx(-r.upfront_usd + t["savings_usd"].sum(), rel=1e-9, abs=1e-6)
+    assert t["cumulative_usd"].iloc[-1] == pytest.approx(-r.upfront_usd + t["savings_usd"].sum(), rel=1e-9,
+                                                         abs=1e-6)
     assert r.total_savings_usd == pytest.approx(t["cumulative_usd"].iloc[-1], rel=1e-9, abs=1e-6)
     assert np.allclose(t["teacher_cumulative_usd"] - t["student_cumulative_usd"], t["cumulative_usd"])
 
@@ -92,7 +96,8 @@ def test_breakeven_is_the_lowest_volume_that_saves(capacity, p2a, price, fallbac
         return
     assume(be > 1)
     # saves (up to rounding) just above the break-even volume: it is the infimum when a fleet step decides
-    at = steady_month_savings_usd(x, [be * DAYS_PER_MONTH * (1 + 1e-7)])[0]  # 1e-7: past the replica rounding tolerance
+    # 1e-7: past the replica rounding tolerance
+    at = steady_month_savings_usd(x, [be * DAYS_PER_MONTH * (1 + 1e-7)])[0]
     assert at >= -1e-6 * max(1.0, abs(at))
     below = scan[scan < be * DAYS_PER_MONTH * (1 - 1e-9)]
     assert not (steady_month_savings_usd(x, below) >= 1e-6).any()  # and at no lower scanned volume
@@ -105,7 +110,8 @@ def test_vectorized_variants_equal_scalar_evaluations():
     rpd = np.array([5_000, 30_000, 300_000, 3_000_000])
     many = econ.evaluate_many(econ.vary(x, student__gpu_usd_per_hour=gpu, requests_per_day=rpd))
     for i in range(4):
-        one = econ.evaluate(scenario(student__gpu_usd_per_hour=float(gpu[i]), traffic__requests_per_day=float(rpd[i])))
+        one = econ.evaluate(
+            scenario(student__gpu_usd_per_hour=float(gpu[i]), traffic__requests_per_day=float(rpd[i])))
         assert many.npv_usd[i] == pytest.approx(one.npv_usd, rel=1e-12)
         expected = np.nan if one.payback_months is None else one.payback_months
         np.testing.assert_allclose(many.payback_months[i], expected, rtol=1e-12)

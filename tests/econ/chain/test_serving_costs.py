@@ -24,7 +24,8 @@ def test_self_hosted_cost_per_token_falls_as_utilization_rises():
 
 
 def test_gpu_share_pays_its_share():
-    half = usd_per_mtok_served_vs_utilization(scenario(student__gpus_per_replica=0.5), "student", np.array([1.0]))
+    half = usd_per_mtok_served_vs_utilization(scenario(student__gpus_per_replica=0.5), "student",
+                                              np.array([1.0]))
     assert half["usd_per_mtok_served"].iloc[0] == pytest.approx(0.0143696 / 2, rel=1e-5)
 
 
@@ -42,5 +43,6 @@ def test_monthly_cost_per_token_matches_the_fleet_bill():
     # month 1: $1,963.70 over 912,500 requests × 1300 tokens
     assert by_month["usd_per_mtok_served"].iloc[0] == pytest.approx(1963.70 / (912_500 * 1300) * 1e6)
     # and it sits on the one-replica curve at that month's utilization
-    curve_at = usd_per_mtok_served_vs_utilization(result.scenario, "student", by_month["utilization"].to_numpy()[:1])
+    curve_at = usd_per_mtok_served_vs_utilization(result.scenario, "student",
+                                                  by_month["utilization"].to_numpy()[:1])
     assert curve_at["usd_per_mtok_served"].iloc[0] == pytest.approx(by_month["usd_per_mtok_served"].iloc[0])

@@ -87,7 +87,8 @@ def _profile_student(tmp_path, slo, **profile_kwargs):
 def test_capacity_is_the_largest_batch_meeting_the_slo(tmp_path):
     s = _profile_student(tmp_path, {"ttft_ms_p99": 500, "tpot_ms_p99": 25}, oom_at=64)
     result = econ.evaluate(s)
-    assert result.student_requests_per_s_per_replica == 3.0  # batch 8; batch 32 breaks TTFT, batch 64 ran out of memory
+    # batch 8; batch 32 breaks TTFT, batch 64 ran out of memory
+    assert result.student_requests_per_s_per_replica == 3.0
     assert "batch 8" in result.student_capacity_source
 
 
@@ -115,7 +116,8 @@ def test_unmeetable_slo_names_the_field(tmp_path):
 
 
 def test_missing_profile_file_names_the_field(tmp_path):
-    s = scenario(student={"kind": "self_hosted", "gpu_usd_per_hour": 1, "profile": str(tmp_path / "none.json")})
+    s = scenario(
+        student={"kind": "self_hosted", "gpu_usd_per_hour": 1, "profile": str(tmp_path / "none.json")})
     with pytest.raises(ValueError, match=r"student\.profile.*not found"):
         econ.evaluate(s)
 
@@ -123,8 +125,8 @@ def test_missing_profile_file_names_the_field(tmp_path):
 def test_embedded_profile_and_relative_path_in_a_scenario_file(tmp_path):
     (tmp_path / "profiles").mkdir()
     (tmp_path / "profiles" / "s.json").write_text(json.dumps(_profile()))
-    data = scenario_dict(student={"kind": "self_hosted", "gpu_usd_per_hour": 2.69, "profile": "profiles/s.json",
-                                  "slo": {"tpot_ms_p99": 25}})
+    data = scenario_dict(student={"kind": "self_hosted", "gpu_usd_per_hour": 2.69,
+                                  "profile": "profiles/s.json", "slo": {"tpot_ms_p99": 25}})
     (tmp_path / "scenario.json").write_text(json.dumps(data))
     from_file = econ.evaluate(econ.load_scenario(tmp_path / "scenario.json"))
     data["student"]["profile"] = _profile()

@@ -28,9 +28,10 @@ def test_example_then_evaluate_json(example_file):
     out = run("evaluate", str(example_file), "--format", "json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    for key in ("payback_months", "discounted_payback_months", "npv_usd", "irr_annual", "roi", "total_savings_usd",
-                "breakeven_requests_per_day", "teacher_usd_per_mtok_served", "student_usd_per_mtok_served", "teacher_usd_per_kreq",
-                "student_usd_per_kreq", "warnings", "monthly"):
+    for key in ("payback_months", "discounted_payback_months", "npv_usd", "irr_annual", "roi",
+                "total_savings_usd", "breakeven_requests_per_day", "teacher_usd_per_mtok_served",
+                "student_usd_per_mtok_served", "teacher_usd_per_kreq", "student_usd_per_kreq", "warnings",
+                "monthly"):
         assert key in data
     assert set(data["monthly"][0]) == {"month", "requests", "teacher_usd", "student_usd", "savings_usd",
                                        "cumulative_usd", "replicas"}
@@ -66,8 +67,10 @@ def test_missing_and_malformed_files_exit_2(tmp_path):
 def test_unmeetable_slo_exits_2(tmp_path):
     profile = {
         "provenance": "measured", "model": {"name": "m", "parameters": 10, "dtype": "fp32"},
-        "hardware": {"device": "cpu", "name": "cpu"}, "workload": {"input_tokens": 1000, "output_tokens": 300},
-        "points": [{"batch_size": 1, "requests_per_s": 1, "ttft_ms": {"p50": 9, "p90": 9, "p99": 9, "mean": 9},
+        "hardware": {"device": "cpu", "name": "cpu"},
+        "workload": {"input_tokens": 1000, "output_tokens": 300},
+        "points": [{"batch_size": 1, "requests_per_s": 1,
+                    "ttft_ms": {"p50": 9, "p90": 9, "p99": 9, "mean": 9},
                     "tpot_ms": {"p50": 9, "p90": 9, "p99": 9, "mean": 9}}],
     }
     data = scenario_dict(student={"kind": "self_hosted", "gpu_usd_per_hour": 1, "profile": profile,
@@ -85,7 +88,8 @@ def test_schema_is_json_schema():
 
 
 def test_output_piped_into_a_closed_reader_is_not_an_error(example_file):
-    # `python -m econ evaluate f.json | head -0`: the reader is gone before the first write; no traceback, exit 0
+    # `python -m econ evaluate f.json | head -0`: the reader is gone before the first write; no traceback,
+    # exit 0
     proc = subprocess.Popen([sys.executable, "-m", "econ", "evaluate", str(example_file), "--format", "csv"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
     proc.stdout.close()

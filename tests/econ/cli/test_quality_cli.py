@@ -70,7 +70,8 @@ def test_csv_is_the_router_curve_priced_per_threshold(scenario_file):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("source,student_correct\nproduction,maybe\n", "line 2: student_correct 'maybe' is not 0/1 or true/false"),
+    ("source,student_correct\nproduction,maybe\n",
+     "line 2: student_correct 'maybe' is not 0/1 or true/false"),
     ("source,student_correct,student_confidence\nproduction,1,2\n",
      "line 2: student_confidence '2' is not a confidence in [0, 1]"),
     ("source\nproduction\n", "line 1: the header must be 'source,student_correct'"),

@@ -36,7 +36,8 @@ def test_risk_json_has_the_issue_keys_and_a_seed_reproduces_it(scenario_file):
     data = json.loads(out.stdout)
     assert {"p_npv_positive", "npv_usd", "payback_months", "p_payback_within_horizon", "tornado", "decision",
             "summary"} <= set(data)
-    assert set(data["npv_usd"]) == {"p10", "p50", "p90"} and set(data["payback_months"]) == {"p10", "p50", "p90"}
+    assert set(data["npv_usd"]) == {"p10", "p50",
+                                    "p90"} and set(data["payback_months"]) == {"p10", "p50", "p90"}
     assert data["draws"] == 300 and data["seed"] == 5
     assert [o["option"] for o in data["decision"]["options"]] == ["stay", "swap", "distil"]
     again = run("risk", str(scenario_file), "--draws", "300", "--seed", "5", "--format", "json")
@@ -50,7 +51,8 @@ def test_risk_table_reads_in_words(scenario_file):
     assert "Tornado" in out.stdout and "Decision: " in out.stdout
 
 
-@pytest.mark.parametrize("args", [("--draws", "0"), ("--draws", "many"), ("--seed", "-1"), ("--format", "xml")])
+@pytest.mark.parametrize("args",
+                         [("--draws", "0"), ("--draws", "many"), ("--seed", "-1"), ("--format", "xml")])
 def test_bad_risk_options_exit_2_with_one_line(scenario_file, args):
     assert one_line_error(run("risk", str(scenario_file), *args))
 

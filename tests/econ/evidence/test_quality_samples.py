@@ -26,7 +26,8 @@ HEAD = "source,student_correct,teacher_correct,student_confidence,weight\n"
     ("source,teacher_correct\nproduction,1\n", "line 1: the header must be 'source,student_correct'"),
     ("", "line 1: empty file"),
     (HEAD, "line 2: no graded rows after the header"),
-    ("source,student_correct\nproduction,1,extra\n", "line 2: expected 2 columns (source,student_correct), got 3"),
+    ("source,student_correct\nproduction,1,extra\n",
+     "line 2: expected 2 columns (source,student_correct), got 3"),
     ("source,student_correct,Source\nproduction,1,x\n", "line 1: the header must be"),
     (HEAD + "production,1,1,0.5,0\n", "weight: the weights sum to 0"),
 ])
@@ -90,7 +91,8 @@ def test_the_shared_csv_reader_ignores_unknown_columns_only_when_asked():
 
     text = "source,student_correct,request_id\nproduction,1,r1\n"
     table = parse_csv(text, "s.csv", ("source", "student_correct"), rules=CsvRules(ignore_unknown=True))
-    assert table.columns == ("source", "student_correct", "request_id") and table.rows[0].cells["request_id"] == "r1"
+    assert table.columns == ("source", "student_correct",
+                             "request_id") and table.rows[0].cells["request_id"] == "r1"
     with pytest.raises(CsvError, match="unknown column 'request_id'"):
         parse_csv(text, "s.csv", ("source", "student_correct"))
 

@@ -1,5 +1,6 @@
 """A scenario whose quality rates come from graded samples (`quality.evidence`): same numbers as typing
-them, conflicts named, warnings decided by the evidence, posteriors in the Monte Carlo, intervals in the tornado."""
+them, conflicts named, warnings decided by the evidence, posteriors in the Monte Carlo, intervals in the
+tornado."""
 
 from __future__ import annotations
 
@@ -63,7 +64,8 @@ def test_a_typed_rate_beside_evidence_is_refused_naming_both():
 def test_a_bad_evidence_file_is_one_line_naming_the_field(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("source,student_correct\nproduction,maybe\n")
-    with pytest.raises(ValueError, match=r"quality.evidence.path: .*bad.csv: line 2: student_correct 'maybe'"):
+    with pytest.raises(ValueError,
+                       match=r"quality.evidence.path: .*bad.csv: line 2: student_correct 'maybe'"):
         econ.evaluate(econ.parse_scenario(with_evidence(path=str(bad))))
     with pytest.raises(ValueError, match="quality.evidence.path: .*missing.csv: cannot read"):
         econ.evaluate(econ.parse_scenario(with_evidence(path=str(tmp_path / "missing.csv"))))
@@ -104,8 +106,8 @@ def test_the_production_warning_is_decided_by_the_evidence(samples_file):
     few = evaluate_warnings(samples_file([("production", 30, 3), ("synthetic", 400, 8)]))
     assert any(w.startswith("the student's quality was measured on only 30 production rows") for w in few)
     gap = evaluate_warnings(samples_file([("production", 600, 54), ("synthetic", 400, 8)]))
-    assert "measured on production traffic: the synthetic validation set flatters the student by 7.0 points " \
-           "(95% CI 4.2–9.7); the scenario uses the production rates" in gap
+    assert ("measured on production traffic: the synthetic validation set flatters the student by 7.0 "
+            "points (95% CI 4.2–9.7); the scenario uses the production rates") in gap
     clean = evaluate_warnings(samples_file([("production", 2000, 100), ("synthetic", 2000, 96)]))
     assert not any("production" in w for w in clean)
     assert any(w.startswith("quality.fallback_rate is an assumption") for w in clean)
@@ -113,7 +115,8 @@ def test_the_production_warning_is_decided_by_the_evidence(samples_file):
 
 def test_the_monte_carlo_draws_measured_rates_from_their_jeffreys_posteriors():
     mc = monte_carlo(econ.parse_scenario(with_evidence()), draws=20_000, seed=3)
-    # Beta(x + 1/2, n − x + 1/2): residual errors 15 of 600 → mean 15.5/601; fallbacks 159.5/601; teacher 18.5/601.
+    # Beta(x + 1/2, n − x + 1/2): residual errors 15 of 600 → mean 15.5/601; fallbacks 159.5/601; teacher
+    # 18.5/601.
     for name, x in (("student_error_rate", 15), ("fallback_rate", 159), ("teacher_error_rate", 18)):
         drawn = mc.draws[name].to_numpy()
         a, b = x + 0.5, 600 - x + 0.5
@@ -128,7 +131,8 @@ def test_the_tornado_moves_measured_rates_across_their_95_percent_wilson_interva
     at = ev.rates_at(0.7)
     assert tuple(rows.loc["student_error_rate", ["low_value", "high_value"]]) == pytest.approx(at.error.ci95)
     assert tuple(rows.loc["fallback_rate", ["low_value", "high_value"]]) == pytest.approx(at.fallback.ci95)
-    assert tuple(rows.loc["teacher_error_rate", ["low_value", "high_value"]]) == pytest.approx(ev.teacher_error.ci95)
+    assert tuple(rows.loc["teacher_error_rate", ["low_value", "high_value"]]) == pytest.approx(
+        ev.teacher_error.ci95)
 
 
 def test_a_typed_teacher_error_rate_is_not_a_tornado_input():

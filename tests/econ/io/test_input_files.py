@@ -72,7 +72,8 @@ def test_a_named_pipe_is_refused_without_hanging(tmp_path, reader):
     os.mkfifo(fifo)
     call = {"load_scenario": "econ.load_scenario", "load_profile": "econ.load_profile",
             "load_history": "econ.load_history",
-            "validated_json": "lambda p: econ.io.files.validated_json(p, econ.model.prices.GpuPriceTable)"}[reader]
+            "validated_json": "lambda p: econ.io.files.validated_json(p, econ.model.prices.GpuPriceTable)"}[
+                reader]
     code = (f"import econ, econ.io.files, econ.model.prices\nread = {call}\n"
             f"try:\n    read({str(fifo)!r})\nexcept ValueError as exc:\n    print('refused:', exc)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

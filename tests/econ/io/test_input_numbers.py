@@ -77,7 +77,8 @@ def test_cli_json_is_strict_for_zero_traffic(tmp_path):
     path.write_text(json.dumps(data(**{"traffic.requests_per_day": 0})))
     for command in (["evaluate", str(path), "--format", "json"], ["risk", str(path), "--format", "json",
                                                                   "--draws", "200"]):
-        out = subprocess.run([sys.executable, "-m", "econ", *command], capture_output=True, text=True, cwd=ROOT)
+        out = subprocess.run([sys.executable, "-m", "econ", *command], capture_output=True, text=True,
+                             cwd=ROOT)
         assert out.returncode == 0, out.stderr
         json.loads(out.stdout, parse_constant=lambda name: pytest.fail(f"{name} in strict JSON"))
 
@@ -115,7 +116,9 @@ def test_any_valid_scenario_gives_finite_strict_json(changes):
 
 
 def test_a_wide_lognormal_is_refused_not_shown_as_na():
-    risk = {"inputs": [{"input": "traffic_scale", "distribution": {"kind": "lognormal", "median": 1, "sigma": 1e6}}]}
+    risk = {
+        "inputs": [
+            {"input": "traffic_scale", "distribution": {"kind": "lognormal", "median": 1, "sigma": 1e6}}]}
     with pytest.raises(econ.ScenarioError, match="sigma"):
         econ.parse_scenario({**data(), "risk": risk})
 
@@ -127,8 +130,8 @@ def test_risk_never_prints_a_raw_pydantic_error(tmp_path):
     path = tmp_path / "s.json"
     path.write_text(json.dumps(data(**{"distillation.training_usd": run})))
     for command in ("evaluate", "risk"):
-        out = subprocess.run([sys.executable, "-m", "econ", command, str(path)], capture_output=True, text=True,
-                             cwd=ROOT)
+        out = subprocess.run([sys.executable, "-m", "econ", command, str(path)], capture_output=True,
+                             text=True, cwd=ROOT)
         assert out.returncode == 2 and out.stderr.count("\n") == 1, out.stderr
         assert "distillation.training_usd" in out.stderr and "errors.pydantic.dev" not in out.stderr
 
@@ -140,7 +143,8 @@ def test_redistill_usd_null_means_derive_and_is_refused_alone():
     derived["distillation"]["redistill_fraction_of_upfront"] = 0.5
     result = econ.evaluate(econ.parse_scenario(derived))
     # Half of upfront data + training ($750 + $3,000) = $1,875 per re-distillation.
-    assert set(result.monthly.loc[result.monthly["student_redistill_usd"] > 0, "student_redistill_usd"]) == {1875}
+    assert set(result.monthly.loc[result.monthly["student_redistill_usd"] > 0, "student_redistill_usd"]) == {
+        1875}
 
 
 @pytest.mark.parametrize("batches", [[4, 1], [1, 1]])

@@ -37,8 +37,10 @@ def test_default_profiles_are_estimates_and_up_to_date(default):
 def test_default_pair_shapes():
     teacher = load_profile(DATA_DIR / make_defaults.DEFAULTS[0].filename)
     student = load_profile(DATA_DIR / make_defaults.DEFAULTS[1].filename)
-    assert (teacher.model.name, teacher.hardware.name, teacher.hardware.gpu_count) == ("llama-3.1-70b", "h100-sxm", 4)
-    assert (student.model.name, student.hardware.name, student.hardware.gpu_count) == ("llama-3.1-8b", "h100-sxm", 1)
+    assert (teacher.model.name, teacher.hardware.name,
+            teacher.hardware.gpu_count) == ("llama-3.1-70b", "h100-sxm", 4)
+    assert (student.model.name, student.hardware.name,
+            student.hardware.gpu_count) == ("llama-3.1-8b", "h100-sxm", 1)
     assert [p.batch_size for p in teacher.points] == [1, 2, 4, 8, 16, 32, 64, 128]
     assert not any(p.oom for p in teacher.points + student.points)
 
@@ -55,7 +57,9 @@ def test_scenario_embeds_the_shipped_profiles():
 def test_default_scenario_warns_that_capacity_is_estimated():
     result = econ.evaluate(econ.default_scenario())
     for side, model in (("teacher", "llama-3.1-70b"), ("student", "llama-3.1-8b")):
-        assert any(w.startswith(f"{side}: capacity comes from an estimated profile ({model}") for w in result.warnings)
+        assert any(
+            w.startswith(
+                f"{side}: capacity comes from an estimated profile ({model}") for w in result.warnings)
     assert not any("profile measured at" in w for w in result.warnings)  # profiles match the workload
 
 
@@ -65,7 +69,8 @@ def test_default_scenario_answer_is_sensible():
     assert result.payback_months is not None and 1 < result.payback_months < 12
     assert result.npv_usd > 0
     assert result.student_usd_per_kreq < result.teacher_usd_per_kreq
-    # The SLO (p99 TTFT ≤ 1 s, TPOT ≤ 50 ms) picks batch 32 for the 8B student and batch 16 for the 70B teacher.
+    # The SLO (p99 TTFT ≤ 1 s, TPOT ≤ 50 ms) picks batch 32 for the 8B student and batch 16 for the 70B
+    # teacher.
     assert result.student_capacity_source == "estimated profile llama-3.1-8b, batch 32"
 
 

@@ -93,16 +93,16 @@ def test_utilization_outside_zero_one_is_rejected(value):
 
 PUBLIC_API = {
     "FieldError", "HEADLINE", "HeadlineItem", "UncertainInput", "Uncertainty",
-    "ApiServing", "DataGeneration", "Decision", "Distillation", "EngineeringEffort", "Evaluation", "LatencySlo",
-    "ManyResults", "MonteCarlo", "NumericInputs", "Profile", "ProfileError", "Quality", "Scenario", "ScenarioError",
-    "SelfHostedServing", "Swap", "Tornado", "Traffic", "TrafficForecast", "TrainingRun", "Workload",
-    "Screen", "TaskScore", "UsageError", "UsageLog", "load_usage", "parse_usage", "screen",
-    "apply_forecast", "decide", "default_scenario", "evaluate", "evaluate_many", "example_scenario",
+    "ApiServing", "DataGeneration", "Decision", "Distillation", "EngineeringEffort", "Evaluation",
+    "LatencySlo", "ManyResults", "MonteCarlo", "NumericInputs", "Profile", "ProfileError", "Quality",
+    "Scenario", "ScenarioError", "SelfHostedServing", "Swap", "Tornado", "Traffic", "TrafficForecast",
+    "TrainingRun", "Workload", "Screen", "TaskScore", "UsageError", "UsageLog", "load_usage", "parse_usage",
+    "screen", "apply_forecast", "decide", "default_scenario", "evaluate", "evaluate_many", "example_scenario",
     "forecast_traffic", "load_history", "load_profile", "load_scenario", "monte_carlo", "numeric_inputs",
     "parse_profile", "parse_scenario", "save_scenario", "tornado", "vary",
     # quality evidence (issue 11)
-    "Evidence", "GradedSampleRates", "QualityEvidence", "SamplesError", "ThresholdSweep", "load_samples", "parse_samples",
-    "quality_evidence", "threshold_sweep",
+    "Evidence", "GradedSampleRates", "QualityEvidence", "SamplesError", "ThresholdSweep", "load_samples",
+    "parse_samples", "quality_evidence", "threshold_sweep",
 }
 
 
@@ -112,7 +112,8 @@ def test_public_api_is_pinned():
 
 
 def test_a_saved_scenario_with_the_old_capacity_name_still_loads(tmp_path):
-    # requests/s per replica was `requests_per_second_per_replica` (and `student_capacity_rps` as a risk input)
+    # requests/s per replica was `requests_per_second_per_replica` (and `student_capacity_rps` as a risk
+    # input)
     # before issue 16 named it once; a file saved then loads, and is written back under today's names.
     data = econ.example_scenario().model_dump(exclude_none=True)
     data["student"]["requests_per_second_per_replica"] = data["student"].pop("requests_per_s_per_replica")

@@ -1,4 +1,5 @@
-"""The portfolio screen on a generated log with known truth: ranking, verdicts, fitted figures, reproducibility."""
+"""The portfolio screen on a generated log with known truth: ranking, verdicts, fitted figures,
+reproducibility."""
 
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ def test_verdicts_and_the_reason_that_decided(result):
     assert any(r.startswith("unsteady") for r in tasks["spiky"].reasons)
     assert tasks["tiny"].verdict == "stay"
     assert tasks["tiny"].reasons[0].startswith("below break-even")
-    # Stable tasks measure near their generated noise (5%, 3%) plus Poisson noise; the spiky one far above 25%.
+    # Stable tasks measure near their generated noise (5%, 3%) plus Poisson noise; the spiky one far above
+    # 25%.
     assert tasks["large-stable"].volatility == pytest.approx(0.05, abs=0.015)
     assert tasks["spiky"].volatility > 0.5
 
@@ -71,10 +73,12 @@ def test_ranking_follows_the_npv_of_the_true_scenarios(result):
     def true_npv(spec):
         # The template with the task's true traffic; every task costs $0.0075/request on claude-sonnet-4-5
         # (1000 × $3 + 300 × $15 per million tokens), exactly the example template's teacher.
-        s = scenario(traffic__requests_per_day=true_requests_per_day(spec), traffic__monthly_growth=spec.monthly_growth)
+        s = scenario(traffic__requests_per_day=true_requests_per_day(spec),
+                     traffic__monthly_growth=spec.monthly_growth)
         return econ.evaluate(s).npv_usd
 
-    truth_order = sorted((s.name for s in TRUTH), key=lambda name: -true_npv(next(s for s in TRUTH if s.name == name)))
+    truth_order = sorted((s.name for s in TRUTH),
+                         key=lambda name: -true_npv(next(s for s in TRUTH if s.name == name)))
     assert [t.task for t in result.tasks] == truth_order
     npvs = [t.npv_usd for t in result.tasks]
     assert npvs == sorted(npvs, reverse=True)
@@ -96,7 +100,8 @@ def test_portfolio_totals_are_the_distil_set(result):
 def test_a_written_scenario_evaluates_to_the_screens_payback(result, tmp_path):
     paths = write_scenarios(result, tmp_path)
     assert sorted(p.name for p in paths) == ["growing.json", "large-stable.json", "spiky.json", "tiny.json"]
-    out = subprocess.run([sys.executable, "-m", "econ", "evaluate", str(tmp_path / "growing.json"), "--format", "json"],
+    out = subprocess.run([sys.executable, "-m", "econ", "evaluate", str(tmp_path / "growing.json"),
+                          "--format", "json"],
                          capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     evaluated = json.loads(out.stdout)
@@ -139,8 +144,10 @@ def test_an_effective_price_from_usd_is_kept_exactly_per_request():
     task = result.tasks[0]
     x, _ = econ.numeric_inputs(task.scenario)
     assert x.teacher.usd_per_request[0] == pytest.approx(0.004, rel=1e-12)
-    # Price ratio of the template's teacher (3 : 15) is kept: 1000 × 3k + 300 × 15k = 0.004 × 1e6 → k = 0.5333.
-    assert task.scenario.teacher.output_usd_per_mtok / task.scenario.teacher.input_usd_per_mtok == pytest.approx(5.0)
+    # Price ratio of the template's teacher (3 : 15) is kept: 1000 × 3k + 300 × 15k = 0.004 × 1e6 → k =
+    # 0.5333.
+    teacher = task.scenario.teacher
+    assert teacher.output_usd_per_mtok / teacher.input_usd_per_mtok == pytest.approx(5.0)
     assert task.teacher_usd_per_month == pytest.approx(task.requests_per_day * DAYS_PER_MONTH * 0.004)
 
 

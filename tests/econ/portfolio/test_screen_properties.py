@@ -1,4 +1,5 @@
-"""Invariants of the portfolio screen (hypothesis): more volume never hurts a cheaper student; tasks are independent."""
+"""Invariants of the portfolio screen (hypothesis): more volume never hurts a cheaper student; tasks are
+independent."""
 
 from __future__ import annotations
 
@@ -26,9 +27,11 @@ tasks = st.builds(
 
 
 def student_template(kind: str, price_share: float, fallback: float):
-    """A template whose student costs `price_share` of a Sonnet-priced request (API) or scales linearly (autoscale)."""
+    """A template whose student costs `price_share` of a Sonnet-priced request (API) or scales linearly
+    (autoscale)."""
     if kind == "api":
-        student = {"kind": "api", "input_usd_per_mtok": 3.0 * price_share, "output_usd_per_mtok": 15.0 * price_share}
+        student = {"kind": "api", "input_usd_per_mtok": 3.0 * price_share,
+                   "output_usd_per_mtok": 15.0 * price_share}
     else:
         student = {"kind": "self_hosted", "gpu_usd_per_hour": 2.69, "requests_per_s_per_replica": 40,
                    "target_utilization": 0.7, "min_replicas": 0, "billing": "autoscale"}
@@ -83,7 +86,8 @@ def test_each_task_keeps_its_own_token_counts_when_the_screen_stacks_them(tokens
     from econ.chain.inputs import numeric_inputs
     from econ.portfolio.screen import stack_inputs
 
-    inputs = [numeric_inputs(scenario(workload={"input_tokens": i, "output_tokens": o}))[0] for i, o in tokens]
+    inputs = [
+        numeric_inputs(scenario(workload={"input_tokens": i, "output_tokens": o}))[0] for i, o in tokens]
     stacked = stack_inputs(inputs)
     for side in (stacked.teacher, stacked.student):
         assert np.array_equal(side.input_tokens, [i for i, _ in tokens])

@@ -1,4 +1,5 @@
-"""The router threshold priced in dollars: the sweep is `evaluate` at each threshold, the optimum is its maximum."""
+"""The router threshold priced in dollars: the sweep is `evaluate` at each threshold, the optimum is its
+maximum."""
 
 from __future__ import annotations
 

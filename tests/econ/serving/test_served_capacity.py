@@ -18,8 +18,9 @@ def pct(v):
 
 
 def served_point(rate, achieved, ttft, tpot, attainment):
-    return {"batch_size": 1, "load": {"kind": "rate", "value": rate}, "ttft_ms": pct(ttft), "tpot_ms": pct(tpot),
-            "e2e_ms": pct(ttft + 31 * tpot), "requests_per_s": achieved, "slo_attainment": attainment}
+    return {"batch_size": 1, "load": {"kind": "rate", "value": rate}, "ttft_ms": pct(ttft),
+            "tpot_ms": pct(tpot), "e2e_ms": pct(ttft + 31 * tpot), "requests_per_s": achieved,
+            "slo_attainment": attainment}
 
 
 def served_profile(capacity=None):
@@ -38,7 +39,8 @@ def served_profile(capacity=None):
 def student_with(tmp_path, profile: dict, slo: dict):
     path = tmp_path / "served.json"
     path.write_text(json.dumps(profile))
-    return scenario(student={"kind": "self_hosted", "gpu_usd_per_hour": 2.69, "profile": str(path), "slo": slo})
+    return scenario(
+        student={"kind": "self_hosted", "gpu_usd_per_hour": 2.69, "profile": str(path), "slo": slo})
 
 
 def test_served_capacity_is_the_largest_achieved_rate_meeting_p99_ttft_and_tpot(tmp_path):
@@ -51,8 +53,10 @@ def test_served_capacity_is_the_largest_achieved_rate_meeting_p99_ttft_and_tpot(
 
 
 def test_served_capacity_never_extrapolates_past_the_measured_loads(tmp_path):
-    result = econ.evaluate(student_with(tmp_path, served_profile(), {"ttft_ms_p99": 10_000, "tpot_ms_p99": 100}))
-    assert result.student_requests_per_s_per_replica == 6.1  # every load meets it: the largest measured, nothing beyond
+    result = econ.evaluate(
+        student_with(tmp_path, served_profile(), {"ttft_ms_p99": 10_000, "tpot_ms_p99": 100}))
+    # every load meets it: the largest measured, nothing beyond
+    assert result.student_requests_per_s_per_replica == 6.1
 
 
 def test_the_capacity_searchs_attainment_decides_when_it_ran_at_the_scenarios_slo(tmp_path):
@@ -61,9 +65,11 @@ def test_the_capacity_searchs_attainment_decides_when_it_ran_at_the_scenarios_sl
     profile = served_profile(search)
     profile["points"][1]["ttft_ms"]["p99"] = 620  # p99 over the SLO, yet 99.5% of requests met it
     result = econ.evaluate(student_with(tmp_path, profile, {"ttft_ms_p99": 500, "tpot_ms_p99": 50}))
-    assert result.student_requests_per_s_per_replica == 3.9  # attainment 0.995 ≥ 0.99 at rate 4; 0.42 at rate 8
+    # attainment 0.995 ≥ 0.99 at rate 4; 0.42 at rate 8
+    assert result.student_requests_per_s_per_replica == 3.9
     other = econ.evaluate(student_with(tmp_path, profile, {"ttft_ms_p99": 600, "tpot_ms_p99": 50}))
-    assert other.student_requests_per_s_per_replica == 1.98  # another SLO: back to p99s, and rate 4's 620 ms fails 600
+    # another SLO: back to p99s, and rate 4's 620 ms fails 600
+    assert other.student_requests_per_s_per_replica == 1.98
 
 
 def test_no_served_load_meeting_the_slo_names_the_load(tmp_path):
@@ -77,7 +83,8 @@ def test_a_measured_static_batch_profile_warns_that_continuous_batching_may_serv
     profile["environment"] = {"method": "static-batch"}
     result = econ.evaluate(student_with(tmp_path, profile, {"tpot_ms_p99": 50}))
     assert result.student_requests_per_s_per_replica == 3.0
-    assert any("static-batch loop, without a serving engine; continuous batching" in w for w in result.warnings)
+    assert any(
+        "static-batch loop, without a serving engine; continuous batching" in w for w in result.warnings)
 
 
 def test_version_1_files_still_read():

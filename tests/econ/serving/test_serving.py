@@ -46,7 +46,8 @@ def test_autoscale_bills_average_load_with_a_floor():
     busy = econ.evaluate(scenario(traffic__requests_per_day=10_000_000, **base)).monthly.loc[0]
     expected = 730 * 1 * 2.69 * (10_000_000 / 86_400 / 28)
     assert busy["student_serving_usd"] == pytest.approx(expected)
-    quiet = econ.evaluate(scenario(traffic__requests_per_day=1000, student__min_replicas=2, **base)).monthly.loc[0]
+    quiet = econ.evaluate(
+        scenario(traffic__requests_per_day=1000, student__min_replicas=2, **base)).monthly.loc[0]
     assert quiet["student_serving_usd"] == pytest.approx(2 * 730 * 2.69)
 
 
@@ -56,7 +57,8 @@ def test_fractional_gpu_share_pays_its_share():
 
 
 def test_cached_input_and_token_overrides_price_each_side():
-    s = scenario(teacher__cached_input_share=0.5, teacher__cached_input_usd_per_mtok=0.3, teacher__input_tokens=2000)
+    s = scenario(teacher__cached_input_share=0.5, teacher__cached_input_usd_per_mtok=0.3,
+                 teacher__input_tokens=2000)
     row = econ.evaluate(s).monthly.loc[0]
     # 2000 × (0.5 × 3 + 0.5 × 0.3) + 300 × 15 = 3300 + 4500 → $0.0078 per request × 912,500
     assert row["teacher_usd"] == pytest.approx(0.0078 * 912_500)
@@ -112,8 +114,8 @@ def test_teacher_price_decline_erodes_savings():
 
 
 def test_error_and_router_costs():
-    s = scenario(quality__usd_per_error=2.0, quality__teacher_error_rate=0.01, quality__student_error_rate=0.03,
-                 quality__router_usd_per_request=0.0001)
+    s = scenario(quality__usd_per_error=2.0, quality__teacher_error_rate=0.01,
+                 quality__student_error_rate=0.03, quality__router_usd_per_request=0.0001)
     row = econ.evaluate(s).monthly.loc[0]
     assert row["teacher_errors_usd"] == pytest.approx(912_500 * 0.01 * 2)
     assert row["student_errors_usd"] == pytest.approx(912_500 * 0.03 * 2)
@@ -127,7 +129,8 @@ def test_utilization_is_average_load_over_fleet_capacity():
 
 def test_a_self_hosted_teachers_fallback_fleet_counts_at_every_volume():
     # stay: one 4-GPU teacher replica; distil: one student GPU + one 4-GPU teacher replica kept for the 5%
-    # fallback, so at low volume distilling costs one GPU more and break-even needs the teacher's second replica
+    # fallback, so at low volume distilling costs one GPU more and break-even needs the teacher's second
+    # replica
     teacher = {"kind": "self_hosted", "gpu_usd_per_hour": 2.0, "gpus_per_replica": 4,
                "requests_per_s_per_replica": 2.0, "min_replicas": 1}
     s = scenario(teacher=teacher, distillation__redistill_every_months=0,

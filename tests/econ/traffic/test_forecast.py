@@ -51,7 +51,8 @@ def test_forecast_becomes_the_scenario_traffic_and_a_monte_carlo_input(growing):
     s = apply_forecast(scenario(), growing)
     assert s.traffic.monthly_growth == growing.monthly_growth
     assert s.traffic.requests_per_day == pytest.approx(growing.requests_per_day)
-    assert econ.evaluate(s).monthly["requests"].iloc[0] == pytest.approx(growing.to_frame()["requests"].iloc[0], rel=0.01)
+    assert econ.evaluate(s).monthly["requests"].iloc[0] == pytest.approx(
+        growing.to_frame()["requests"].iloc[0], rel=0.01)
     mc = monte_carlo(s, Uncertainty(inputs=growing.traffic_inputs(), default_spread=0.0, draws=300))
     assert mc.draws["monthly_growth"].std() > 0
 

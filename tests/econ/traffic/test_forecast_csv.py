@@ -85,8 +85,10 @@ def test_an_extreme_series_gives_finite_numbers(tmp_path):
     dates = pd.date_range("2026-01-05", periods=60, freq="D")
     values = [1 if i % 2 else 1e11 for i in range(60)]
     path = tmp_path / "wild.csv"
-    path.write_text("date,requests\n" + "".join(f"{d.date()},{v:g}\n" for d, v in zip(dates, values, strict=True)))
-    out = subprocess.run([sys.executable, "-m", "econ", "forecast", str(path), "--format", "json", "--months", "6"],
+    path.write_text(
+        "date,requests\n" + "".join(f"{d.date()},{v:g}\n" for d, v in zip(dates, values, strict=True)))
+    out = subprocess.run([sys.executable, "-m", "econ", "forecast", str(path), "--format", "json", "--months",
+                          "6"],
                          capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     json.loads(out.stdout, parse_constant=lambda name: pytest.fail(f"{name} in strict JSON"))
@@ -101,6 +103,7 @@ def test_the_shared_reader_names_line_and_column():
     assert (caught.value.line, caught.value.column) == (2, "score")
     with pytest.raises(CsvError, match="line 1: the header must be 'name,score'; unknown column 'x'"):
         parse_csv("name,score,x\n", "q.csv", required=("name", "score"))
-    with pytest.raises(CsvError, match="line 1: the header must be 'name,score'; column 'name' appears twice"):
+    with pytest.raises(CsvError,
+                       match="line 1: the header must be 'name,score'; column 'name' appears twice"):
         parse_csv("name,name\n", "q.csv", required=("name", "score"))
     assert list(table.to_frame().columns) == ["line", "name", "score"]

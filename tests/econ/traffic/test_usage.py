@@ -1,4 +1,5 @@
-"""Usage logs: both shapes read to the same daily totals; every bad input is one line naming line and column."""
+"""Usage logs: both shapes read to the same daily totals; every bad input is one line naming line and
+column."""
 
 from __future__ import annotations
 
@@ -20,13 +21,15 @@ def error_of(text: str | bytes) -> UsageError:
 
 @pytest.mark.parametrize(("text", "line", "column", "words"), [
     (f"{HEADER}\n2026-01-01,a,5,10,3\n2026-13-01,a,5,10,3\n", 3, "date", "'2026-13-01' is not YYYY-MM-DD"),
-    ("timestamp,task,input_tokens,output_tokens\n2026-01-01T10:00:00Z,a,10,3\nyesterday,a,1,1\n", 3, "timestamp",
-     "'yesterday' is not an ISO 8601 timestamp"),
+    ("timestamp,task,input_tokens,output_tokens\n2026-01-01T10:00:00Z,a,10,3\nyesterday,a,1,1\n", 3,
+     "timestamp", "'yesterday' is not an ISO 8601 timestamp"),
     (f"{HEADER}\n2026-01-01,a,-5,10,3\n", 2, "requests", "-5 is negative"),
     (f"{HEADER}\n2026-01-01,a,5,10,-3\n", 2, "output_tokens", "-3 is negative"),
     (f"{HEADER}\n2026-01-01,a,0,10,3\n", 2, "input_tokens", "has 10 tokens on a day with 0 requests"),
-    (f"{HEADER}\n2026-01-01,a,1,10,3\n2026-01-02,a,1,10,3\n2026-01-01,a,1,10,3\n", 4, "date", "repeats line 2"),
-    (f"{HEADER},model\n2026-01-01,a,1,10,3,gpt-4.1\n2026-01-02,a,1,10,3,gpt-9\n", 3, "model", "'gpt-9' is not in the API price table"),
+    (f"{HEADER}\n2026-01-01,a,1,10,3\n2026-01-02,a,1,10,3\n2026-01-01,a,1,10,3\n", 4, "date",
+     "repeats line 2"),
+    (f"{HEADER},model\n2026-01-01,a,1,10,3,gpt-4.1\n2026-01-02,a,1,10,3,gpt-9\n", 3, "model",
+     "'gpt-9' is not in the API price table"),
     (f"{HEADER}\n2026-01-01,a,1,10,3\n2026-01-01,b,,10,3\n", 3, "requests", "mixed shapes"),
     (f"{HEADER}\n2026-01-01,a,abc,10,3\n", 2, "requests", "'abc' is not a number"),
     (f"{HEADER}\n2026-01-01,a,inf,10,3\n", 2, "requests", "'inf' is not a finite number"),
@@ -80,7 +83,8 @@ def test_raw_requests_total_to_the_aggregated_days():
     assert log.shape == "raw" and log.rows == 4
     rows = log.daily.assign(date=log.daily["date"].dt.strftime("%Y-%m-%d")).to_dict("records")
     got = [(r["task"], r["date"], r["requests"], r["input_tokens"], r["output_tokens"]) for r in rows]
-    assert got == [("a", "2026-01-01", 2, 300, 30), ("a", "2026-01-02", 1, 300, 30), ("b", "2026-01-01", 1, 50, 5)]
+    assert got == [("a", "2026-01-01", 2, 300, 30), ("a", "2026-01-02", 1, 300, 30),
+                   ("b", "2026-01-01", 1, 50, 5)]
 
 
 def test_raw_and_aggregated_shapes_give_the_same_daily_frame():

@@ -74,7 +74,8 @@ def test_only_measured_single_device_profiles_with_peaks(synthetic):
     with pytest.raises(ValueError, match="needs a measured profile"):
         calibrate(synthetic.model_copy(update={"provenance": "estimated"}))
     with pytest.raises(ValueError, match="single-device"):
-        calibrate(synthetic.model_copy(update={"hardware": synthetic.hardware.model_copy(update={"gpu_count": 2})}))
+        calibrate(
+            synthetic.model_copy(update={"hardware": synthetic.hardware.model_copy(update={"gpu_count": 2})}))
     bare = Hardware(device="cpu", name="some cpu")
     with pytest.raises(ValueError, match="no bandwidth peak"):
         calibrate(synthetic.model_copy(update={"hardware": bare}))
@@ -91,7 +92,8 @@ def test_calibration_file_round_trip_and_bad_file(tmp_path, synthetic):
         load_calibration(bad)
     # A version-1 file (the earlier prefill model's half-saturation point) is refused with what to do.
     old = tmp_path / "v1.json"
-    efficiency = {k: v for k, v in json.loads(path.read_text())["efficiency"].items() if k != "prefill_layer_ms"}
+    efficiency = {
+        k: v for k, v in json.loads(path.read_text())["efficiency"].items() if k != "prefill_layer_ms"}
     old.write_text(json.dumps({**json.loads(path.read_text()), "version": 1,
                                "efficiency": {**efficiency, "prefill_half_tokens": 144.0}}))
     with pytest.raises(ValueError, match=r"version 1 .* calibrate"):
@@ -104,14 +106,17 @@ def test_calibrate_and_estimate_commands(tmp_path, synthetic, capsys):
     assert main(["calibrate", str(measured), "--out", str(cal_path)]) == 0
     assert "MBU" in capsys.readouterr().out
     # Without --gpu: the calibrated machine itself (here the A100 the synthetic profile claims).
-    assert main(["estimate", "--model", "llama-3.1-8b", "--calibration", str(cal_path), "--batch-sizes", "1,4",
-                 "--input-tokens", "128", "--output-tokens", "32", "--format", "json"]) == 0
+    assert main(["estimate", "--model", "llama-3.1-8b", "--calibration", str(cal_path), "--batch-sizes",
+                 "1,4", "--input-tokens", "128", "--output-tokens", "32", "--format", "json"]) == 0
     same = json.loads(capsys.readouterr().out)
     assert same["provenance"] == "estimated"
-    assert same["points"][1]["decode_tokens_per_s"] == pytest.approx(synthetic.points[1].decode_tokens_per_s, rel=0.02)
-    assert main(["estimate", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--calibration", str(cal_path)]) == 0
+    assert same["points"][1]["decode_tokens_per_s"] == pytest.approx(synthetic.points[1].decode_tokens_per_s,
+                                                                     rel=0.02)
+    assert main(
+        ["estimate", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--calibration", str(cal_path)]) == 0
     capsys.readouterr()
-    assert main(["estimate", "--model", "llama-3.1-8b", "--calibration", str(cal_path), "--dtype", "fp16"]) == 2
+    assert main(
+        ["estimate", "--model", "llama-3.1-8b", "--calibration", str(cal_path), "--dtype", "fp16"]) == 2
     estimated = write_profile(synthetic.model_copy(update={"provenance": "estimated"}), tmp_path / "est.json")
     assert main(["calibrate", str(estimated)]) == 2
     assert "needs a measured profile" in capsys.readouterr().err
@@ -149,7 +154,8 @@ def calibrate_on_this_cpu(out: Path) -> CpuCalibration:
     ], check=True, capture_output=True, timeout=600, env={**os.environ, **CPU_ENV})
     measured = load_profile(out)
     cal = calibrate(measured, origin=str(out))
-    settings = EstimateSettings(dtype=measured.model.dtype, batch_sizes=tuple(p.batch_size for p in measured.points),
+    settings = EstimateSettings(dtype=measured.model.dtype,
+                                batch_sizes=tuple(p.batch_size for p in measured.points),
                                 input_tokens=measured.workload.input_tokens,
                                 output_tokens=measured.workload.output_tokens)
     return CpuCalibration(measured, cal, estimate_profile(CPU_MODEL, cal.hardware_spec(), settings,

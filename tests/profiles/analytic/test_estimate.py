@@ -39,8 +39,10 @@ def test_llama_3_1_8b_bytes_per_decode_step():
     roof = Roofline(arch, gpu_spec("h100-sxm"), 1, "bf16", "bf16", DEFAULT_EFFICIENCY)
     # Batch 1 at a 1000-token context: 15,009,841,152 + 1000 × 131,072 = 15,140,913,152 B.
     assert float(roof.decode_bytes(1, 1000)) == 15_140_913_152
-    # ÷ (3350 GB/s × 0.74) = 6.1077 ms, + 0.3 ms overhead; the compute roof (15.5 GFLOP ÷ 693 TFLOP/s) is 0.02 ms.
-    assert float(roof.decode_step_seconds(1, 1000)) == pytest.approx(15_140_913_152 / (3350e9 * 0.74) + 0.3e-3)
+    # ÷ (3350 GB/s × 0.74) = 6.1077 ms, + 0.3 ms overhead; the compute roof (15.5 GFLOP ÷ 693 TFLOP/s) is 0.02
+    # ms.
+    assert float(roof.decode_step_seconds(1, 1000)) == pytest.approx(
+        15_140_913_152 / (3350e9 * 0.74) + 0.3e-3)
 
 
 def test_llama_3_1_70b_needs_two_h100s_and_splits_over_four():
@@ -66,8 +68,10 @@ PUBLISHED_DECODE = [
     ("llama-2-7b", "rtx-4090", "fp16", 61.03),
 ]
 # TensorRT-LLM v0.5 performance doc, "Low Latency", A100 FP16, batch 1, time to first token: held out of
-# the prefill fit (fitted on TensorRT-LLM v0.9, profiles/analytic/efficiency.py); tests/profiles/analytic/test_prefill_published.py
-# holds the fitting source and the other held-out sources. Their 70B is Llama-2-70B: the same layer shapes as llama-3.1-70b (80 × 8192,
+# the prefill fit (fitted on TensorRT-LLM v0.9, profiles/analytic/efficiency.py);
+# tests/profiles/analytic/test_prefill_published.py
+# holds the fitting source and the other held-out sources. Their 70B is Llama-2-70B: the same layer shapes as
+# llama-3.1-70b (80 × 8192,
 # 64/8 heads, 28672 MLP); only the vocabulary (LM head, one token in prefill) differs.
 PUBLISHED_TTFT = [
     ("llama-2-7b", 1, 128, 16.0),
@@ -202,7 +206,8 @@ def test_oom_iff_memory_exceeds_usable(model, gpu, batch, input_tokens, output_t
 @given(model=st.sampled_from(MODELS), gpu=st.sampled_from(GPUS),
        mbu=st.floats(0.05, 1.5), mfu=st.floats(0.05, 1.5), overhead=st.floats(0, 50))
 def test_estimator_never_marks_a_profile_measured(model, gpu, mbu, mfu, overhead):
-    eff = Efficiency(mbu=mbu, mfu=mfu, decode_mfu=mfu, step_overhead_ms=overhead, prefill_overhead_ms=overhead)
+    eff = Efficiency(mbu=mbu, mfu=mfu, decode_mfu=mfu, step_overhead_ms=overhead,
+                     prefill_overhead_ms=overhead)
     try:
         profile = estimate_profile(model, gpu, EstimateSettings(batch_sizes=(1, 8), input_tokens=64,
                                                                 output_tokens=8), efficiency=eff)

@@ -29,8 +29,8 @@ TRT_V05 = "TensorRT-LLM v0.5.0 docs/source/performance.md, Low Latency (2023-10)
 LMDEPLOY = "lmdeploy v0.1.0a1 docs/en/benchmark/a100_fp16.md, static inference, FTL(ave), batch 1 (2023-11)"
 NIM_70B = ("NVIDIA NIM LLM benchmarking 1.0.0, performance page, Llama-3.3-70B-Instruct NIM 1.8.0, "
            "2 × H100 80G fp8 TP2, AIPerf concurrency 1 (2025)")
-NIM_GUARD = ("NVIDIA NIM Llama 3.1 Nemotron Safety Guard Multilingual 8B V1 1.10.1 performance page, A100 80GB "
-             "SXM BF16, genai-perf 500_10, concurrency 1 (2025; a Llama-3.1-8B fine-tune)")
+NIM_GUARD = ("NVIDIA NIM Llama 3.1 Nemotron Safety Guard Multilingual 8B V1 1.10.1 performance page, A100 "
+             "80GB SXM BF16, genai-perf 500_10, concurrency 1 (2025; a Llama-3.1-8B fine-tune)")
 
 
 class Published(NamedTuple):
@@ -67,7 +67,8 @@ FITTED_ON = [
 ]
 
 HELD_OUT = [
-    # Ampere, 16-bit: short, middle and long (tests/profiles/analytic/test_estimate.py checks the v0.5 A100 rows too).
+    # Ampere, 16-bit: short, middle and long (tests/profiles/analytic/test_estimate.py checks the v0.5 A100
+    # rows too).
     Published(TRT_V05, "llama-2-7b", "a100-80gb", 1, "fp16", 128, 16.0),
     Published(TRT_V05, "llama-2-7b", "a100-80gb", 1, "fp16", 2048, 133.0),
     Published(TRT_V05, "llama-3.1-70b", "a100-80gb", 4, "fp16", 128, 47.0),
@@ -131,14 +132,18 @@ def test_fitted_on_one_source_and_held_out_cover_short_middle_and_long_prompts_o
 def test_the_stated_limits_are_still_outside_and_contradict_tensorrt_llm():
     errors = {case_id(c): estimated_ttft_ms(c) / c.ttft_ms - 1 for c in OUTSIDE}
     assert all(abs(e) > TOLERANCE for e in errors.values()), errors
-    # The same model, GPUs and prompt: no one estimate is within ±20% of both, 45.6 × 1.2 = 54.7 < 74 × 0.8 = 59.2.
-    trt = next(c for c in FITTED_ON if (c.model, c.gpu, c.gpus, c.prompt_tokens) == ("llama-3.1-70b", "a100-80gb", 4, 128))
+    # The same model, GPUs and prompt: no one estimate is within ±20% of both, 45.6 × 1.2 = 54.7 < 74 × 0.8 =
+    # 59.2.
+    trt = next(
+        c for c in FITTED_ON if (c.model, c.gpu, c.gpus,
+                                 c.prompt_tokens) == ("llama-3.1-70b", "a100-80gb", 4, 128))
     lmdeploy = next(c for c in OUTSIDE if c.model == "llama-3.1-70b")
     assert trt.ttft_ms * (1 + TOLERANCE) < lmdeploy.ttft_ms * (1 - TOLERANCE)
 
 
 def _prefill_mfu(model: str, gpu: str, gpus: int, prompt_tokens: int) -> float:
-    profile = estimate_profile(model, gpu, EstimateSettings(gpus=gpus, batch_sizes=(1,), input_tokens=prompt_tokens,
+    profile = estimate_profile(model, gpu,
+                               EstimateSettings(gpus=gpus, batch_sizes=(1,), input_tokens=prompt_tokens,
                                                             output_tokens=2))
     return profile.points[0].mfu_spec
 
@@ -146,7 +151,8 @@ def _prefill_mfu(model: str, gpu: str, gpus: int, prompt_tokens: int) -> float:
 def test_short_prompts_reach_a_smaller_share_of_the_peak():
     # The weight read and the per-layer time do not shrink with the prompt: llama-3.1-8b bf16 on an H100
     # reaches 0.19 of the peak at 128 tokens and 0.60 at 2,048 (one MFU for all would give 0.70 at both).
-    short, long = _prefill_mfu("llama-3.1-8b", "h100-sxm", 1, 128), _prefill_mfu("llama-3.1-8b", "h100-sxm", 1, 2048)
+    short, long = _prefill_mfu("llama-3.1-8b", "h100-sxm", 1,
+                               128), _prefill_mfu("llama-3.1-8b", "h100-sxm", 1, 2048)
     assert short < 0.5 * long < 0.70
 
 

@@ -53,7 +53,8 @@ def test_run_loads_a_local_safetensors_checkpoint(tiny_checkpoint, tmp_path):
     assert profile.model.source == "checkpoint" and profile.model.name == "my-tiny-llama"
     assert profile.model.layers == 2 and profile.model.vocab_size == 128
     assert profile.model.parameters == sum(
-        p.numel() for p in __import__("transformers").LlamaForCausalLM.from_pretrained(tiny_checkpoint).parameters())
+        p.numel() for p in __import__("transformers").LlamaForCausalLM.from_pretrained(
+            tiny_checkpoint).parameters())
 
 
 def test_a_pickle_only_checkpoint_is_refused(tiny_checkpoint, tmp_path, capsys):
@@ -93,12 +94,14 @@ def test_pair_profiles_both_models_in_their_own_processes(tmp_path):
         [sys.executable, "-m", "profiles", "pair", "--teacher", "tiny-llama-4l", "--student", "tiny-llama",
          *FAST, "--out-dir", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    teacher, student = load_profile(tmp_path / "teacher-tiny-llama-4l.json"), load_profile(tmp_path / "student-tiny-llama.json")
+    teacher, student = load_profile(tmp_path / "teacher-tiny-llama-4l.json"), load_profile(
+        tmp_path / "student-tiny-llama.json")
     assert teacher.model.layers == 4 and student.model.layers == 2
 
 
 def test_pair_stops_at_a_bad_model_before_measuring(tmp_path, capsys):
-    assert main(["pair", "--teacher", "tiny-llama", "--student", "nope", *FAST, "--out-dir", str(tmp_path)]) == 2
+    assert main(
+        ["pair", "--teacher", "tiny-llama", "--student", "nope", *FAST, "--out-dir", str(tmp_path)]) == 2
     assert "nope" in error_line(capsys)
     assert not list(tmp_path.iterdir())
 
@@ -117,6 +120,7 @@ def test_measuring_commands_without_torch_say_how_to_install_it():
         from profiles.cli import main
         sys.exit(main(["run", "--model", "tiny-llama"]))
     """)
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
     assert result.returncode == 2
     assert "make profile-deps" in result.stderr and "requirements-profile.txt" in result.stderr

@@ -17,8 +17,8 @@ from profiles.cli import main
 from profiles.store import check_out_path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
-ESTIMATE = ["estimate", "--model", "qwen2.5-0.5b", "--gpu", "l4", "--batch-sizes", "1", "--input-tokens", "16",
-            "--output-tokens", "4"]
+ESTIMATE = ["estimate", "--model", "qwen2.5-0.5b", "--gpu", "l4", "--batch-sizes", "1", "--input-tokens",
+            "16", "--output-tokens", "4"]
 LONG_NAME = "x" * 300 + ".json"  # NAME_MAX is 255 bytes on Linux file systems
 
 
@@ -77,7 +77,8 @@ def test_run_profile_checks_its_out_before_loading_the_model(tmp_path, monkeypat
 
 
 def test_calibrate_refuses_a_bad_out(tmp_path, capsys):
-    assert main(["calibrate", str(PROJECT_ROOT / "profiles/data/cpu-tiny-student.json"), "--out", str(tmp_path)]) == 2
+    assert main(
+        ["calibrate", str(PROJECT_ROOT / "profiles/data/cpu-tiny-student.json"), "--out", str(tmp_path)]) == 2
     assert "--out" in one_error_line(capsys)
 
 
@@ -147,8 +148,8 @@ START_UP_PHASES = [
 def test_ctrl_c_while_starting_up_ends_with_one_line_and_exit_130(tmp_path, imported):
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     out = tmp_path / "p.json"
-    argv = [sys.executable, "-X", "importtime", "-m", "profiles", "run", "--model", "tiny-llama", "--device", "cpu",
-            "--batch-sizes", "1", "--input-tokens", "8", "--output-tokens", "2", "--out", str(out)]
+    argv = [sys.executable, "-X", "importtime", "-m", "profiles", "run", "--model", "tiny-llama", "--device",
+            "cpu", "--batch-sizes", "1", "--input-tokens", "8", "--output-tokens", "2", "--out", str(out)]
     process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wait_until_imported(process, imported)
     process.send_signal(signal.SIGINT)  # held back until the import is done, then a KeyboardInterrupt

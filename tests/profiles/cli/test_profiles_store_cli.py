@@ -37,7 +37,8 @@ def cli(*argv: str) -> subprocess.CompletedProcess:
         assert not leaked, leaked
         sys.exit(code)
     """)
-    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
 
 
 def percentiles(ms: float) -> Percentiles:
@@ -55,8 +56,9 @@ def profile(decode_tokens_per_s: float, name: str = "tiny-llama", oom_at: int | 
                             peak_memory_gib=1.0))
     return Profile(
         provenance="measured", model=ModelInfo(name=name, parameters=1000, dtype="fp32"),
-        hardware=Hardware(device="cpu", name="test cpu"), workload=WorkloadShape(input_tokens=8, output_tokens=4),
-        points=points, training=Training(tokens_per_s=decode_tokens_per_s * 10, seq_len=12, batch_size=4),
+        hardware=Hardware(device="cpu", name="test cpu"),
+        workload=WorkloadShape(input_tokens=8, output_tokens=4), points=points,
+        training=Training(tokens_per_s=decode_tokens_per_s * 10, seq_len=12, batch_size=4),
     )
 
 

@@ -88,7 +88,8 @@ def test_the_served_profile_validates_and_records_the_engine(served):
     profile = load_profile(out)
     assert profile.schema_version == 2 and profile.served and profile.provenance == "measured"
     env = profile.environment
-    assert env.method == "served" and env.engine.startswith("vllm 0.32.0") and "--max-model-len" in env.engine_args
+    assert env.method == "served" and env.engine.startswith(
+        "vllm 0.32.0") and "--max-model-len" in env.engine_args
     assert profile.model.name == MODEL and profile.model.parameters > 0 and profile.hardware.device == "cpu"
     assert "served profile written to" in stdout
 
@@ -112,7 +113,8 @@ def test_the_capacity_search_ends_and_its_answer_meets_the_slo(served):
     assert search.requests_per_s == max(p.requests_per_s for p in search.probes if p.passed)
     assert search.ended.startswith(("bracketed", "stopped")), search.ended
     top_pass = max(p.load for p in search.probes if p.passed)
-    assert any(not p.passed and p.load > top_pass for p in search.probes) or search.ended.startswith("stopped")
+    assert any(not p.passed and p.load > top_pass for p in search.probes) or search.ended.startswith(
+        "stopped")
     assert len(search.probes) == len(profile.points)
 
 

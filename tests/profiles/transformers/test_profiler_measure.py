@@ -56,9 +56,9 @@ def test_decode_loop_produces_the_same_tokens_as_generate(tiny):
 
 @pytest.mark.parametrize("family", ["qwen2", "mistral"])
 def test_other_families_run_the_same_loop(family):
-    arch = ModelArchitecture(name=f"tiny-{family}", family=family, layers=2, hidden_size=64, attention_heads=4,
-                             kv_heads=2, intermediate_size=128, vocab_size=256, tied_embeddings=family == "qwen2",
-                             source="test")
+    arch = ModelArchitecture(name=f"tiny-{family}", family=family, layers=2, hidden_size=64,
+                             attention_heads=4, kv_heads=2, intermediate_size=128, vocab_size=256,
+                             tied_embeddings=family == "qwen2", source="test")
     model = build_preset(arch, "cpu", "fp32")
     assert sum(p.numel() for p in model.parameters()) == arch.parameters
     session = DecodeSession(model, "cpu", batch=1, input_tokens=5, output_tokens=3)
@@ -106,7 +106,8 @@ def test_a_kv_cache_larger_than_memory_is_not_attempted(tmp_path):
     # llama-100m's KV cache is 24,576 bytes/token in fp32: batch 10^6 × 2,048 tokens ≈ 45 TiB.
     settings = run_settings(model="tiny-llama", device="cpu", batch_sizes=[1, 1_000_000], input_tokens=1024,
                             output_tokens=1024, repeats=1, min_seconds=0.0, out=str(tmp_path / "big.json"))
-    hooks = RunHooks(before_batch=lambda b: pytest.fail("a batch that cannot fit must not start") if b > 1 else None)
+    hooks = RunHooks(
+        before_batch=lambda b: pytest.fail("a batch that cannot fit must not start") if b > 1 else None)
     profile = run_profile(settings, hooks=hooks).profile
     assert profile.points[1].oom
     assert any("exceeds the free memory" in n for n in profile.notes)
@@ -130,7 +131,8 @@ def test_ctrl_c_before_any_point_writes_nothing(tmp_path):
 
     out = tmp_path / "none.json"
     with pytest.raises(KeyboardInterrupt):
-        run_profile(run_settings(**TINY, batch_sizes=[1], out=str(out)), hooks=RunHooks(before_batch=before_batch))
+        run_profile(run_settings(**TINY, batch_sizes=[1], out=str(out)),
+                    hooks=RunHooks(before_batch=before_batch))
     assert not out.exists()
 
 
@@ -174,7 +176,8 @@ def test_a_measured_profile_drives_econ_evaluate(tmp_path):
     out = tmp_path / "student.json"
     run_profile(run_settings(**TINY, batch_sizes=[1, 2], out=str(out)))
     profile = load_profile(out)
-    slo = econ.LatencySlo(ttft_ms_p99=profile.points[-1].ttft_ms.p99 * 10, tpot_ms_p99=profile.points[-1].tpot_ms.p99 * 10)
+    slo = econ.LatencySlo(ttft_ms_p99=profile.points[-1].ttft_ms.p99 * 10,
+                          tpot_ms_p99=profile.points[-1].tpot_ms.p99 * 10)
     scenario = econ.example_scenario().model_copy(update={
         "workload": econ.Workload(input_tokens=8, output_tokens=4),
         "student": econ.SelfHostedServing(gpu_usd_per_hour=0.1, profile=str(out), slo=slo),

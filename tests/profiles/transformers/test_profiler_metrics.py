@@ -46,7 +46,8 @@ def test_tpot_and_throughputs_follow_the_design_formulas():
 
 def test_itl_pools_every_step_of_every_run():
     # Run 1 gaps: 10, 30 ms; run 2 gaps: 20, 20 ms → pooled [10, 20, 20, 30], mean 20, median 20.
-    m = point_metrics([run(0.05, 0.06, 0.09), run(0.05, 0.07, 0.09)], batch=1, input_tokens=8, output_tokens=3)
+    m = point_metrics([run(0.05, 0.06, 0.09), run(0.05, 0.07, 0.09)], batch=1, input_tokens=8,
+                      output_tokens=3)
     assert m.itl_ms.mean == pytest.approx(20.0)
     assert m.itl_ms.p50 == pytest.approx(20.0)
     # Both runs have the same TPOT (40 ms / 2 = 20 ms) although their ITLs differ.
@@ -79,7 +80,8 @@ def test_t_critical_values_match_scipy():
 
 
 def test_tiny_llama_roofline_by_hand():
-    arch = model_preset("tiny-llama")  # 2 layers, hidden 64, 4 heads, 2 kv heads (head dim 16), MLP 128, vocab 512
+    # 2 layers, hidden 64, 4 heads, 2 kv heads (head dim 16), MLP 128, vocab 512
+    arch = model_preset("tiny-llama")
     # Layer: q,o 64·64 each + k,v 64·32 each = 12,288; MLP 3·64·128 = 24,576; norms 128 → 36,992; ×2 = 73,984.
     # LM head 512·64 = 32,768 → N = 106,752; fp32 weights read per decode step = 427,008 bytes.
     # KV per token: 2 · 2 layers · 2 kv heads · 16 · 4 bytes = 512 bytes.
@@ -87,7 +89,8 @@ def test_tiny_llama_roofline_by_hand():
     # 4 · 427,008 + 2 · 512 · 50 = 1,708,032 + 51,200 = 1,759,232 bytes.
     assert decode_bytes(arch, "fp32", 2, 10, 5) == 1_759_232
     # Prefill of 10 tokens, batch 1: 2·73,984·10 + 2·32,768 (last token's logits) + causal attention
-    # 4·2·64·(1 + … + 10) = 4·2·64·55 = 28,160 → 1,479,680 + 65,536 + 28,160 = 1,573,376 FLOPs. (Before the one
+    # 4·2·64·(1 + … + 10) = 4·2·64·55 = 28,160 → 1,479,680 + 65,536 + 28,160 = 1,573,376 FLOPs. (Before the
+    # one
     # roofline, the profiler counted the full matrix 4·2·64·10² = 51,200, i.e. 1,596,416, and the estimator
     # the causal half: two different MFUs. Now both count queries × the context each attends to.)
     assert prefill_flops(arch, 1, 10) == 1_573_376
@@ -103,7 +106,8 @@ def test_decode_bytes_closed_form_equals_the_step_by_step_sum(batch, input_token
     arch = model_preset("llama-100m")
     weights, kv = arch.decode_weight_bytes("bf16"), arch.kv_cache_bytes_per_token("bf16")
     explicit = sum(weights + batch * kv * (input_tokens + k) for k in range(1, output_tokens))
-    assert decode_bytes(arch, "bf16", batch, input_tokens, output_tokens) == pytest.approx(explicit, rel=1e-12)
+    assert decode_bytes(arch, "bf16", batch, input_tokens,
+                        output_tokens) == pytest.approx(explicit, rel=1e-12)
 
 
 @pytest.mark.parametrize(("reported", "catalog"), [

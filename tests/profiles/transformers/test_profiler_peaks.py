@@ -26,7 +26,8 @@ def test_measured_and_estimated_mfu_divide_the_same_flop_count():
     # An estimated point, fed back as if measured: the profiler's MFU formula returns the estimate's own MFU,
     # because both divide roofline.prefill_flops (2·N·T + LM head + causal attention) by the TTFT.
     arch, gpu = model_preset("llama-3.1-8b"), gpu_spec("h100-sxm")
-    est = estimate_profile(arch, gpu, EstimateSettings(batch_sizes=(4,), input_tokens=1000, output_tokens=300))
+    est = estimate_profile(arch, gpu,
+                           EstimateSettings(batch_sizes=(4,), input_tokens=1000, output_tokens=300))
     p = est.points[0]
     u = measured_utilizations(PointShape(arch, "bf16", 1000, 300), 4,
                               (p.ttft_ms.mean / 1e3, p.e2e_ms.mean / 1e3 - p.ttft_ms.mean / 1e3),
@@ -49,8 +50,10 @@ def measured_point(batch: int, ttft_ms: float, e2e_ms: float) -> Point:
 def test_a_point_above_the_measured_peak_triggers_a_second_microbenchmark():
     # tiny-llama batch 1, 16 tokens: prefill 2·73,984·16 + 2·32,768 + 4·2·64·(16·17/2) = 2,367,488 + 65,536
     # + 69,632 = 2,502,656 FLOPs in 1 ms = 2.50 GFLOP/s; against a measured 1.3 GFLOP/s, MFU 1.93: impossible.
-    low = Peaks(bandwidth_gb_per_s=100.0, flop_per_s={"fp32": 1.3e9}, bandwidth_spec_gb_per_s=None, flop_per_s_spec=None)
-    quiet = Peaks(bandwidth_gb_per_s=100.0, flop_per_s={"fp32": 30e9}, bandwidth_spec_gb_per_s=None, flop_per_s_spec=None)
+    low = Peaks(bandwidth_gb_per_s=100.0, flop_per_s={"fp32": 1.3e9}, bandwidth_spec_gb_per_s=None,
+                flop_per_s_spec=None)
+    quiet = Peaks(bandwidth_gb_per_s=100.0, flop_per_s={"fp32": 30e9}, bandwidth_spec_gb_per_s=None,
+                  flop_per_s_spec=None)
     point = with_utilizations(measured_point(1, 1.0, 4.0), SHAPE, low)
     assert point.mfu == pytest.approx(2_502_656 / 1e-3 / 1.3e9)
     calls = []
@@ -61,7 +64,8 @@ def test_a_point_above_the_measured_peak_triggers_a_second_microbenchmark():
 
 
 def test_a_point_still_above_the_peak_after_remeasuring_is_marked_unreliable():
-    low = Peaks(bandwidth_gb_per_s=100.0, flop_per_s={"fp32": 1.3e9}, bandwidth_spec_gb_per_s=None, flop_per_s_spec=None)
+    low = Peaks(bandwidth_gb_per_s=100.0, flop_per_s={"fp32": 1.3e9}, bandwidth_spec_gb_per_s=None,
+                flop_per_s_spec=None)
     fine = with_utilizations(measured_point(2, 100.0, 400.0), SHAPE, low)
     bad = with_utilizations(measured_point(1, 1.0, 4.0), SHAPE, low)
     points, _, notes = check_peaks([fine, bad], SHAPE, low, lambda: low)
@@ -71,12 +75,15 @@ def test_a_point_still_above_the_peak_after_remeasuring_is_marked_unreliable():
 
 
 def test_points_within_the_peak_are_left_alone():
-    quiet = Peaks(bandwidth_gb_per_s=100.0, flop_per_s={"fp32": 30e9}, bandwidth_spec_gb_per_s=None, flop_per_s_spec=None)
+    quiet = Peaks(bandwidth_gb_per_s=100.0, flop_per_s={"fp32": 30e9}, bandwidth_spec_gb_per_s=None,
+                  flop_per_s_spec=None)
     point = with_utilizations(measured_point(1, 1.0, 4.0), SHAPE, quiet)
-    assert check_peaks([point], SHAPE, quiet, lambda: pytest.fail("no second microbenchmark")) == ([point], quiet, [])
+    assert check_peaks([point], SHAPE, quiet,
+                       lambda: pytest.fail("no second microbenchmark")) == ([point], quiet, [])
 
 
-@pytest.mark.parametrize(("load", "cpus", "warns"), [(1.0, 2, False), (1.01, 2, True), (8.5, 16, True), (7.9, 16, False)])
+@pytest.mark.parametrize(("load", "cpus", "warns"),
+                         [(1.0, 2, False), (1.01, 2, True), (8.5, 16, True), (7.9, 16, False)])
 def test_a_run_on_a_busy_machine_warns(monkeypatch, load, cpus, warns):
     from profiles.backends.transformers import preflight
 
