@@ -155,6 +155,46 @@ def running_server(gap_s: float = 0.0, redirect_to: str | None = None):
         thread.join(timeout=10)
 
 
+OTHER_LOOPBACK = "127.0.0.2"  # still this machine (127.0.0.0/8 is loopback on Linux), another address
+
+
+@contextmanager
+def other_address_listener():
+    """A listening socket on OTHER_LOOPBACK that counts the connections reaching it: yields (url, peers).
+
+    Nothing leaves the machine: a redirect test points the client here and fails if `peers` is not empty.
+    Yields (None, []) where the address cannot be bound (not every system routes all of 127/8 to loopback).
+    """
+    listener = socket.socket()
+    try:
+        listener.bind((OTHER_LOOPBACK, 0))
+    except OSError:
+        listener.close()
+        yield None, []
+        return
+    listener.listen(16)
+    listener.settimeout(0.1)
+    peers, stop = [], threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, peer = listener.accept()
+            except TimeoutError:
+                continue
+            peers.append(peer)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{OTHER_LOOPBACK}:{listener.getsockname()[1]}", peers
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+
+
 def serve_forever(port: int) -> None:
     """`python -m tests.fault_server PORT`: the server in its own process (the load benchmark's target)."""
     web.run_app(make_app(), host="127.0.0.1", port=port, access_log=None, print=None)

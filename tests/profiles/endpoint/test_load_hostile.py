@@ -5,8 +5,6 @@ the probe), and treats the server's usage counts as untrusted input. Servers lis
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 import tracemalloc
 import warnings
 
@@ -21,11 +19,10 @@ from profiles.backends.endpoint.reading import (  # noqa: E402
     MAX_SSE_LINE_BYTES,
 )
 from profiles.cli import main  # noqa: E402
-from tests.fault_server import running_server  # noqa: E402
+from tests.fault_server import OTHER_LOOPBACK, other_address_listener, running_server  # noqa: E402
 
 QUICK = ["--served-model", "m", "--input-tokens", "8", "--output-tokens", "4", "--requests", "4",
          "--warmup", "1", "--min-seconds", "0", "--timeout-s", "5"]
-OTHER_LOOPBACK = "127.0.0.2"  # still this machine: a redirect target that must never see a connection
 
 
 @pytest.fixture(scope="module")
@@ -41,34 +38,10 @@ def load(capsys, base: str, fault: str, out, *extra: str) -> tuple[int, str]:
 
 @pytest.fixture
 def second_address():
-    """A listening socket on another loopback address; yields (url, connections_seen)."""
-    listener = socket.socket()
-    try:
-        listener.bind((OTHER_LOOPBACK, 0))
-    except OSError:
-        listener.close()
-        pytest.skip(f"{OTHER_LOOPBACK} is not a loopback address here")
-    listener.listen(16)
-    listener.settimeout(0.1)
-    seen, stop = [], threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, peer = listener.accept()
-            except TimeoutError:
-                continue
-            seen.append(peer)
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{OTHER_LOOPBACK}:{listener.getsockname()[1]}", seen
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        listener.close()
+    with other_address_listener() as (url, peers):
+        if url is None:
+            pytest.skip(f"{OTHER_LOOPBACK} is not a loopback address here")
+        yield url, peers
 
 
 def test_a_redirect_to_another_address_is_refused_and_never_followed(second_address, tmp_path, capsys):
