@@ -103,10 +103,13 @@ async def _hostile(request: web.Request, fault: str, tokens: int, prompt_tokens:
     return response
 
 
-def make_app(gap_s: float = 0.0, redirect_to: str | None = None) -> web.Application:
+def make_app(gap_s: float = 0.0, redirect_to: str | None = None, replay: dict | None = None) -> web.Application:
     async def completions(request: web.Request) -> web.StreamResponse:
         body = await request.json()
         fault = request.match_info["fault"]
+        if fault == "replay":  # whatever the test put in `replay`: status, headers, body bytes
+            return web.Response(status=replay.get("status", 200), headers=replay.get("headers", {}),
+                                body=replay["body"])
         probe = body["max_tokens"] <= PROBE_MAX_TOKENS
         prompt = body.get("prompt") or body.get("messages")
         prompt_tokens = len(prompt) if isinstance(prompt, list) and prompt and isinstance(prompt[0], int) else 0
@@ -132,10 +135,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(gap_s: float = 0.0, redirect_to: str | None = None):
-    """Base URL http://127.0.0.1:PORT of the fault server, stopped when the block ends."""
+def running_server(gap_s: float = 0.0, redirect_to: str | None = None, replay: dict | None = None):
+    """Base URL http://127.0.0.1:PORT of the fault server, stopped when the block ends. `/replay` answers
+    with `replay["body"]` (and its "status" and "headers"), read at each request."""
     port, loop, ready = free_port(), asyncio.new_event_loop(), threading.Event()
-    runner = web.AppRunner(make_app(gap_s, redirect_to), access_log=None, shutdown_timeout=0.5)
+    runner = web.AppRunner(make_app(gap_s, redirect_to, replay), access_log=None, shutdown_timeout=0.5)
 
     def serve() -> None:
         asyncio.set_event_loop(loop)
