@@ -106,3 +106,22 @@ def test_an_empty_out_name_is_refused_before_any_request(server, tmp_path, capsy
     code, err = load(capsys, server, "ok", "", "--rates", "5")
     assert code == 2 and "--out" in err and len(err.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("status, headers, message", [
+    (200, {"X-Big": "a" * 100_000}, "failed: 400"),  # aiohttp's header limit: a parser error, not a ClientError
+    (200, {"Content-Encoding": "br"}, "Content-Encoding 'br' is not one this client reads"),
+    (302, {"Location": "/v2/" + "x" * 500}, "HTTP 302 redirect to /v2/xxx"),
+    (301, {}, "HTTP 301 redirect to (no Location header) not followed"),
+])
+def test_other_hostile_answers_are_one_line_errors(status, headers, message):
+    replay = {"body": b"data: [DONE]\n\n", "status": status, "headers": headers}
+
+    async def one(base: str):
+        endpoint = Endpoint(f"{base}/replay/v1", "m")
+        async with Client(endpoint, timeout_s=5) as client:
+            return await client.send(endpoint.body([1, 2], 3))
+
+    with running_server(replay=replay) as base:
+        error = asyncio.run(one(base)).error
+    assert error is not None and message in error and "\n" not in error and len(error) < 400, error
