@@ -34,6 +34,7 @@ GZIP_LINE_MIB = 64
 GZIP_BOMB_MIB = 1024  # 1 GiB inflated, about 1 MB on the wire
 HUGE_TOKENS = 10**12
 DEEP_JSON = 100_000
+HOSTILE_FAULTS = ("gzipbomb", "gzipline", "bigline", "deepjson", "usageneg", "usagehuge")
 
 
 @functools.cache
@@ -78,27 +79,30 @@ async def _stream_ok(request: web.Request, tokens: int, prompt_tokens: int, gap_
     return response
 
 
-async def _hostile(request: web.Request, fault: str, tokens: int, prompt_tokens: int) -> web.StreamResponse | None:
-    """The issue-21 answers; None for a fault that is not one of them."""
+def _last_line(fault: str, prompt_tokens: int) -> bytes:
+    """The hostile line a streaming fault ends with (built only for that fault: the benchmark's server
+    answers `/ok` as fast as before)."""
+    if fault == "bigline":
+        return b"data: " + b"x" * BIG_LINE_BYTES + b"\n\n"
+    if fault == "deepjson":
+        return b"data: " + b"[" * DEEP_JSON + b"]" * DEEP_JSON + b"\n\n"
+    if fault == "usageneg":
+        return _chunk({"choices": [], "usage": {"prompt_tokens": -1, "completion_tokens": -1}})
+    return _chunk({"choices": [], "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": HUGE_TOKENS}})
+
+
+async def _hostile(request: web.Request, fault: str, tokens: int, prompt_tokens: int) -> web.StreamResponse:
+    """The issue-21 answers (HOSTILE_FAULTS)."""
     if fault == "gzipbomb":
         return web.Response(status=500, body=gzip_zeros(GZIP_BOMB_MIB), headers={"Content-Encoding": "gzip"})
     if fault == "gzipline":
         return web.Response(body=gzip_zeros(GZIP_LINE_MIB, b"d"), headers={
             "Content-Type": "text/event-stream", "Content-Encoding": "gzip"})
-    lines = {
-        "bigline": b"data: " + b"x" * BIG_LINE_BYTES + b"\n\n",
-        "deepjson": b"data: " + b"[" * DEEP_JSON + b"]" * DEEP_JSON + b"\n\n",
-        "usageneg": _chunk({"choices": [], "usage": {"prompt_tokens": -1, "completion_tokens": -1}}),
-        "usagehuge": _chunk({"choices": [], "usage": {"prompt_tokens": prompt_tokens,
-                                                      "completion_tokens": HUGE_TOKENS}}),
-    }
-    if fault not in lines:
-        return None
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
     await response.prepare(request)
     for _ in range(tokens):
         await response.write(_chunk({"choices": [{"index": 0, "text": "x"}]}))
-    await response.write(lines[fault])
+    await response.write(_last_line(fault, prompt_tokens))
     await response.write(b"data: [DONE]\n\n")
     return response
 
@@ -118,8 +122,8 @@ def make_app(gap_s: float = 0.0, redirect_to: str | None = None, replay: dict | 
         if fault == "dead500" or (fault == "http500" and not probe):
             return web.Response(status=500, text='{"error": "internal error"}')
         hostile = fault.removeprefix("dead") if fault.startswith("dead") else None if probe else fault
-        if hostile and (answer := await _hostile(request, hostile, body["max_tokens"], prompt_tokens)):
-            return answer
+        if hostile in HOSTILE_FAULTS:
+            return await _hostile(request, hostile, body["max_tokens"], prompt_tokens)
         active = None if probe or fault == "ok" else fault
         return await _stream_ok(request, body["max_tokens"], prompt_tokens, gap_s, active)
 
