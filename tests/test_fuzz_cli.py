@@ -23,8 +23,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.fault_server import other_address_listener, running_server
-
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT_S = 120
@@ -196,12 +194,17 @@ def test_hostile_input_to_econ_is_a_clean_result_or_one_line(name, tmp_path):
 
 @pytest.fixture(scope="module")
 def redirect_target():
+    pytest.importorskip("aiohttp")  # profiles load and the fault server need it (requirements-profile.txt)
+    from tests.fault_server import other_address_listener
+
     with other_address_listener() as (url, peers):
         yield url or "http://127.0.0.1:9", peers  # port 9 (discard) is closed here: nothing listens
 
 
 @pytest.fixture(scope="module")
 def server(redirect_target):
+    from tests.fault_server import running_server
+
     with running_server(redirect_to=redirect_target[0]) as base:
         yield base
 
