@@ -9,11 +9,16 @@ where a default step would be wrong, its step) in `json_schema_extra`, which the
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_HORIZON_MONTHS = 240  # longest horizon: 20 years of monthly rows
+# Dates a log may carry: none before the Unix epoch, none past the century (pandas' nanosecond clock ends in
+# 2262, and a date past it wraps round silently; a log's span of days then stays small enough to count).
+EARLIEST_DATE = date(1970, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
 
 # Upper bounds, far above any real case and far below what float arithmetic can hold (~1.8e308):
 # the largest product in the model (requests × tokens × price × growth over 240 months) stays finite.

@@ -1,4 +1,5 @@
-"""What every command line of the project shares: the one-line error parser, exit codes, bounded numbers.
+"""What every command line of the project shares: the one-line error parser, exit codes, bounded numbers,
+output names that cannot be empty.
 
 Imports argparse and sys only. `python -m econ` and `python -m profiles` both build their parsers on
 `OneLineParser`, so a bad option reads the same everywhere: one line on stderr and exit code 2.
@@ -28,6 +29,16 @@ def bounded_int(low: int, high: int):
 def bounded_float(low: float, high: float, unit: str):
     """An argparse type: a finite number of `unit` in [low, high] (NaN and infinity are out of range)."""
     return _bounded(float, "a number", low, high, f"an amount of {unit} between {low:g} and {high:g}")
+
+
+def output_name(kind: str = "file"):
+    """An argparse type: the name of a file or folder to write. An empty or blank name is refused: as a path
+    it means the current folder, and writing there overwrites what is in it."""
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"no {kind} name given")
+        return text
+    return parse
 
 
 def _bounded(kind: type, what: str, low, high, range_words: str):

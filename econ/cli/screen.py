@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from econ.base.units import WEEK_DAYS
-from econ.cli.args import bounded_float, bounded_int
+from econ.cli.args import bounded_float, bounded_int, output_name
 from econ.io.formats import usd
 from econ.io.serialize import json_text
 from econ.model.scenario_files import load_scenario
@@ -95,7 +95,8 @@ def add_screen_command(sub) -> None:
     sc.add_argument("--format", choices=("table", "json", "csv"), default="table")
     sc.add_argument("--budget-usd", type=bounded_float(0.0, MAX_BUDGET_USD, "USD"), default=None,
                     help="upfront budget: choose the distil tasks with the most total NPV within it")
-    sc.add_argument("--out-dir", default=None, help="write one scenario JSON per scored task into this folder")
+    sc.add_argument("--out-dir", type=output_name("folder"), default=None,
+                    help="write one scenario JSON per scored task into this folder")
     sc.add_argument("--min-days", type=bounded_int(MIN_TREND_WEEKS * WEEK_DAYS, MAX_MIN_DAYS),
                     default=MIN_HISTORY_DAYS,
                     help=f"tasks with fewer days of history are listed, not scored (default {MIN_HISTORY_DAYS})")

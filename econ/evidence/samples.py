@@ -10,8 +10,10 @@ names the line. Nothing in the file is executed or evaluated.
 
 Columns (header row required, names case-insensitive, extra columns ignored and listed):
 `source` (free label; `production` = sampled from real traffic), `student_correct` (0/1/true/false),
-optional `teacher_correct` (0/1/true/false), `student_confidence` (in [0, 1]), `weight` (≥ 0).
-An optional column, when present, needs a value in every row.
+optional `teacher_correct` (0/1/true/false), `student_confidence` (in [0, 1]), `weight` (0, or
+MIN_WEIGHT..MAX_WEIGHT). An optional column, when present, needs a value in every row. Every source's
+weights must sum to more than 0 (else its rate would be 0/0). The header is read whole and bounded
+(`econ.io.csvfile.csv_records`); line endings are normalised once on entry (`econ.io.files.decode_text`).
 """
 
 from __future__ import annotations
@@ -26,8 +28,15 @@ import numpy as np
 import pandas as pd
 
 from econ.base.errors import FieldError
-from econ.io.csvfile import CsvError, CsvRules, line_of_record, parse_csv, read_csv_bytes
-from econ.io.files import decode_text
+from econ.io.csvfile import (
+    CsvError,
+    CsvRules,
+    csv_records,
+    line_of_record,
+    parse_csv,
+    read_csv_bytes,
+)
+from econ.io.files import decode_text, normalize_newlines
 
 MAX_SAMPLES_BYTES = 50 * 2**20  # 50 MiB: about 1.7 million graded rows of the five columns
 MAX_SAMPLES_ROWS = 2_000_000  # more rows than 50 MiB can hold
@@ -38,6 +47,10 @@ FLAG_COLUMNS = ("student_correct", "teacher_correct")
 TRUE_WORDS = ("1", "true")
 FALSE_WORDS = ("0", "false")
 FIRST_DATA_LINE = 2
+# A sampling weight is an inverse sampling fraction: 0 (row left out) or between these. Bounded so that Σw
+# and Σw² over the most rows stay finite and nonzero (a weight of 1e308 overflowed them; 1e-320 underflows).
+MIN_WEIGHT = 1e-9
+MAX_WEIGHT = 1e9
 
 
 class SamplesError(CsvError):
@@ -87,6 +100,17 @@ def _decode(data: bytes, origin: str) -> str:
         raise SamplesError(origin, exc.message) from None
 
 
+def _confidence_ok(values: np.ndarray) -> np.ndarray:
+    return (values >= 0) & (values <= 1)
+
+
+def _weight_ok(values: np.ndarray) -> np.ndarray:
+    return (values == 0) | ((values >= MIN_WEIGHT) & (values <= MAX_WEIGHT))
+
+
+# The numeric columns: which values are valid, and the words for a cell that is not.
+NUMBER_RULES = {"student_confidence": (_confidence_ok, "a confidence in [0, 1]"),
+                "weight": (_weight_ok, f"a weight ≥ 0 (0, or {MIN_WEIGHT:g} to {MAX_WEIGHT:g})")}
 FAST_DTYPES = {"source": "category", "student_correct": "category", "teacher_correct": "category",
                "student_confidence": "float64", "weight": "float64"}
 
@@ -98,9 +122,13 @@ def _fast_flags(column: pd.Series) -> np.ndarray | None:
     return np.asarray(words.isin(TRUE_WORDS))[column.cat.codes.to_numpy()]
 
 
-def _fast_header(text: str) -> list[str] | None:
-    """Header names (stripped, lower-case) when they hold the required columns once each, else None."""
-    names = [c.strip().lower() for c in next(csv.reader(io.StringIO(text, newline=None)), [])]
+def _fast_header(text: str, origin: str) -> list[str] | None:
+    """Header names (stripped, lower-case) when they hold the required columns once each, else None.
+
+    The header is read whole; one too long to read, or with a cell over the csv limit, is a SamplesError.
+    """
+    _, header = next(csv_records(text, origin, SamplesError), (1, []))
+    names = [c.strip().lower() for c in header]
     if any(c not in names for c in REQUIRED_COLUMNS) or len(set(names)) != len(names):
         return None
     return names
@@ -117,9 +145,9 @@ def _c_read(text: str, names: list[str], **options) -> pd.DataFrame | None:
             return None
 
 
-def _fast_table(text: str) -> tuple[list[str], pd.DataFrame] | None:
+def _fast_table(text: str, origin: str) -> tuple[list[str], pd.DataFrame] | None:
     """Header names and the typed table, or None when the header or the tokenizing is in any doubt."""
-    names = _fast_header(text)
+    names = _fast_header(text, origin)
     if names is None:
         return None
     table = _c_read(text, names, dtype={c: t for c, t in FAST_DTYPES.items() if c in names})
@@ -128,14 +156,13 @@ def _fast_table(text: str) -> tuple[list[str], pd.DataFrame] | None:
 
 def _fast(text: str, origin: str) -> GradedSamples | None:
     """Typed read (categories, floats) with whole-column checks; None sends any doubt to the strict reader."""
-    found = _fast_table(text)
+    found = _fast_table(text, origin)
     if found is None:
         return None
     names, table = found
     flags = {c: _fast_flags(table[c]) for c in FLAG_COLUMNS if c in names}
-    numbers = {c: table[c].to_numpy(dtype=float) for c in ("student_confidence", "weight") if c in names}
-    in_range = all(np.all((v >= 0) & (v <= (1 if c == "student_confidence" else np.inf)))
-                   for c, v in numbers.items())
+    numbers = {c: table[c].to_numpy(dtype=float) for c in NUMBER_RULES if c in names}
+    in_range = all(np.all(NUMBER_RULES[c][0](v)) for c, v in numbers.items())
     source = table["source"]
     labels = source.cat.categories.astype(str).str.strip().str.lower()
     if any(f is None for f in flags.values()) or not in_range or source.isna().any() or (labels == "").any():
@@ -149,6 +176,10 @@ def _samples(origin, names, codes, labels, flags, numbers) -> GradedSamples:
     weight = numbers.get("weight", np.ones(codes.size))
     if weight.sum() <= 0:
         raise SamplesError(origin, "weight: the weights sum to 0, so no row counts", column="weight")
+    empty = np.flatnonzero(np.bincount(codes, weights=weight, minlength=len(labels)) <= 0)
+    if empty.size:  # its error rate would be 0/0
+        raise SamplesError(origin, f"weight: the weights of source {labels[empty[0]]!r} sum to 0, so none of "
+                           "its rows count (drop them, or give them a weight)", column="weight")
     return GradedSamples(
         source_code=codes, source_names=labels, student_correct=flags["student_correct"],
         teacher_correct=flags.get("teacher_correct"), confidence=numbers.get("student_confidence"),
@@ -182,10 +213,11 @@ class _Columns:
             raise self.fail(int(bad[0]), column, f"{words.iloc[bad[0]]!r} is not 0/1 or true/false")
         return truth
 
-    def numbers(self, column: str, low: float, high: float, what: str) -> np.ndarray:
+    def numbers(self, column: str) -> np.ndarray:
+        rule, what = NUMBER_RULES[column]
         raw = self.cells(column)
         values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-        bad = np.flatnonzero(~((values >= low) & (values <= high)))  # NaN (not a number) fails too
+        bad = np.flatnonzero(~rule(values))  # NaN (not a number) fails too
         if bad.size:
             raise self.fail(int(bad[0]), column, f"{raw.iloc[bad[0]]!r} is not {what}")
         return values
@@ -197,7 +229,7 @@ def _text_table(text: str, origin: str) -> pd.DataFrame:
     The header, ragged rows and anything the C reader refuses go to econ's row reader, parse_csv,
     which names the line (it is slower, and only ever reached for a file it will refuse or re-read).
     """
-    names = _fast_header(text)
+    names = _fast_header(text, origin)
     table = None if names is None else _c_read(text, names, dtype=str, keep_default_na=False)
     if table is None or table.isna().to_numpy().any():  # a missing cell: a ragged row
         rows = parse_csv(text, origin, REQUIRED_COLUMNS, OPTIONAL_COLUMNS,
@@ -216,18 +248,14 @@ def _strict(text: str, origin: str) -> GradedSamples:
     table = _text_table(text, origin)
     check, names = _Columns(table, text, origin), list(table.columns)
     flags = {c: check.flags(c) for c in FLAG_COLUMNS if c in names}
-    numbers = {}
-    if "student_confidence" in names:
-        numbers["student_confidence"] = check.numbers("student_confidence", 0.0, 1.0, "a confidence in [0, 1]")
-    if "weight" in names:
-        numbers["weight"] = check.numbers("weight", 0.0, np.inf, "a weight ≥ 0")
+    numbers = {c: check.numbers(c) for c in NUMBER_RULES if c in names}
     labels, codes = np.unique(check.cells("source").str.lower().to_numpy(dtype=str), return_inverse=True)
     return _samples(origin, names, codes, tuple(labels.tolist()), flags, numbers)
 
 
 def parse_samples(data: str | bytes, origin: str = "samples") -> GradedSamples:
     """Validate graded-samples CSV text → GradedSamples; SamplesError naming line and column otherwise."""
-    text = _decode(data, origin) if isinstance(data, bytes) else data
+    text = _decode(data, origin) if isinstance(data, bytes) else normalize_newlines(data)
     return _fast(text, origin) or _strict(text, origin)
 
 

@@ -4,7 +4,9 @@ Imports the standard library, pandas and `econ.io.files`/`econ.base.errors`. `pa
 ending (LF, CRLF or CR alone), a byte-order mark, blank lines and surrounding spaces; it refuses a
 missing or repeated column, a row with the wrong number of cells, a cell over `MAX_CELL_CHARS` and
 more than `max_rows` rows, each as a `CsvError` ("history.csv: line 7, column requests: ...").
-`CsvRow.number` / `.date` / `.text` read one cell with the same kind of message. Typical use:
+`CsvRow.number` / `.date` / `.text` read one cell with the same kind of message (a date only in
+1970..2100). `csv_records` reads the first records of a file whole and bounded, for a reader that hands
+the rest to a faster parser. Typical use:
 
     table = read_csv_file(path, required=("date", "requests"))
     for row in table.rows:
@@ -18,19 +20,23 @@ import io
 import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from econ.base.errors import FieldError
-from econ.io.files import decode_text, read_bounded_bytes
+from econ.base.types import EARLIEST_DATE, LATEST_DATE
+from econ.io.files import decode_text, normalize_newlines, read_bounded_bytes
 
 MAX_CSV_BYTES = 20 * 2**20
 MAX_CSV_ROWS = 1_000_000
 # Python's csv module refuses cells over 131,072 characters; real cells are far shorter.
 MAX_CELL_CHARS = 131_072
+# One record (a header of 50,000 named columns is ~0.5 M characters): past this it is refused, never cut.
+MAX_RECORD_CHARS = 8 * 2**20
+DATE_RANGE_TEXT = f"outside {EARLIEST_DATE.isoformat()}..{LATEST_DATE.isoformat()}"
 ISO_DATE_CHARS = len("2024-01-05")
 _BLANK_ROW = re.compile(r"\n[ \t,]*\n")  # a row of only spaces and commas (blank rows at the very end aside)
 
@@ -80,14 +86,17 @@ class CsvRow:
         return value
 
     def date(self, column: str) -> date:
-        """A date written YYYY-MM-DD (20240105 and other ISO forms are refused)."""
+        """A date written YYYY-MM-DD in EARLIEST_DATE..LATEST_DATE (20240105 and other ISO forms are refused)."""
         raw = self.text(column)
         try:
             if len(raw) != ISO_DATE_CHARS or raw[4] != "-" or raw[7] != "-":
                 raise ValueError
-            return date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
         except ValueError:
             raise self.error(column, f"{raw!r} is not YYYY-MM-DD") from None
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise self.error(column, f"{raw!r} is {DATE_RANGE_TEXT}")
+        return day
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,7 @@ def parse_csv(text: str | bytes, origin: str, required: Sequence[str], optional:
             text = decode_text(text, origin, origin)
         except FieldError as exc:
             raise error(origin, exc.message) from None
+    text = normalize_newlines(text)
     # newline=None: universal newlines, so a file saved with CR alone reads as lines too.
     reader = csv.reader(io.StringIO(text, newline=None))
     rows: list[CsvRow] = []
@@ -164,13 +174,53 @@ def parse_csv(text: str | bytes, origin: str, required: Sequence[str], optional:
                 raise error(origin, f"more than {max_rows:,} rows", line)
             rows.append(CsvRow(origin, line, {c: v.strip() for c, v in zip(columns, cells, strict=True)}, error))
     except csv.Error as exc:
-        message = str(exc)
-        if "field larger than field limit" in message:
-            message = f"a cell is longer than {MAX_CELL_CHARS:,} characters"
-        raise error(origin, message, reader.line_num) from None
+        raise error(origin, csv_problem(exc), reader.line_num) from None
     if columns is None:
         raise error(origin, f"empty file; the header must be '{','.join(required)}'", 1)
     return CsvTable(origin, columns, tuple(rows))
+
+
+def csv_problem(exc: csv.Error) -> str:
+    """The csv module's complaint in econ's words (its field limit is MAX_CELL_CHARS)."""
+    message = str(exc)
+    if "field larger than field limit" in message:
+        return f"a cell is longer than {MAX_CELL_CHARS:,} characters"
+    return message
+
+
+def csv_records(text: str, origin: str, error: type[CsvError] = CsvError,
+                limit_chars: int = MAX_RECORD_CHARS) -> Iterator[tuple[int, list[str]]]:
+    """(file line where it ends, cells) of each CSV record, lazily, each read whole: never cut.
+
+    For a reader that needs only the header (or the first rows) of a large file before handing it to a
+    faster parser. `text` has its line endings normalised (`econ.io.files.decode_text`). A record that has
+    not ended within `limit_chars` characters is refused as "line N: a record is longer than ...", a cell
+    over MAX_CELL_CHARS as "a cell is longer than ...": `error` (a CsvError), one line, never `csv.Error`.
+    """
+    position, record_start = 0, 0
+
+    def lines() -> Iterator[str]:
+        nonlocal position
+        while position < len(text):
+            end = text.find("\n", position, record_start + limit_chars)
+            if end < 0:
+                if len(text) - record_start > limit_chars:
+                    raise error(origin, f"a record is longer than {limit_chars:,} characters (a header or row "
+                                "this long is not read)", text.count("\n", 0, record_start) + 1)
+                end = len(text) - 1
+            line, position = text[position:end + 1], end + 1
+            yield line
+
+    reader = csv.reader(lines())
+    while True:
+        record_start = position
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise error(origin, csv_problem(exc), reader.line_num) from None
+        yield reader.line_num, cells
 
 
 def line_of_record(text: str, record: int) -> int:

@@ -4,7 +4,8 @@ Imports the standard library, pydantic and `econ.base.errors` only. Every reader
 profile, history CSV, price and catalog data) goes through `read_bounded_bytes`, so each one refuses a
 directory, a device (`/dev/zero`), a named pipe (opened without blocking), an empty or over-long name
 and a file over its limit the same way: a `FieldError` whose `.field` names the input and whose
-message names the file. At most limit + 1 bytes are ever read.
+message names the file. At most limit + 1 bytes are ever read. A reader of text then takes
+`decode_text` (UTF-8, line endings normalised once, here at the edge) before it parses anything.
 """
 
 from __future__ import annotations
@@ -90,10 +91,23 @@ def read_bounded_bytes(path: str | os.PathLike, limit_bytes: int, field: str) ->
     return b"".join(chunks)
 
 
+def normalize_newlines(data: bytes | str) -> bytes | str:
+    """CRLF and a lone CR turned into LF: the one line-ending normalisation, done at the edge of every reader.
+
+    A file may change its line endings part-way (a CR header pasted above LF rows); after this every
+    reader, and every line number it reports, counts the same lines. Works on UTF-8 bytes as on text:
+    CR and LF never occur inside a multi-byte UTF-8 character.
+    """
+    if isinstance(data, bytes):
+        return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in data else data
+    return data.replace("\r\n", "\n").replace("\r", "\n") if "\r" in data else data
+
+
 def decode_text(data: bytes, field: str, origin: str) -> str:
-    """UTF-8 text (a leading byte-order mark dropped); FieldError when it is not UTF-8."""
+    """UTF-8 text, a leading byte-order mark dropped and line endings normalised (`normalize_newlines`);
+    FieldError when it is not UTF-8."""
     try:
-        return data.decode("utf-8-sig")
+        return normalize_newlines(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise _problem(field, origin, f"not UTF-8 text (byte {exc.start})") from None
 

@@ -235,6 +235,8 @@ def scenario_file_names(tasks: list[str]) -> list[str]:
 
 def write_scenarios(result: Screen, out_dir: str | Path) -> list[Path]:
     """One scenario JSON per scored task in `out_dir` (created if missing), each written atomically."""
+    if not str(out_dir).strip():  # Path("") is the current folder: an empty name must not write there
+        raise ValueError("--out-dir: no folder name given")
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"--out-dir: {folder} exists and is not a folder")

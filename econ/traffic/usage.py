@@ -6,7 +6,11 @@ totals) and **raw** (one row per request: `timestamp` or `date`, `task`, `input_
 Optional `usd` (what was spent) and `model` (priced from `econ/data/api_prices.json` when `usd` is absent,
 by `econ.serving.unit_costs.api_usd_per_request` with no cached share: a log names no cached tokens);
 other columns are ignored. Parsing is vectorized (pandas' C reader, numpy checks): a million rows take
-about a second. Every problem is one `UsageError` naming the file, the line and the column.
+about a second. Every problem is one `UsageError` naming the file, the line and the column. Every cell is
+hostile until checked: line endings are normalised once on entry, the header is read whole (bounded, never
+cut), dates must lie in 1970..2100, and counts are bounded before any arithmetic (a row holds at most
+MAX_REQUESTS_PER_DAY requests, MAX_TOKENS tokens and MAX_USD_PER_REQUEST per request), so no sum, log or
+price of them can overflow.
 """
 
 from __future__ import annotations
@@ -14,12 +18,21 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from econ.io.csvfile import CsvError, read_csv_bytes
+from econ.base.types import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_REQUESTS_PER_DAY,
+    MAX_TOKENS,
+    MAX_USD_PER_REQUEST,
+)
+from econ.io.csvfile import DATE_RANGE_TEXT, CsvError, csv_records, read_csv_bytes
+from econ.io.files import normalize_newlines
 from econ.model.prices import api_prices
 from econ.serving.unit_costs import api_usd_per_request
 
@@ -29,7 +42,6 @@ AGGREGATED_COLUMNS = ("date", "task", "requests", "input_tokens", "output_tokens
 RAW_COLUMNS = ("task", "input_tokens", "output_tokens")  # plus `timestamp` or `date`
 TEXT_COLUMNS = ("date", "timestamp", "task", "model")
 HEADER_LINE = 1
-FIRST_ROWS_CHARS = 64 * 1024  # enough text to hold the header and the first data row
 MIXED_SHAPES_HINT = (" (a file of daily totals needs requests on every row (a row per request has none: "
                      "mixed shapes? give one shape per file))")
 FIRST_DATA_LINE = 2  # pandas row 0 is line 2 of the file (blank lines are kept so numbering holds)
@@ -68,12 +80,12 @@ def _check_text(data: bytes, origin: str) -> list[str]:
         header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")]), [])
         column = header[cell].strip().lower() if cell < len(header) else None
         raise UsageError(origin, f"is not UTF-8 text (byte {exc.start})", line, column) from None
-    lines = iter(csv.reader(io.StringIO(text[:FIRST_ROWS_CHARS])))
-    header = next(lines, [])
+    records = csv_records(text, origin, UsageError)  # read whole, however wide: no cut, a stated limit
+    _, header = next(records, (HEADER_LINE, []))
     if not any(cell.strip() for cell in header):
         raise UsageError(origin, "empty file: the first line must be the header "
                          f"({','.join(AGGREGATED_COLUMNS)} for daily totals)", HEADER_LINE)
-    for line, cells in enumerate(lines, start=FIRST_DATA_LINE):
+    for line, cells in records:
         if any(cell.strip() for cell in cells):
             # pandas would read one extra cell in the first data row as an index column: refuse it here.
             if len(cells) > len(header):
@@ -133,15 +145,30 @@ def _fail_at(frame: pd.DataFrame, bad: np.ndarray, origin: str, column: str, mes
         raise UsageError(origin, message(i), int(frame["line"].iat[i]), column)
 
 
-def _numbers(frame: pd.DataFrame, column: str, origin: str, empty_hint: str = "") -> np.ndarray:
-    """A column of finite, non-negative numbers (float64)."""
+def _numbers(frame: pd.DataFrame, column: str, origin: str, maximum: np.ndarray | float,
+             over: Callable[[int], str], empty_hint: str = "") -> np.ndarray:
+    """A column of finite numbers in [0, maximum] (float64); `over(i)` says why row i is too large."""
     raw = frame[column]
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
     _fail_at(frame, raw.isna().to_numpy(), origin, column, lambda i: "is empty" + empty_hint)
     _fail_at(frame, np.isnan(values), origin, column, lambda i: f"'{raw.iat[i]}' is not a number")
     _fail_at(frame, np.isinf(values), origin, column, lambda i: f"'{raw.iat[i]}' is not a finite number")
     _fail_at(frame, values < 0, origin, column, lambda i: f"{values[i]:g} is negative")
+    _fail_at(frame, values > maximum, origin, column, over)
     return values
+
+
+def _per_request(frame: pd.DataFrame, column: str, origin: str, requests: np.ndarray, bound: float,
+                 unit: str) -> np.ndarray:
+    """Totals of up to `bound` per request of the row (tokens, USD)."""
+    values = frame[column]
+
+    def over(i: int) -> str:
+        if requests[i] == 0:
+            return f"has {float(values.iat[i]):g} {unit} on a day with 0 requests"
+        return f"{values.iat[i]} is over {bound:,.0f} {unit} per request ({requests[i]:,.0f} requests on this row)"
+
+    return _numbers(frame, column, origin, requests * bound, over)
 
 
 def _days(frame: pd.DataFrame, column: str, origin: str) -> np.ndarray:
@@ -151,15 +178,25 @@ def _days(frame: pd.DataFrame, column: str, origin: str) -> np.ndarray:
     if column == "date":
         codes, uniques = pd.factorize(raw)  # a log repeats its days: parse each distinct text once
         parsed = pd.to_datetime(pd.Series(uniques), format="%Y-%m-%d", errors="coerce")
+        outside = (parsed.notna() & ~_in_range(parsed)).to_numpy()[codes]
+        _fail_at(frame, outside, origin, column, lambda i: f"{raw.iat[i]!r} is {DATE_RANGE_TEXT}")
         days = parsed.to_numpy(dtype="datetime64[ns]")[codes]
         wanted = "YYYY-MM-DD"
     else:  # timestamps rarely repeat: parse them all at once
         parsed = pd.to_datetime(raw, format="ISO8601", utc=True, errors="coerce")
+        _fail_at(frame, (parsed.notna() & ~_in_range(parsed)).to_numpy(), origin, column,
+                 lambda i: f"{raw.iat[i]!r} is {DATE_RANGE_TEXT}")
         # A timestamp's day is its UTC day, so logs written in several time zones agree.
         days = parsed.dt.tz_convert(None).dt.floor("D").to_numpy(dtype="datetime64[ns]")
         wanted = "an ISO 8601 timestamp (2026-03-01T14:05:00Z)"
     _fail_at(frame, np.isnat(days), origin, column, lambda i: f"{raw.iat[i]!r} is not {wanted}")
     return days
+
+
+def _in_range(stamps: pd.Series) -> np.ndarray:
+    """Days in EARLIEST_DATE..LATEST_DATE, compared at pandas' parsed resolution (before any cast to ns can wrap)."""
+    day = stamps.dt.tz_convert(None) if stamps.dt.tz is not None else stamps
+    return ((day >= pd.Timestamp(EARLIEST_DATE)) & (day < pd.Timestamp(LATEST_DATE) + pd.Timedelta(days=1))).to_numpy()
 
 
 def _tasks(frame: pd.DataFrame, origin: str) -> np.ndarray:
@@ -172,7 +209,8 @@ def _tasks(frame: pd.DataFrame, origin: str) -> np.ndarray:
     return names
 
 
-def _priced_usd(frame: pd.DataFrame, origin: str, input_tokens: np.ndarray, output_tokens: np.ndarray):
+def _priced_usd(frame: pd.DataFrame, origin: str, requests: np.ndarray, input_tokens: np.ndarray,
+                output_tokens: np.ndarray):
     """USD of each row: the `usd` column, else tokens × the model's list price; None when neither is given."""
     if "model" in frame.columns:
         models = frame["model"].str.strip()
@@ -181,7 +219,7 @@ def _priced_usd(frame: pd.DataFrame, origin: str, input_tokens: np.ndarray, outp
         _fail_at(frame, models.isna().to_numpy(), origin, "model", lambda i: "is empty")
         _fail_at(frame, ~known, origin, "model", lambda i: f"{models.iat[i]!r} is not in the API price table; known: {', '.join(table)}")
     if "usd" in frame.columns:
-        return _numbers(frame, "usd", origin)
+        return _per_request(frame, "usd", origin, requests, MAX_USD_PER_REQUEST, "USD")
     if "model" not in frame.columns:
         return None
     price_in = models.map({m: r.input_usd_per_mtok for m, r in table.items()}).to_numpy(dtype=float)
@@ -204,6 +242,7 @@ def parse_usage(data: bytes, origin: str = "usage") -> UsageLog:
     """Validate a usage CSV (either shape) and total it per task and day; UsageError naming line and column."""
     if len(data) > MAX_USAGE_BYTES:
         raise UsageError(origin, f"file is larger than {MAX_USAGE_BYTES // 2**20} MiB")
+    data = normalize_newlines(data)  # once, here: the header check, pandas and every line number agree
     if not data.strip():
         raise UsageError(origin, "empty file: the first line must be the header", HEADER_LINE)
     columns = _check_text(data, origin)
@@ -211,18 +250,15 @@ def parse_usage(data: bytes, origin: str = "usage") -> UsageLog:
     frame = _read_frame(data, origin, columns)
     tasks = _tasks(frame, origin)
     days = _days(frame, "date" if shape == "aggregated" or "timestamp" not in frame.columns else "timestamp", origin)
-    input_tokens = _numbers(frame, "input_tokens", origin)
-    output_tokens = _numbers(frame, "output_tokens", origin)
     if shape == "aggregated":
-        requests = _numbers(frame, "requests", origin, MIXED_SHAPES_HINT)
-        for column, tokens in (("input_tokens", input_tokens), ("output_tokens", output_tokens)):
-            _fail_at(frame, (requests == 0) & (tokens > 0), origin, column,
-                     lambda i, t=tokens: f"has {t[i]:g} tokens on a day with 0 requests")
+        requests = _numbers(frame, "requests", origin, MAX_REQUESTS_PER_DAY,
+                            lambda i: f"{frame['requests'].iat[i]} is over {MAX_REQUESTS_PER_DAY:g} a day",
+                            MIXED_SHAPES_HINT)
     else:
         requests = np.ones(len(frame))
-    usd = _priced_usd(frame, origin, input_tokens, output_tokens)
-    if usd is not None:
-        _fail_at(frame, (requests == 0) & (usd > 0), origin, "usd", lambda i: f"has {usd[i]:g} USD on a day with 0 requests")
+    input_tokens = _per_request(frame, "input_tokens", origin, requests, MAX_TOKENS, "tokens")
+    output_tokens = _per_request(frame, "output_tokens", origin, requests, MAX_TOKENS, "tokens")
+    usd = _priced_usd(frame, origin, requests, input_tokens, output_tokens)
     per_row = pd.DataFrame({
         "task": tasks, "date": days, "requests": requests, "input_tokens": input_tokens,
         "output_tokens": output_tokens, "usd": np.nan if usd is None else usd,

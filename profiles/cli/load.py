@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from profiles.cli.store import fmt
 from profiles.load.settings import LoadSettings, load_settings, parse_numbers
 from profiles.settings import flag_name
+from profiles.store import check_out_path
 
 EXIT_INTERRUPTED = 130
 # Flags that take a number, and the type it is parsed with (so the error names the flag).
@@ -113,6 +114,7 @@ def handle_load(args: argparse.Namespace) -> int:
 
     from_shell = len(sys.argv) > 1 and sys.argv[1] == "load"  # not when main() is called from Python
     command = "python -m profiles load " + shlex.join(sys.argv[2:]) if from_shell else None
+    out = check_out_path(settings.out) if settings.out is not None else None  # "" refused, before any request
     with ExitStack() as stack:
         if settings.launch:
             scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="profiles-load-")))
@@ -122,7 +124,7 @@ def handle_load(args: argparse.Namespace) -> int:
         else:
             endpoint = Endpoint(settings.url, settings.served_model, settings.chat, settings.ignore_eos, api_key)
             target = url_target(settings, endpoint)
-        out = Path(settings.out) if settings.out else _default_out(target.model.name)
+        out = out or _default_out(target.model.name)
         result = run_load(settings, target, out, command=_redacted(command, settings), after_point=_progress)
     _print_summary(result, settings)
     return EXIT_INTERRUPTED if result.interrupted else 0

@@ -1,10 +1,12 @@
 """One streaming request to an OpenAI-compatible server, timestamped at every chunk that has choices.
 
-Imports aiohttp (as vLLM's benchmark does) and the standard library. The request bodies are
-serialized before the clock starts; on the hot path the client only reads lines, strips the SSE
-`data:` prefix, and parses the chunk's JSON. Every failure (refused connection, HTTP error, a stream
-that is not SSE, garbage JSON, a stall past the timeout, a dropped connection) becomes the record's
-`error`: one line, never an exception out of `send`.
+Imports aiohttp (as vLLM's benchmark does), `profiles.backends.endpoint.reading` (bounded reads, no
+redirects), `econ.base.types` and the standard library. The request bodies are serialized before the
+clock starts; on the hot path the client only reads lines, strips the SSE `data:` prefix, and parses the
+chunk's JSON. Every failure (refused connection, HTTP error, a redirect, a stream that is not SSE, garbage
+JSON, a line, stream or body over its limit, usage counts out of range, a stall past the timeout, a
+dropped connection, any other client-library exception) becomes the record's `error`: one line, never
+an exception out of `send`. Everything the server sends is untrusted input.
 """
 
 from __future__ import annotations
@@ -17,12 +19,22 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
+from econ.base.types import MAX_TOKENS
+from profiles.backends.endpoint.reading import (
+    CLIENT_ERRORS,
+    MAX_ERROR_BODY_BYTES,
+    NO_REDIRECTS,
+    ResponseError,
+    new_session,
+    quote,
+    read_body,
+    refuse_redirect,
+    sse_lines,
+)
 from profiles.load.served import RequestRecord
 
 SSE_DATA = b"data:"
 SSE_DONE = b"[DONE]"
-# Characters of an error body or a bad line quoted in the one-line message.
-QUOTE_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -67,10 +79,11 @@ class Endpoint:
         return json.dumps(payload).encode()
 
 
-def _quote(data: bytes | str) -> str:
-    text = data.decode(errors="replace") if isinstance(data, bytes) else data
-    text = " ".join(text.split())
-    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "…"
+_quote = quote
+
+
+class _Malformed(Exception):
+    """A chunk this client refuses; its message is the record's error."""
 
 
 def _chunk_error(data: dict) -> str | None:
@@ -81,37 +94,62 @@ def _chunk_error(data: dict) -> str | None:
     return f"server error in stream: {_quote(str(message))}"
 
 
+def _usage_count(usage: dict, name: str) -> int | None:
+    """A token count the server reports: a whole number in 0..MAX_TOKENS, or absent."""
+    value = usage.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_TOKENS:
+        raise _Malformed(f"usage.{name} {_quote(json.dumps(value), 40)} is not a count in 0..{MAX_TOKENS:,}")
+    return value
+
+
+def _take_usage(data: dict, record: RequestRecord) -> None:
+    usage = data.get("usage")
+    if usage is None:  # vLLM sends "usage": null on every chunk but the last
+        return
+    if not isinstance(usage, dict):
+        raise _Malformed(f"usage is not a JSON object: {_quote(json.dumps(usage), 40)}")
+    if usage:
+        record.prompt_tokens = _usage_count(usage, "prompt_tokens")
+        record.output_tokens = _usage_count(usage, "completion_tokens")
+
+
+def _chunk(line: bytes) -> dict | None:
+    """The JSON object of one `data:` line; None for [DONE]; _Malformed for anything else."""
+    if not line.startswith(SSE_DATA):
+        raise _Malformed(f"malformed SSE: expected 'data:' lines, got {_quote(line)!r}")
+    payload = line[len(SSE_DATA):].strip()
+    if payload == SSE_DONE:
+        return None
+    try:
+        data = json.loads(payload)
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser's stack
+        raise _Malformed(f"malformed JSON in the stream: {_quote(payload)!r}") from None
+    if not isinstance(data, dict):
+        raise _Malformed(f"malformed chunk (not a JSON object): {_quote(payload)!r}")
+    if (problem := _chunk_error(data)) is not None:
+        raise _Malformed(problem)
+    return data
+
+
 async def _read_stream(response: aiohttp.ClientResponse, record: RequestRecord) -> None:
     """Timestamp every chunk with choices; take usage from the chunk that has it; stop at [DONE]."""
     chunks = record.chunk_s
-    async for raw in response.content:
-        now = time.perf_counter()  # the chunk's arrival, before any parsing
-        line = raw.strip()
-        if not line or line.startswith(b":"):  # keep-alive blank lines and SSE comments
-            continue
-        if not line.startswith(SSE_DATA):
-            record.error = f"malformed SSE: expected 'data:' lines, got {_quote(line)!r}"
-            return
-        payload = line[len(SSE_DATA):].strip()
-        if payload == SSE_DONE:
-            return
-        try:
-            data = json.loads(payload)
-        except ValueError:
-            record.error = f"malformed JSON in the stream: {_quote(payload)!r}"
-            return
-        if not isinstance(data, dict):
-            record.error = f"malformed chunk (not a JSON object): {_quote(payload)!r}"
-            return
-        if (problem := _chunk_error(data)) is not None:
-            record.error = problem
-            return
-        if data.get("choices"):
-            chunks.append(now)
-        usage = data.get("usage")
-        if usage:
-            record.output_tokens = usage.get("completion_tokens")
-            record.prompt_tokens = usage.get("prompt_tokens")
+    try:
+        async for now, raw in sse_lines(response):  # now: the arrival of the bytes, before any parsing
+            line = raw.strip()
+            if not line or line.startswith(b":"):  # keep-alive blank lines and SSE comments
+                continue
+            data = _chunk(line)
+            if data is None:
+                return
+            if data.get("choices"):
+                chunks.append(now)
+            _take_usage(data, record)
+    except _Malformed as exc:
+        record.error = str(exc)
+        return
     record.error = "stream ended before [DONE]"
 
 
@@ -128,7 +166,7 @@ class Client:
     async def __aenter__(self) -> Client:
         # No connection limit: the load shape, not the pool, decides how many requests are in flight.
         connector = aiohttp.TCPConnector(limit=0, force_close=False)
-        self._session = aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None))
+        self._session = new_session(connector=connector, timeout=aiohttp.ClientTimeout(total=None))
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -141,9 +179,11 @@ class Client:
         record.sent_s = time.perf_counter()
         try:
             async with asyncio.timeout(self.timeout_s):
-                async with self._session.post(self._url, data=body, headers=self._headers) as response:
+                async with self._session.post(self._url, data=body, headers=self._headers,
+                                              **NO_REDIRECTS) as response:
+                    refuse_redirect(response)
                     if response.status >= 400:
-                        text = await response.text(errors="replace")
+                        text = await read_body(response, MAX_ERROR_BODY_BYTES, cut=True)
                         record.error = f"HTTP {response.status} from {self.endpoint.where}: {_quote(text)}"
                         return record
                     await _read_stream(response, record)
@@ -154,7 +194,9 @@ class Client:
             record.error = f"cannot connect to {self.endpoint.where}: {_quote(str(exc.os_error or exc))}"
         except (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError):
             record.error = f"connection closed mid-stream by {self.endpoint.where}"
-        except aiohttp.ClientError as exc:
+        except ResponseError as exc:
+            record.error = f"{exc} (from {self.endpoint.where})"
+        except CLIENT_ERRORS as exc:  # aiohttp's parser errors (LineTooLong, ...) are not ClientErrors
             record.error = f"request to {self.endpoint.where} failed: {_quote(str(exc) or type(exc).__name__)}"
         finally:
             record.ended_s = time.perf_counter()

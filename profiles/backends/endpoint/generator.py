@@ -99,7 +99,12 @@ def collector_paused():
 
 
 async def _send_on_schedule(client: Client, offsets: list[float], bodies: list[bytes], s: LoadSettings) -> PointRun:
-    run, tasks, dues = PointRun(), set(), []
+    run, tasks, dues, failures = PointRun(), set(), [], []
+
+    def finished(task: asyncio.Task) -> None:
+        tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:  # retrieved here, so never "never retrieved"
+            failures.append(task.exception())
     start = time.perf_counter() + START_DELAY_S
     first_counted = None
     for index, (offset, body) in enumerate(zip(offsets, bodies, strict=True)):
@@ -119,9 +124,11 @@ async def _send_on_schedule(client: Client, offsets: list[float], bodies: list[b
             dues.append(due)
         task = asyncio.create_task(_send(client, body, record, run))
         tasks.add(task)
-        task.add_done_callback(tasks.discard)
+        task.add_done_callback(finished)
     if tasks:
         await asyncio.gather(*tasks)
+    if failures:  # Client.send records every request failure: what is left is a defect, shown, never lost
+        raise failures[0]
     run.lags_s = [r.sent_s - due for r, due in zip(run.records, dues, strict=True)]
     return run
 

@@ -1,7 +1,7 @@
 """Every `--format json` of `python -m econ` is strict JSON, even where a number is undefined.
 
-A scenario with no traffic never pays back (payback, IRR and the cost per token are undefined), graded
-samples with a source of zero weight have no error rate, a silent history's AIC is −∞: each must come out
+A scenario with no traffic never pays back (payback, IRR and the cost per token are undefined, in every
+threshold of a quality sweep too), a silent history's AIC is −∞: each must come out
 as `null`, never `NaN` or `Infinity`. The commands are read from the parser itself, so a new command with
 a `--format json` has to be added here (the first test fails until it is).
 """
@@ -43,10 +43,12 @@ def inputs(tmp_path_factory):
     dear = folder / "dear.json"  # a student dearer than the teacher at any volume: no payback, no break-even
     dear.write_text(json.dumps(scenario_dict(student__gpu_usd_per_hour=10_000.0,
                                              student__requests_per_s_per_replica=0.001)))
-    samples = folder / "samples.csv"  # the synthetic rows weigh nothing: their error rate is undefined
+    # A source whose weights sum to 0 is refused (issue 21: its rate would be 0/0); the sweep's
+    # undefined numbers come from the scenario that never pays back.
+    samples = folder / "samples.csv"
     samples.write_text("source,student_correct,teacher_correct,student_confidence,weight\n"
                        "production,1,1,0.9,1\nproduction,0,1,0.4,1\nproduction,1,1,0.8,2\n"
-                       "synthetic,1,1,0.7,0\nsynthetic,0,0,0.3,0\n")
+                       "synthetic,1,1,0.7,1\nsynthetic,0,0,0.3,0\n")
     history = folder / "silent.csv"  # no request on any day: the fit's AIC is −∞
     days = pd.date_range("2026-01-05", periods=56, freq="D")
     history.write_text("date,requests\n" + "".join(f"{d.date()},0\n" for d in days))
