@@ -28,15 +28,16 @@ ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT_S = 120
 USAGE_HEADER = "date,task,requests,input_tokens,output_tokens"
 SAMPLES_HEADER = "source,student_correct,weight"
-LOAD = ["--served-model", "m", "--input-tokens", "8", "--output-tokens", "4", "--requests", "4", "--warmup", "1",
-        "--min-seconds", "0", "--timeout-s", "5", "--concurrency", "2"]
+LOAD = ["--served-model", "m", "--input-tokens", "8", "--output-tokens", "4", "--requests", "4", "--warmup",
+        "1", "--min-seconds", "0", "--timeout-s", "5", "--concurrency", "2"]
 NOT_FINITE = re.compile(r"\b(nan|inf|infinity)\b", re.IGNORECASE)
 
 
 def usage(*extra_rows: str, days: int = 60, requests: str = "1000", input_tokens: str = "500000",
           header: str = USAGE_HEADER, end: str = "\n", header_end: str | None = None) -> bytes:
     start = date(2026, 1, 1)
-    rows = [f"{start + timedelta(d)},a,{requests},{input_tokens},100000" for d in range(days)] + list(extra_rows)
+    rows = [f"{start + timedelta(d)},a,{requests},{input_tokens},100000" for d in range(days)] + list(
+        extra_rows)
     return (header + (header_end or end) + end.join(rows) + end).encode()
 
 
@@ -47,8 +48,8 @@ def wide_usage() -> bytes:
 
 
 def scenario_with_evidence(samples: str) -> bytes:
-    out = subprocess.run([sys.executable, "-m", "econ", "example"], capture_output=True, text=True, check=True,
-                         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=TIMEOUT_S)
+    out = subprocess.run([sys.executable, "-m", "econ", "example"], capture_output=True, text=True,
+                         check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=TIMEOUT_S)
     data = json.loads(out.stdout)
     data["quality"] = {"evidence": {"path": samples, "router_threshold": None}}
     return json.dumps(data).encode()
@@ -64,18 +65,25 @@ class Case:
 
 
 ECON_CASES = {
-    "usage: CR header, LF rows": Case(["econ", "screen", "u.csv", "--template", str(ROOT / "examples/template.json"),
-                                       "--format", "json"], {"u.csv": usage(header_end="\r")}, code=0),
+    "usage: CR header, LF rows": Case(["econ", "screen", "u.csv", "--template",
+                                       str(ROOT / "examples/template.json"), "--format", "json"],
+                                       {"u.csv": usage(header_end="\r")}, code=0),
     "usage: CR header, CRLF rows": Case(["econ", "screen", "u.csv", "--template",
                                          str(ROOT / "examples/template.json")],
                                         {"u.csv": usage(header_end="\r", end="\r\n")}, code=0),
-    "usage: date 9999-12-31": Case(["econ", "screen", "u.csv", "--template", str(ROOT / "examples/template.json")],
-                                   {"u.csv": usage("9999-12-31,a,1,1,1")}, says="line 62: date '9999-12-31' is outside"),
-    "usage: date 2262-04-12": Case(["econ", "screen", "u.csv", "--template", str(ROOT / "examples/template.json")],
-                                   {"u.csv": usage("2262-04-12,a,1,1,1")}, says="outside 1970-01-01..2100-12-31"),
-    "usage: 1e308 tokens": Case(["econ", "screen", "u.csv", "--template", str(ROOT / "examples/template.json")],
+    "usage: date 9999-12-31": Case(["econ", "screen", "u.csv", "--template",
+                                    str(ROOT / "examples/template.json")],
+                                   {"u.csv": usage("9999-12-31,a,1,1,1")},
+                                   says="line 62: date '9999-12-31' is outside"),
+    "usage: date 2262-04-12": Case(["econ", "screen", "u.csv", "--template",
+                                    str(ROOT / "examples/template.json")],
+                                   {"u.csv": usage("2262-04-12,a,1,1,1")},
+                                   says="outside 1970-01-01..2100-12-31"),
+    "usage: 1e308 tokens": Case(["econ", "screen", "u.csv", "--template",
+                                 str(ROOT / "examples/template.json")],
                                 {"u.csv": usage(input_tokens="1e308")}, says="line 2: input_tokens"),
-    "usage: 1e308 requests": Case(["econ", "screen", "u.csv", "--template", str(ROOT / "examples/template.json")],
+    "usage: 1e308 requests": Case(["econ", "screen", "u.csv", "--template",
+                                   str(ROOT / "examples/template.json")],
                                   {"u.csv": usage(requests="1e308")}, says="line 2: requests"),
     "usage: 50,000-column header": Case(["econ", "screen", "u.csv", "--template",
                                          str(ROOT / "examples/template.json"), "--format", "json"],
@@ -83,25 +91,30 @@ ECON_CASES = {
     "usage: header past the record limit": Case(
         ["econ", "screen", "u.csv", "--template", str(ROOT / "examples/template.json")],
         {"u.csv": usage(header=USAGE_HEADER + ",x" + ",y" * (5 * 2**20))}, says="a record is longer than"),
-    "samples: 140 KiB header cell": Case(["econ", "quality", "s.csv", "--format", "json"],
-                                         {"s.csv": b"source,student_correct," + b"x" * 140_000 + b"\nproduction,1,a\n"},
-                                         says="line 1: a cell is longer than 131,072 characters"),
-    "samples: 1e308 weights": Case(["econ", "quality", "s.csv", "--format", "json"],
-                                   {"s.csv": f"{SAMPLES_HEADER}\nproduction,1,1e308\nproduction,0,1e308\n".encode()},
-                                   says="line 2: weight"),
+    "samples: 140 KiB header cell": Case(
+        ["econ", "quality", "s.csv", "--format", "json"],
+        {"s.csv": b"source,student_correct," + b"x" * 140_000 + b"\nproduction,1,a\n"},
+        says="line 1: a cell is longer than 131,072 characters"),
+    "samples: 1e308 weights": Case(
+        ["econ", "quality", "s.csv", "--format", "json"],
+        {"s.csv": f"{SAMPLES_HEADER}\nproduction,1,1e308\nproduction,0,1e308\n".encode()},
+        says="line 2: weight"),
     "samples: production weights all 0": Case(
         ["econ", "quality", "s.csv", "--format", "json"],
         {"s.csv": f"{SAMPLES_HEADER}\nproduction,1,0\nproduction,0,0\nsynthetic,1,1\n".encode()},
         says="source 'production' sum to 0"),
     "samples: CR header, LF rows": Case(["econ", "quality", "s.csv", "--format", "json"],
-                                        {"s.csv": b"source,student_correct\rproduction,1\nproduction,0\n"}, code=0),
+                                        {"s.csv": b"source,student_correct\rproduction,1\nproduction,0\n"},
+                                        code=0),
     "scenario evidence: 1e308 weights": Case(
         ["econ", "evaluate", "scenario.json", "--format", "json"],
-        {"s.csv": f"{SAMPLES_HEADER}\nproduction,1,1e308\nproduction,0,1e308\n".encode(), "scenario.json": b""},
+        {"s.csv": f"{SAMPLES_HEADER}\nproduction,1,1e308\nproduction,0,1e308\n".encode(),
+         "scenario.json": b""},
         says="weight"),
     "screen --out-dir ''": Case(["econ", "screen", str(ROOT / "examples/usage.csv"), "--template",
                                  str(ROOT / "examples/template.json"), "--out-dir", ""],
-                                {"support-replies.json": b'{"keep": "me"}'}, says="--out-dir: no folder name given"),
+                                {"support-replies.json": b'{"keep": "me"}'},
+                                says="--out-dir: no folder name given"),
     "screen --out-dir ' '": Case(["econ", "screen", str(ROOT / "examples/usage.csv"), "--template",
                                   str(ROOT / "examples/template.json"), "--out-dir", " "], says="--out-dir"),
 }
@@ -109,22 +122,27 @@ ECON_CASES = {
 LOAD_CASES = {
     "load: 307 to another address": Case(["profiles", "load", "--url", "{server}/redirect/v1", *LOAD,
                                           "--out", "p.json"], says="HTTP 307 redirect to http://127.0.0.2"),
-    "load: 2 MiB SSE event": Case(["profiles", "load", "--url", "{server}/bigline/v1", *LOAD, "--out", "p.json"],
+    "load: 2 MiB SSE event": Case(["profiles", "load", "--url", "{server}/bigline/v1", *LOAD, "--out",
+                                   "p.json"],
                                   code=0, says="an SSE line longer than 1,048,576 bytes", writes=("p.json",)),
     "load: gzip stream inflating to one 64 MiB line": Case(
         ["profiles", "load", "--url", "{server}/gzipline/v1", *LOAD, "--out", "p.json"], code=0,
         says="an SSE line longer than", writes=("p.json",)),
     "load: 1 GiB gzip error body": Case(["profiles", "load", "--url", "{server}/gzipbomb/v1", *LOAD,
-                                         "--out", "p.json"], code=0, says="HTTP 500 from", writes=("p.json",)),
-    "load: usage -1": Case(["profiles", "load", "--url", "{server}/usageneg/v1", *LOAD, "--out", "p.json"], code=0,
-                           says="usage.prompt_tokens -1 is not a count", writes=("p.json",)),
-    "load: usage 10^12": Case(["profiles", "load", "--url", "{server}/usagehuge/v1", *LOAD, "--out", "p.json"],
+                                         "--out", "p.json"], code=0, says="HTTP 500 from",
+                                         writes=("p.json",)),
+    "load: usage -1": Case(["profiles", "load", "--url", "{server}/usageneg/v1", *LOAD, "--out", "p.json"],
+                           code=0, says="usage.prompt_tokens -1 is not a count", writes=("p.json",)),
+    "load: usage 10^12": Case(["profiles", "load", "--url", "{server}/usagehuge/v1", *LOAD, "--out",
+                               "p.json"],
                               code=0, says="usage.completion_tokens 1000000000000 is not a count",
                               writes=("p.json",)),
     "load: JSON nested 100,000 deep": Case(["profiles", "load", "--url", "{server}/deepjson/v1", *LOAD,
-                                            "--out", "p.json"], code=0, says="malformed JSON", writes=("p.json",)),
+                                            "--out", "p.json"], code=0, says="malformed JSON",
+                                            writes=("p.json",)),
     "load: probe gets a 2 MiB event": Case(["profiles", "load", "--url", "{server}/deadbigline/v1", *LOAD,
-                                            "--out", "p.json"], says="the probe request failed: an SSE line longer"),
+                                            "--out", "p.json"],
+                                            says="the probe request failed: an SSE line longer"),
     "load: probe gets usage -1": Case(["profiles", "load", "--url", "{server}/deadusageneg/v1", *LOAD,
                                        "--out", "p.json"], says="usage.prompt_tokens -1"),
     "load: --out ''": Case(["profiles", "load", "--url", "{server}/ok/v1", *LOAD, "--out", ""],
@@ -147,8 +165,9 @@ def run_case(case: Case, folder: Path, server: str = "") -> tuple[int, str, str]
         (folder / name).write_bytes(data)
     argv = [arg.replace("{server}", server) for arg in case.argv]
     before = snapshot(folder, ROOT / "profiles" / "data")
-    process = subprocess.Popen([sys.executable, "-m", *argv], cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen([sys.executable, "-m", *argv], cwd=folder,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         out, err = process.communicate(timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired:

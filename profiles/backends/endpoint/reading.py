@@ -36,7 +36,8 @@ MAX_ERROR_BODY_BYTES = 64 * 2**10
 MAX_BODY_BYTES = 16 * 2**20
 # Request options for every request: redirects are never followed (see refuse_redirect).
 NO_REDIRECTS = {"allow_redirects": False}
-# Asked of the server: no compression (it would also bunch a stream's chunks); gzip or deflate is inflated here.
+# Asked of the server: no compression (it would also bunch a stream's chunks); gzip or deflate is inflated
+# here.
 REQUEST_HEADERS = {"Accept-Encoding": "identity"}
 INFLATED_ENCODINGS = ("gzip", "x-gzip", "deflate")
 INFLATE_STEP_BYTES = 256 * 2**10  # inflated at most this much at a time, so each limit is checked as it fills
@@ -63,11 +64,12 @@ def new_session(**options) -> aiohttp.ClientSession:
 
 
 def refuse_redirect(response: aiohttp.ClientResponse) -> None:
-    """ResponseError for a 3xx answer, naming where it pointed: a load test sends only to the URL it was given."""
+    """ResponseError for a 3xx answer, naming where it pointed: a load test sends only to the URL it was
+    given."""
     if 300 <= response.status < 400:
         location = response.headers.get("Location", "(no Location header)")
-        raise ResponseError(f"HTTP {response.status} redirect to {quote(location)} not followed: requests go only "
-                            "to the URL given")
+        raise ResponseError(f"HTTP {response.status} redirect to {quote(location)} not followed: requests "
+                            "go only to the URL given")
 
 
 def _inflater(response: aiohttp.ClientResponse):
@@ -97,7 +99,8 @@ def _inflated(inflater, raw: bytes) -> Iterator[bytes]:
 
 async def body_chunks(response: aiohttp.ClientResponse, limit_bytes: int) -> AsyncIterator[bytes]:
     """The (inflated) body as it arrives, in pieces of at most INFLATE_STEP_BYTES when compressed; past
-    `limit_bytes` it yields the part that fits, then raises ResponseError. A bomb is never inflated further."""
+    `limit_bytes` it yields the part that fits, then raises ResponseError. A bomb is never inflated
+    further."""
     inflater = _inflater(response)
     total = 0
     async for raw in response.content.iter_any():

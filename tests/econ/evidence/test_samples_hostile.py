@@ -43,7 +43,8 @@ def test_subnormal_weights_are_refused_rather_than_underflowing():
 
 
 def test_zero_weights_beside_positive_ones_in_the_same_source_are_fine():
-    evidence = quality_evidence(parse_samples(b"source,student_correct,weight\nproduction,1,0\nproduction,0,2\n"))
+    evidence = quality_evidence(
+        parse_samples(b"source,student_correct,weight\nproduction,1,0\nproduction,0,2\n"))
     assert evidence.production.rate == 1.0 and math.isfinite(evidence.production.ci95[0])
 
 

@@ -21,7 +21,8 @@ def test_mixed_line_endings_become_one_kind_once():
 
 def test_records_carry_the_line_where_they_end_quoted_newlines_included():
     text = 'a,b\n1,"two\nlines"\n\n3,4\n'
-    assert list(csv_records(text, "f.csv")) == [(1, ["a", "b"]), (3, ["1", "two\nlines"]), (4, []), (5, ["3", "4"])]
+    assert list(csv_records(text, "f.csv")) == [(1, ["a", "b"]), (3, ["1", "two\nlines"]), (4, []),
+                                                (5, ["3", "4"])]
 
 
 def test_a_record_past_the_limit_is_refused_naming_its_first_line():
@@ -46,4 +47,5 @@ def test_a_cell_over_the_csv_limit_is_the_readers_error_not_csv_error():
 def test_only_what_is_asked_for_is_read():
     text = "h\n" + "1\n" * 10 + "x" * 100
     records = csv_records(text, "f.csv", limit_chars=50)
-    assert [next(records) for _ in range(3)] == [(1, ["h"]), (2, ["1"]), (3, ["1"])]  # the long tail never read
+    # the long tail never read
+    assert [next(records) for _ in range(3)] == [(1, ["h"]), (2, ["1"]), (3, ["1"])]

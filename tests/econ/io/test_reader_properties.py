@@ -58,11 +58,13 @@ class Reader:
 
 
 READERS = {
-    "usage": Reader(lambda b: parse_usage(b, "u.csv"), UsageError, _head(ROOT / "examples/usage.csv"), _usage_clean),
+    "usage": Reader(lambda b: parse_usage(b, "u.csv"), UsageError, _head(ROOT / "examples/usage.csv"),
+                    _usage_clean),
     "graded samples": Reader(lambda b: quality_evidence(parse_samples(b, "s.csv")), SamplesError,
                              _head(ROOT / "examples/quality_samples.csv"), _samples_clean),
     "history": Reader(lambda b: parse_history(b, "h.csv"), HistoryError, _history()),
-    "scenario": Reader(lambda b: parse_scenario(b, "s.json"), ScenarioError, json.dumps(EXAMPLE_SCENARIO).encode()),
+    "scenario": Reader(lambda b: parse_scenario(b, "s.json"), ScenarioError,
+                       json.dumps(EXAMPLE_SCENARIO).encode()),
     "profile": Reader(lambda b: parse_profile(b, "p.json"), ProfileError,
                       (ROOT / "profiles/data/cpu-tiny-student.json").read_bytes()),
 }

@@ -51,10 +51,12 @@ def test_a_bad_cell_after_mixed_line_endings_is_named_by_its_file_line():
 def test_a_date_outside_1970_to_2100_is_refused_naming_its_line(day):
     error = refused(log_bytes(*daily_rows(60), f"{day},a,1,1,1"))
     # 60 rows after the header end on line 61: the bad day is line 62.
-    assert error.line == 62 and error.column == "date" and "1970-01-01" in str(error) and "2100-12-31" in str(error)
+    assert error.line == 62 and error.column == "date" and "1970-01-01" in str(
+        error) and "2100-12-31" in str(error)
 
 
-@pytest.mark.parametrize("stamp", ["9999-12-31T00:00:00Z", "2262-04-11T23:59:59-05:00", "1969-12-31T23:59:59Z"])
+@pytest.mark.parametrize("stamp",
+                         ["9999-12-31T00:00:00Z", "2262-04-11T23:59:59-05:00", "1969-12-31T23:59:59Z"])
 def test_a_timestamp_outside_1970_to_2100_is_refused_naming_its_line(stamp):
     rows = ["2026-03-01T10:00:00Z,a,10,5", f"{stamp},a,10,5"]
     error = refused(log_bytes(*rows, header="timestamp,task,input_tokens,output_tokens"))

@@ -109,7 +109,8 @@ def test_an_empty_out_name_is_refused_before_any_request(server, tmp_path, capsy
 
 
 @pytest.mark.parametrize("status, headers, message", [
-    (200, {"X-Big": "a" * 100_000}, "failed: 400"),  # aiohttp's header limit: a parser error, not a ClientError
+    # aiohttp's header limit: a parser error, not a ClientError
+    (200, {"X-Big": "a" * 100_000}, "failed: 400"),
     (200, {"Content-Encoding": "br"}, "Content-Encoding 'br' is not one this client reads"),
     (302, {"Location": "/v2/" + "x" * 500}, "HTTP 302 redirect to /v2/xxx"),
     (301, {}, "HTTP 301 redirect to (no Location header) not followed"),

@@ -23,8 +23,8 @@ GOOD_STREAM = b"".join(
     [b'data: {"choices": [{"index": 0, "text": "x"}], "usage": null}\n\n'] * 3
     + [b"data: " + json.dumps({"choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 3}}).encode()
        + b"\n\n", b"data: [DONE]\n\n"])
-PIECES = [b"\n", b"\r\n", b"data:", b"data: [DONE]", b"{", b"[" * 60, b'"usage": {"prompt_tokens": -1}', b"\x00",
-          b"\xff\xfe", b": comment\n", b'{"error": "x"}', b"1" * 5000]
+PIECES = [b"\n", b"\r\n", b"data:", b"data: [DONE]", b"{", b"[" * 60, b'"usage": {"prompt_tokens": -1}',
+          b"\x00", b"\xff\xfe", b": comment\n", b'{"error": "x"}', b"1" * 5000]
 PROPERTY = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                           HealthCheck.function_scoped_fixture])
 
