@@ -15,6 +15,11 @@ REQUESTS_PER_KREQ = 1_000.0
 GIB = 2**30  # bytes; memory is reported in GiB
 GB = 1e9  # bytes; bandwidth is reported in GB/s
 TRAINING_FLOPS_PER_PARAM_TOKEN = 6.0  # forward + backward, Kaplan et al. 2020
+FORWARD_FLOPS_PER_PARAM_TOKEN = 2.0  # a forward pass alone (teacher scoring, sampling), same source
+# LoRA: forward (2) + the backward to the activations (2); the frozen weights get no weight gradient
+# (the other 2), so about 2/3 of full fine-tuning's FLOPs (Hu et al. 2021; the adapters themselves are
+# a rounding error at ranks of 8-64).
+LORA_TRAINING_FLOPS_PER_PARAM_TOKEN = 4.0
 # Warn when a self-hosted fleet sits below this average utilization: it is mostly idle.
 LOW_UTILIZATION_WARNING = 0.10
 # Tolerance for whole-replica rounding: 2.0000000001 replicas is 2, not 3 (float noise).
