@@ -6,7 +6,7 @@ Imports pandas and `econ.chain.evaluate`/`econ.io.formats` only. Library code do
 from __future__ import annotations
 
 from econ.chain.evaluate import HEADLINE, Evaluation
-from econ.io.formats import FORMATTERS
+from econ.io.formats import FORMATTERS, usd
 
 
 def headline_text(result: Evaluation) -> str:
@@ -18,6 +18,9 @@ def headline_text(result: Evaluation) -> str:
         if item.name == "npv_usd":
             label = f"NPV ({s.annual_discount_rate:.0%}/yr, {s.horizon_months} months)"
         rows.append((label, FORMATTERS[item.kind](getattr(result, item.name))))
+    if "student_training_usd" in result.upfront_lines_usd:  # a distillation run: every phase on its own line
+        rows += [(f"  {name.removesuffix('_usd').replace('_', ' ')}", usd(value))
+                 for name, value in result.upfront_lines_usd.items()]
     width = max(len(k) for k, _ in rows)
     lines = [f"{k:<{width}}  {v}" for k, v in rows]
     lines += [f"warning: {w}" for w in result.warnings]

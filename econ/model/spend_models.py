@@ -1,12 +1,14 @@
 """The distillation spend part of a scenario: upfront lines as USD or objects that derive them, re-distillation.
 
-Imports pydantic and `econ.base.types`/`econ.model.profile` only; `econ.model.scenario` re-exports these models and
+Imports pydantic and `econ.base.types`/`econ.model.profile`/`econ.model.distill_run` only; `econ.model.scenario` re-exports these models and
 `econ.chain.spend` prices them.
 """
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from typing import Annotated
+
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from econ.base.types import (
     MAX_COUNT,
@@ -25,6 +27,7 @@ from econ.base.types import (
     whole,
 )
 from econ.base.types import Frozen as _Frozen
+from econ.model.distill_run import DistillationRun
 from econ.model.profile import Profile
 
 MAX_EXAMPLES = 10**10  # training examples: 1,000× the largest published distillation sets
@@ -79,6 +82,24 @@ class TrainingRun(_Frozen):
         return self
 
 
+def _training_kind(value) -> str:
+    """Which form training_usd takes: a distillation run names its method; a TrainingRun does not."""
+    if isinstance(value, dict):
+        return "DistillationRun" if "method" in value else "TrainingRun"
+    if isinstance(value, DistillationRun | TrainingRun):
+        return type(value).__name__
+    return "Usd"
+
+
+# Picked by shape, so a bad run reports its own fields (not the other forms' errors as well). Tags are
+# capitalised: `field_path` leaves them out of the field named in an error.
+TrainingSpend = Annotated[
+    Annotated[Usd, Tag("Usd")] | Annotated[TrainingRun, Tag("TrainingRun")]
+    | Annotated[DistillationRun, Tag("DistillationRun")],
+    Discriminator(_training_kind),
+]
+
+
 class EngineeringEffort(_Frozen):
     """People time."""
 
@@ -92,8 +113,9 @@ class Distillation(_Frozen):
     data_generation_usd: Usd | DataGeneration = Field(
         750, description="Teacher-generated data (USD), or examples × tokens priced by the teacher."
     )
-    training_usd: Usd | TrainingRun = Field(
-        3000, description="Training run (USD), or tokens ÷ training tokens/s × GPU price."
+    training_usd: TrainingSpend = Field(
+        3000, description="Training run (USD), or tokens ÷ training tokens/s × GPU price, or a distillation run "
+        "by method priced phase by phase."
     )
     evaluation_usd: Usd = Field(0, description="Evaluation of the student (USD).")
     engineering_usd: Usd | EngineeringEffort = Field(
