@@ -126,6 +126,7 @@ def monthly_table(flows: MonthlyFlows) -> pd.DataFrame:
         "student_redistill_usd": flows.student_redistill_usd[0],
         "student_monitoring_usd": flows.student_monitoring_usd[0],
         "student_errors_usd": flows.student_errors_usd[0],
+        "student_lead_teacher_usd": flows.student_lead_teacher_usd[0],
         "student_usd": flows.student_usd[0],
         "savings_usd": savings,
         "cumulative_usd": -upfront + np.cumsum(savings),

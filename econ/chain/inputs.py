@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
+from econ.base.units import DAYS_PER_MONTH, DAYS_PER_WEEK, SECONDS_PER_MONTH
 from econ.chain.spend import UpfrontSpend, redistill_usd, upfront_spend
 from econ.evidence.measured import MeasuredQuality, measured
 from econ.model.quality import FALLBACK, STUDENT_ERROR, TEACHER_ERROR
@@ -60,6 +61,7 @@ class NumericInputs:
     redistill_usd: np.ndarray
     redistill_every_months: np.ndarray
     monitoring_usd_per_month: np.ndarray
+    lead_time_months: np.ndarray  # months until the student serves (0: from month 1)
 
     @property
     def variants(self) -> int:
@@ -129,6 +131,15 @@ def seasonality_by_month(scenario: Scenario) -> np.ndarray:
     return np.asarray(season, dtype=float)[calendar]
 
 
+def lead_time_months(scenario: Scenario, upfront: UpfrontSpend) -> float:
+    """Typed, or the distillation run's elapsed time (its phases back to back) + engineering weeks, months."""
+    d = scenario.distillation
+    if d.lead_time_engineering_weeks is None:
+        return d.lead_time_months
+    run_s = upfront.run.elapsed_s if upfront.run is not None else 0.0
+    return run_s / SECONDS_PER_MONTH + d.lead_time_engineering_weeks * DAYS_PER_WEEK / DAYS_PER_MONTH
+
+
 def numeric_inputs(scenario: Scenario) -> tuple[NumericInputs, Derivation]:
     """Flatten a scenario into one variant (V = 1) of numeric inputs, plus what was derived."""
     teacher, teacher_cap = side_inputs(scenario.teacher, scenario.workload, "teacher")
@@ -161,6 +172,7 @@ def numeric_inputs(scenario: Scenario) -> tuple[NumericInputs, Derivation]:
         redistill_usd=_one(redistill_usd(scenario, upfront)),
         redistill_every_months=_one(d.redistill_every_months),
         monitoring_usd_per_month=_one(d.monitoring_usd_per_month),
+        lead_time_months=_one(lead_time_months(scenario, upfront)),
     )
     return inputs, Derivation(upfront, teacher_cap, student_cap, warnings, quality)
 

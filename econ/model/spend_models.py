@@ -132,6 +132,12 @@ class Distillation(_Frozen):
         None, description="Or: one re-distillation costs this fraction of upfront data + training (fraction)."
     )
     monitoring_usd_per_month: UsdPerMonth = Field(0, description="Monitoring the student (USD/month).")
+    lead_time_months: real("months", 0.25, ge=0, le=MAX_HORIZON_MONTHS) = Field(
+        0.0, description="Months from the decision until the student serves (months): savings start after it, "
+        "the teacher serves and is paid until then. 0 = the student serves from month 1.")
+    lead_time_engineering_weeks: real("weeks", 1, ge=0, le=MAX_HORIZON_MONTHS * 5) | None = Field(
+        None, description="Or: derive the lead time as the distillation run's elapsed time plus these "
+        "engineering weeks (weeks).")
 
     @model_validator(mode="before")
     @classmethod
@@ -142,6 +148,13 @@ class Distillation(_Frozen):
                 and "redistill_usd" not in data:
             return {**data, "redistill_usd": None}
         return data
+
+    @model_validator(mode="after")
+    def _one_lead_time(self) -> Distillation:
+        if self.lead_time_engineering_weeks is not None and "lead_time_months" in self.model_fields_set \
+                and self.lead_time_months > 0:
+            raise ValueError("give lead_time_months or lead_time_engineering_weeks (derived from the run), not both")
+        return self
 
     @model_validator(mode="after")
     def _one_redistill_cost(self) -> Distillation:
