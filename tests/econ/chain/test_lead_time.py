@@ -11,7 +11,7 @@ import econ
 from econ.chain.cashflow import monthly_flows
 from econ.chain.inputs import numeric_inputs
 
-SHIPPED = ["econ/data/default_scenario.json", "examples/template.json", "examples/distill-offline.json"]
+SHIPPED = ["econ/data/default_scenario.json", "examples/template.json"]
 
 
 @pytest.mark.parametrize("path", SHIPPED)
