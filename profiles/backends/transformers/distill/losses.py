@@ -14,6 +14,8 @@ Imports torch and peft (measuring commands only).
 
 from __future__ import annotations
 
+import warnings
+
 import torch
 import torch.nn.functional as F
 from peft import LoraConfig, get_peft_model
@@ -61,7 +63,9 @@ def with_lora(model: torch.nn.Module, rank: int | None) -> torch.nn.Module:
         return model
     config = LoraConfig(r=rank, lora_alpha=LORA_ALPHA_PER_RANK * rank, lora_dropout=0.0,
                         target_modules=LORA_TARGETS, task_type="CAUSAL_LM")
-    return get_peft_model(model, config)
+    with warnings.catch_warnings():  # peft 0.21 calls a transformers 5 attribute deprecated for v6: not the user's
+        warnings.filterwarnings("ignore", message="`is_gradient_checkpointing` is deprecated", category=FutureWarning)
+        return get_peft_model(model, config)
 
 
 def trainable_parameters(model: torch.nn.Module) -> int:
