@@ -8,7 +8,8 @@ Prints:
   2. online KD's step ÷ the SFT step, beside the ratio its parts predict ((SFT + teacher scoring) ÷ SFT);
   3. LoRA (rank 16) ÷ full fine-tuning: training tokens/s and peak memory (each in its own process, so
      neither inherits the other's allocations), and the analytic optimizer state LoRA saves;
-  4. served-teacher scoring against the local forward: not measured (the --teacher-url path is not built yet).
+  4. teacher scoring through a served teacher (vLLM from .venv-vllm, /v1/completions with prompt_logprobs)
+     against the local forward of the same checkpoint, tokens/s and their ratio (skipped without .venv-vllm).
 
 Run: .venv/bin/python bench/distill_bench.py   (imports torch, transformers and peft; ~1-2 min on 2 cores)
 """
@@ -35,6 +36,10 @@ TEACHER, STUDENT = "tiny-teacher", "tiny-student"
 SHAPE = dict(batch_size=4, seq_len=128, repeats=5, min_seconds=1.0, device="cpu")
 METHODS = ("sequence", "logit-offline", "logit-online", "on-policy")
 LORA_RANK = 16
+SERVED_TOP_K = 8  # vLLM serves at most 20 log-probs per position by default
+# LoRA against full fine-tuning at a small batch: the weights-dominated regime of a real fine-tune, where
+# the optimizer state is what differs (at large batches the activations dominate a tiny model's memory).
+LORA_SHAPE = (1, 32)
 GIB = 2**30
 
 
@@ -70,7 +75,8 @@ def online_overhead(blocks: dict) -> None:
 def _own_process(folder: Path, name: str, extra: list[str]) -> dict:
     out = folder / f"{name}.json"
     argv = [sys.executable, "-m", "profiles", "distill", "--teacher", TEACHER, "--student", TEACHER, "--device", "cpu",
-            "--method", "sequence", "--batch-size", "4", "--seq-len", "128", "--repeats", "5", "--min-seconds", "1",
+            "--method", "sequence", "--batch-size", str(LORA_SHAPE[0]), "--seq-len", str(LORA_SHAPE[1]),
+            "--repeats", "5", "--min-seconds", "1",
             *extra, "--out", str(out)]
     subprocess.run(argv, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True, capture_output=True)
     return json.loads(out.read_text())["distillation"]
@@ -81,7 +87,8 @@ def lora_vs_full(folder: Path) -> None:
     lora = _own_process(folder, "lora", ["--lora-rank", str(LORA_RANK)])
     f, lo = full["phases"][0], lora["phases"][0]
     frozen = model_preset(TEACHER).parameters
-    print(f"\n3. LoRA rank {LORA_RANK} vs full fine-tuning ({TEACHER} as the student, SFT step, own processes)")
+    print(f"\n3. LoRA rank {LORA_RANK} vs full fine-tuning ({TEACHER} as the student, SFT step, batch "
+          f"{LORA_SHAPE[0]} × {LORA_SHAPE[1]} tokens, own processes)")
     print(f"   trainable parameters: {lora['trainable_parameters']:,} of {full['trainable_parameters']:,}")
     print(f"   training tokens/s: LoRA {lo['tokens_per_s']:,.0f}, full {f['tokens_per_s']:,.0f} → "
           f"LoRA ÷ full = {lo['tokens_per_s'] / f['tokens_per_s']:.2f}× (FLOPs predict 6/4 = 1.50× at most)")
@@ -91,6 +98,39 @@ def lora_vs_full(folder: Path) -> None:
           f"{2 * 4 * frozen / GIB:.3f} GiB")
 
 
+def served_vs_local(folder: Path) -> None:
+    from profiles.backends.endpoint.launch import DEFAULT_VLLM_PYTHON, launched_vllm
+    from profiles.backends.endpoint.scoring import ServedTeacher
+    from profiles.backends.transformers.distill import phases as steps
+    from profiles.backends.transformers.measure import random_prompt
+    from profiles.backends.transformers.models import load_model, save_id_tokenizer, save_preset
+
+    print(f"\n4. teacher scoring: served by vLLM vs the local forward ({TEACHER}, batch {SHAPE['batch_size']} × "
+          f"{SHAPE['seq_len']} tokens, top-{SERVED_TOP_K})")
+    if not DEFAULT_VLLM_PYTHON.exists():
+        print("   skipped: no .venv-vllm")
+        return
+    checkpoint = folder / TEACHER
+    save_preset(TEACHER, checkpoint)
+    save_id_tokenizer(checkpoint, model_preset(TEACHER).vocab_size)
+    tokens = random_prompt(SHAPE["batch_size"], SHAPE["seq_len"], model_preset(TEACHER).vocab_size, "cpu")
+    local = steps.StepParts(load_model(str(checkpoint), "cpu", "fp32").model, None, None, tokens, SERVED_TOP_K)
+    with launched_vllm(checkpoint, "teacher", str(DEFAULT_VLLM_PYTHON)) as server:
+        served = steps.StepParts(None, None, None, tokens, SERVED_TOP_K,
+                                 ServedTeacher(server.base_url, "teacher", SERVED_TOP_K))
+        timings = {}
+        for _ in range(3):  # alternate, so drift on a shared machine hits both alike
+            for name, parts in (("local", local), ("served", served)):
+                def score(mark, parts=parts):
+                    steps.teacher_logits(parts, tokens)
+                    mark()
+                timings.setdefault(name, []).append(steps.time_phases("cpu", score, 1, (3, 0.5)).seconds[0])
+    tokens_per_step = SHAPE["batch_size"] * SHAPE["seq_len"]
+    rates = {name: tokens_per_step / min(seconds) for name, seconds in timings.items()}
+    print(f"   local forward {rates['local']:,.0f} tokens/s, served {rates['served']:,.0f} tokens/s → served ÷ local "
+          f"= {rates['served'] / rates['local']:.2f}× (vLLM shares the same 2 CPU cores, fp32, eager)")
+
+
 def main() -> None:
     print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory(prefix="distill-bench-") as tmp:
@@ -98,7 +138,7 @@ def main() -> None:
         blocks = method_table(folder)
         online_overhead(blocks)
         lora_vs_full(folder)
-    print("\n4. served-teacher scoring vs the local forward: not measured (--teacher-url is not built yet)")
+        served_vs_local(folder)
 
 
 if __name__ == "__main__":

@@ -46,8 +46,24 @@ class DistillSettings(BaseModel):
         3, description="Minimum timed steps per phase (after untimed warm-up steps).")
     min_seconds: Annotated[float, Field(ge=0, le=3600, allow_inf_nan=False)] = Field(
         1.0, description="Minimum timed seconds per phase; steps repeat until both minimums are met.")
+    teacher_url: str | None = Field(None, description="Score through a served teacher: the base URL of its "
+                                    "OpenAI-compatible API (…/v1), e.g. a vLLM server (prompt_logprobs).")
+    teacher_model: str | None = Field(None, description="The served teacher's model name (with --teacher-url).")
     out: str | None = Field(None, description="Distillation profile to write (default: "
                             "profiles/data/distill-METHOD-STUDENT.json).")
+
+    @model_validator(mode="after")
+    def _served_teacher(self) -> DistillSettings:
+        if (self.teacher_url is None) != (self.teacher_model is None):
+            raise ValueError("--teacher-url and --teacher-model go together")
+        if self.teacher_url is not None and self.method == "sequence":
+            raise ValueError("--teacher-url: the sequence method has no teacher phase to serve")
+        if self.teacher_url is not None and self.top_k == 0:
+            raise ValueError("--top-k 0: a served teacher returns its top-k log-probabilities, not the whole "
+                             "vocabulary; give --top-k 1 or more")
+        if self.teacher_url is not None and not self.teacher_url.startswith(("http://", "https://")):
+            raise ValueError(f"--teacher-url: expected http://HOST:PORT/v1, got {self.teacher_url!r}")
+        return self
 
     @model_validator(mode="after")
     def _sampling_fits(self) -> DistillSettings:

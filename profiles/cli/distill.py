@@ -16,7 +16,7 @@ from profiles.interrupts import ctrl_c_deferred
 from profiles.store import check_out_path
 
 FLAGS = ("teacher", "student", "method", "lora_rank", "top_k", "batch_size", "seq_len", "sample_tokens",
-         "device", "dtype", "repeats", "min_seconds", "out")
+         "device", "dtype", "repeats", "min_seconds", "teacher_url", "teacher_model", "out")
 NUMBERS = {"lora_rank": int, "top_k": int, "batch_size": int, "seq_len": int, "sample_tokens": int,
            "repeats": int, "min_seconds": float}
 
@@ -94,5 +94,7 @@ def register(subparsers) -> None:
         parser.add_argument(f"--{name.replace('_', '-')}", metavar="N", help=_help(name))
     parser.add_argument("--device", choices=["auto", "cuda", "mps", "cpu"], help=_help("device"))
     parser.add_argument("--dtype", choices=["bf16", "fp16", "fp32"], help=_help("dtype"))
+    parser.add_argument("--teacher-url", metavar="URL", help=_help("teacher_url"))
+    parser.add_argument("--teacher-model", metavar="NAME", help=_help("teacher_model"))
     parser.add_argument("--out", metavar="FILE", help=_help("out"))
     parser.set_defaults(handler=handle_distill)

@@ -3,12 +3,14 @@
 Imports torch and the measuring modules (measuring commands only). A step is a function of `mark`, called
 right after each phase is queued: CUDA records an event there, MPS synchronises, the CPU reads the clock
 (`StepClock`), so the phases of one step are timed in one pass and add up to the step. Timing follows the
-sweep's rules: untimed warm-up steps (the first also takes each phase's peak memory, so the memory sampler
-never runs during timed steps), then steps until both a minimum count and a minimum duration are reached.
+sweep's rules: untimed warm-up steps for at least WARMUP_MIN_SECONDS, each with a memory tracker per phase
+(the peaks are theirs, so the memory sampler never runs during timed steps), then steps until both a
+minimum count and a minimum duration are reached.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from profiles.backends.endpoint.scoring import ServedTeacher
 from profiles.backends.transformers.device import StepClock, synchronize
 from profiles.backends.transformers.distill.logit_store import read_shard, write_shard
 from profiles.backends.transformers.distill.losses import (
@@ -27,10 +30,10 @@ from profiles.backends.transformers.distill.losses import (
 from profiles.backends.transformers.measure import DecodeSession
 from profiles.backends.transformers.memory import MemoryTracker
 from profiles.settings import MAX_REPEATS
-from profiles.sweep import repeat_until_minimums, warm_up
+from profiles.sweep import repeat_until_minimums
 
-# Untimed steps until this long has passed, after the first (memory-tracked) one: AdamW allocates its
-# state, kernels warm up, the allocator grows, the CPU settles its frequency (as the sweep does).
+# Untimed, memory-tracked steps until this long has passed (at least one): AdamW allocates its state,
+# kernels warm up, the allocator grows, the CPU settles its frequency (as the sweep does).
 WARMUP_MIN_SECONDS = 0.3
 
 Mark = Callable[[], None]
@@ -46,23 +49,34 @@ class PhaseTimes:
     peak_gib: list[float]
 
 
-def time_phases(device: str, step: Step, phases: int, minimums: tuple[int, float]) -> PhaseTimes:
-    """Warm up (the first step with a memory tracker per phase), then time steps until the minimums."""
-    peaks: list[float] = []
+def _tracked_step(device: str, step: Step, phases: int, peaks: list[float]) -> None:
+    """One untimed step with a memory tracker per phase; each phase's peak raised into `peaks`."""
+    done = 0
     tracker = MemoryTracker(device).__enter__()
 
     def tracked_mark() -> None:  # close this phase's tracker, open the next one
-        nonlocal tracker
+        nonlocal tracker, done
         tracker.__exit__(None, None, None)
-        peaks.append(tracker.peak.allocated_gib)
-        if len(peaks) < phases:
+        peaks[done] = max(peaks[done], tracker.peak.allocated_gib)
+        done += 1
+        if done < phases:
             tracker = MemoryTracker(device).__enter__()
 
     try:
         step(tracked_mark)
     finally:
-        if len(peaks) < phases:  # the step failed: stop the open tracker's sampler
+        if done < phases:  # the step failed: stop the open tracker's sampler
             tracker.__exit__(None, None, None)
+
+
+def time_phases(device: str, step: Step, phases: int, minimums: tuple[int, float]) -> PhaseTimes:
+    """Warm up with every phase's memory tracked (AdamW's state and the allocator grow over the first
+    steps), then time untracked steps until both minimums are met."""
+    peaks = [0.0] * phases
+    started = time.perf_counter()
+    _tracked_step(device, step, phases, peaks)
+    while time.perf_counter() - started < WARMUP_MIN_SECONDS:
+        _tracked_step(device, step, phases, peaks)
     clock = StepClock(device, phases)
 
     def once() -> list[float]:
@@ -70,7 +84,7 @@ def time_phases(device: str, step: Step, phases: int, minimums: tuple[int, float
         step(clock.mark)
         return clock.finish()
 
-    warm_up(once, WARMUP_MIN_SECONDS)
+    once()  # one untracked step: the sampler threads are gone before the clock starts
     synchronize(device)
     marks = np.asarray(repeat_until_minimums(once, minimums[0], minimums[1], MAX_REPEATS), dtype=float)
     per_phase = np.diff(np.column_stack([np.zeros(len(marks)), marks]), axis=1).mean(axis=0)
@@ -86,6 +100,7 @@ class StepParts:
     optimizer: torch.optim.Optimizer
     tokens: torch.Tensor
     top_k: int
+    served: ServedTeacher | None = None  # scores through an endpoint instead of `teacher`
 
 
 def _update(parts: StepParts, loss: torch.Tensor) -> None:
@@ -95,7 +110,11 @@ def _update(parts: StepParts, loss: torch.Tensor) -> None:
 
 
 def teacher_logits(parts: StepParts, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """The teacher's top-k (values, ids) per token, in inference mode, copied out as ordinary tensors."""
+    """The teacher's top-k (values, ids) per token, in inference mode, copied out as ordinary tensors (a served
+    teacher's top-k log-probabilities: the same softmax over the k, since they differ from logits by a constant)."""
+    if parts.served is not None:
+        scores = parts.served.score(tokens.tolist())
+        return torch.from_numpy(scores.values).to(tokens.device), torch.from_numpy(scores.ids).to(tokens.device)
     with torch.inference_mode():
         values, ids = top_k_logits(parts.teacher(input_ids=tokens).logits, parts.top_k)
     return values.clone(), None if ids is None else ids.clone()
@@ -148,6 +167,17 @@ def stored_kl_step(parts: StepParts, shard: Path, device: str) -> Step:
     return step
 
 
+def sampled_teacher_log_probs(parts: StepParts, sequence: torch.Tensor, prompt_len: int) -> torch.Tensor:
+    """The teacher's log-probability of each sampled token (positions prompt_len…), local or served."""
+    if parts.served is not None:
+        own = parts.served.score(sequence.tolist()).token_log_probs[:, prompt_len:]
+        return torch.from_numpy(own).to(sequence.device)
+    with torch.inference_mode():  # position t predicts token t + 1
+        logits = parts.teacher(input_ids=sequence).logits[:, prompt_len - 1:-1]
+        log_probs = sampled_log_probs(logits, sequence[:, prompt_len:])
+    return log_probs.clone()
+
+
 def on_policy_step(parts: StepParts, session: DecodeSession) -> Step:
     """On-policy: the student samples C tokens | the teacher scores prompt + samples | per-token reverse KL."""
     prompt_len = session.prompt.shape[1]
@@ -157,10 +187,7 @@ def on_policy_step(parts: StepParts, session: DecodeSession) -> Step:
         sequence = torch.cat([session.prompt, session.generated_tokens()], dim=1).clone()
         sampled = sequence[:, prompt_len:]
         mark()
-        with torch.inference_mode():  # position t predicts token t + 1: the sampled tokens' log-probs
-            logits = parts.teacher(input_ids=sequence).logits[:, prompt_len - 1:-1]
-            teacher_log_probs = sampled_log_probs(logits, sampled)
-        teacher_log_probs = teacher_log_probs.clone()
+        teacher_log_probs = sampled_teacher_log_probs(parts, sequence, prompt_len)
         mark()
         student_logits = parts.student(input_ids=sequence).logits[:, prompt_len - 1:-1]
         _update(parts, reverse_kl_loss(student_logits, teacher_log_probs, sampled))

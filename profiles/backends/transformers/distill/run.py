@@ -24,8 +24,9 @@ from econ.model.distill_profile import (
     DistillPhase,
     PhaseCheck,
 )
-from econ.model.profile import Hardware
+from econ.model.profile import Hardware, ModelInfo
 from profiles.analytic import distill as analytic
+from profiles.backends.endpoint.scoring import ServedTeacher
 from profiles.backends.transformers.device import free_memory, resolve_device, resolve_dtype
 from profiles.backends.transformers.distill import phases as steps
 from profiles.backends.transformers.distill.logit_store import shard_size
@@ -87,7 +88,9 @@ def check_pair(settings: DistillSettings, device: str, dtype: str) -> tuple[floa
                              f"({arch.max_position_embeddings})")
     trainable = (student.parameters if settings.lora_rank is None
                  else analytic.lora_parameters(student, settings.lora_rank))
-    need = analytic.memory_needed_gib(teacher, student, dtype, settings.method, trainable,
+    # A served teacher lives on its own machine: only the student's side needs memory here.
+    method = "sequence" if settings.teacher_url else settings.method
+    need = analytic.memory_needed_gib(teacher, student, dtype, method, trainable,
                                       (settings.batch_size, settings.seq_len))
     free = available_memory_gib(device)
     if need > WEIGHTS_MEMORY_SHARE * free:
@@ -96,6 +99,18 @@ def check_pair(settings: DistillSettings, device: str, dtype: str) -> tuple[floa
                          f"on {device}: the {settings.method} step needs about {need:.2f} GiB ({dtype}, batch "
                          f"{settings.batch_size} × {settings.seq_len} tokens), {free:.2f} GiB is free")
     return need, free
+
+
+def _teacher(settings: DistillSettings, device: str, dtype: str) -> tuple[LoadedModel | None, ServedTeacher | None, ModelInfo]:
+    """The local teacher (loaded), or the served one (only its shape is read here), and its ModelInfo."""
+    if settings.teacher_url is None:
+        loaded = load_model(settings.teacher, device, dtype)
+        return loaded, None, model_info(loaded)
+    arch, _ = resolve_model(settings.teacher)
+    served = ServedTeacher(settings.teacher_url, settings.teacher_model, settings.top_k)
+    info = ModelInfo(name=settings.teacher_model, parameters=arch.parameters, source="endpoint",
+                     layers=arch.layers, hidden_size=arch.hidden_size, vocab_size=arch.vocab_size)
+    return None, served, info
 
 
 def _student(settings: DistillSettings, device: str, dtype: str) -> tuple[LoadedModel, torch.nn.Module, torch.optim.Optimizer]:
@@ -115,14 +130,15 @@ def _timed(device: str, step, names: list[tuple[str, int, analytic.PhaseCost]], 
 def _measure_offline(settings: DistillSettings, device: str, dtype: str, notes: list[str]):
     """Teacher scoring + shard write; the teacher freed; then the student step that reads the shard back."""
     tokens_per_step = settings.batch_size * settings.seq_len
-    teacher = load_model(settings.teacher, device, dtype)
-    teacher_info = model_info(teacher)
-    tokens = random_prompt(settings.batch_size, settings.seq_len, teacher.arch.vocab_size, device)
-    io = analytic.logit_io_cost(settings.batch_size, settings.seq_len, settings.top_k, teacher.arch.vocab_size)
+    teacher, served, teacher_info = _teacher(settings, device, dtype)
+    arch, _ = resolve_model(settings.teacher)
+    tokens = random_prompt(settings.batch_size, settings.seq_len, arch.vocab_size, device)
+    io = analytic.logit_io_cost(settings.batch_size, settings.seq_len, settings.top_k, arch.vocab_size)
     with tempfile.TemporaryDirectory(prefix="distill-logits-") as folder:
         shard = Path(folder) / "logits.safetensors"
-        parts = steps.StepParts(teacher.model, None, None, tokens, settings.top_k)  # type: ignore[arg-type]
-        scoring = analytic.scoring_cost(teacher.arch, dtype, settings.batch_size, settings.seq_len)
+        parts = steps.StepParts(teacher.model if teacher else None, None, None, tokens,  # type: ignore[arg-type]
+                                settings.top_k, served)
+        scoring = analytic.scoring_cost(arch, dtype, settings.batch_size, settings.seq_len)
         measured = _timed(device, steps.scoring_step(parts, shard),
                           [("teacher_scoring", tokens_per_step, scoring), ("logit_write", tokens_per_step, io)],
                           settings)
@@ -147,30 +163,32 @@ def _training_cost(settings: DistillSettings, loaded: LoadedModel, dtype: str, m
 def _measure_resident(settings: DistillSettings, device: str, dtype: str):
     """sequence, logit-online and on-policy: the models built once, the method's step timed."""
     b, length = settings.batch_size, settings.seq_len
-    teacher = None if settings.method == "sequence" else load_model(settings.teacher, device, dtype)
+    teacher, served, teacher_info = (None, None, None) if settings.method == "sequence" \
+        else _teacher(settings, device, dtype)
+    teacher_arch = resolve_model(settings.teacher)[0]
     loaded, model, optimizer = _student(settings, device, dtype)
     tokens = random_prompt(b, length, loaded.arch.vocab_size, device)
-    parts = steps.StepParts(teacher.model if teacher else None, model, optimizer, tokens, settings.top_k)
+    parts = steps.StepParts(teacher.model if teacher else None, model, optimizer, tokens, settings.top_k, served)
     train = ("student_training", b * length, _training_cost(settings, loaded, dtype, model))
     if settings.method == "sequence":
         measured = _timed(device, steps.sft_step(parts), [train], settings)
     elif settings.method == "logit-online":
-        scoring = ("teacher_scoring", b * length, analytic.scoring_cost(teacher.arch, dtype, b, length))
+        scoring = ("teacher_scoring", b * length, analytic.scoring_cost(teacher_arch, dtype, b, length))
         measured = _timed(device, steps.online_step(parts), [scoring, train], settings)
     else:
         sample = settings.sampled_tokens
         session = DecodeSession(model, device, b, length - sample, sample)
         names = [("student_sampling", b * sample, analytic.sampling_cost(loaded.arch, dtype, b, length - sample, sample)),
-                 ("teacher_scoring", b * length, analytic.scoring_cost(teacher.arch, dtype, b, length)), train]
+                 ("teacher_scoring", b * length, analytic.scoring_cost(teacher_arch, dtype, b, length)), train]
         measured = _timed(device, steps.on_policy_step(parts, session), names, settings)
-    return measured, model_info(teacher) if teacher else None, (loaded, model)
+    return measured, teacher_info, (loaded, model)
 
 
-def _phase(m: Measured, hw: HardwareMeasurement, dtype: str) -> DistillPhase:
-    # Writing a shard goes through serialisation and the file system, which the roofline does not model:
-    # its bytes are given, not a time.
-    analytic_s = None if m.name in UNTIMED_BY_ROOFLINE else m.cost.seconds(hw.flop_per_s.get(dtype),
-                                                                            hw.bandwidth_gb_per_s * GB)
+def _phase(m: Measured, hw: HardwareMeasurement, dtype: str, served: bool) -> DistillPhase:
+    # Writing a shard goes through serialisation and the file system, which the roofline does not model, and
+    # a served teacher runs on another machine: their bytes and FLOPs are given, not a time at these peaks.
+    elsewhere = m.name in UNTIMED_BY_ROOFLINE or (served and m.name == "teacher_scoring")
+    analytic_s = None if elsewhere else m.cost.seconds(hw.flop_per_s.get(dtype), hw.bandwidth_gb_per_s * GB)
     check = PhaseCheck(flops_per_step=m.cost.flops, bytes_per_step=m.cost.bytes, seconds_per_step=analytic_s,
                        measured_over_analytic=m.seconds / analytic_s if analytic_s else None)
     return DistillPhase(name=m.name, tokens_per_s=m.tokens / m.seconds, tokens_per_step=m.tokens,
@@ -205,7 +223,10 @@ def run_distill(settings: DistillSettings, command: str | None = None) -> tuple[
         teacher=teacher_info, student=model_info(loaded), hardware=_hardware(hw, device, dtype),
         distillation=block, environment=collect_environment(device, False, command),
         notes=[*NOTES, *([CPU_MEMORY_NOTE] if device == "cpu" else []),
-               *([SEQUENCE_NOTE] if settings.method == "sequence" else []), *notes],
+               *([SEQUENCE_NOTE] if settings.method == "sequence" else []), *notes,
+               *([f"teacher_scoring: served by {settings.teacher_model} at {settings.teacher_url} "
+                  "(/completions, prompt_logprobs, echo, max_tokens 0; one request per sequence, all at once): "
+                  "its tokens/s include HTTP and the server's queue"] if settings.teacher_url else [])],
     )
     out = Path(settings.out) if settings.out is not None else default_out_path(settings, loaded.name)
     text = profile.model_dump_json(indent=2, exclude_none=True) + "\n"
@@ -215,7 +236,7 @@ def run_distill(settings: DistillSettings, command: str | None = None) -> tuple[
 def _block(settings: DistillSettings, measured: list[Measured], hw: HardwareMeasurement, dtype: str,
            student: tuple) -> DistillationBlock:
     loaded, model, need, free, stored = student
-    phases = [_phase(m, hw, dtype) for m in measured]
+    phases = [_phase(m, hw, dtype, settings.teacher_url is not None) for m in measured]
     step_s = sum(m.seconds for m in measured)
     teacher_s = sum(m.seconds for m in measured if m.name in TEACHER_PHASES)
     vocab = loaded.arch.vocab_size
