@@ -80,11 +80,15 @@ INPUTS: dict[str, InputInfo] = {
     "redistill_usd": InputInfo("re-distillation cost", "USD", 0.0, MAX_USD),
     # Varies only when measured from quality.evidence (a typed teacher error rate is held: econ.risk.levers).
     "teacher_error_rate": InputInfo("teacher error rate", "fraction", 0.0, 1.0),
+    # Months before the student serves (distillation.lead_time_months, typed or derived). A zero lead time
+    # has no default range, so scenarios without one keep their tornado and Monte Carlo exactly.
+    "lead_time_months": InputInfo("lead time", "months", 0.0, MAX_MONTHS),
 }
 InputName = Literal[
     "traffic_scale", "monthly_growth", "peak_to_average", "gpu_usd_per_hour", "teacher_price_scale",
     "teacher_annual_price_decline", "student_capacity_rps", "fallback_rate", "student_error_rate",
     "usd_per_error", "upfront_usd", "redistill_every_months", "redistill_usd", "teacher_error_rate",
+    "lead_time_months",
 ]
 
 

@@ -86,6 +86,7 @@ LEVERS: dict[str, Lever] = {
     "teacher_error_rate": Lever(lambda x: float(x.teacher_error_rate[0]), lambda x, v: {"teacher_error_rate": v},
                                 lambda x: "a typed teacher error rate is held; one measured from "
                                           "quality.evidence (teacher_correct) varies"),
+    "lead_time_months": _field("lead_time_months"),
 }
 
 
