@@ -31,6 +31,9 @@ def report_html(result: econ.Evaluation) -> str:
         (f"NPV at {s.annual_discount_rate:.0%}/year", fmt.usd(result.npv_usd)),
         (f"Savings over {s.horizon_months} months (after upfront)", fmt.usd(result.total_savings_usd)),
         ("Upfront spend", fmt.usd(result.upfront_usd)),
+        # A distillation run: each phase on its own line under the total, as `python -m econ evaluate` shows it.
+        *((f"· {name.removesuffix('_usd').replace('_', ' ')}", fmt.usd(value))
+          for name, value in result.upfront_lines_usd.items() if "student_training_usd" in result.upfront_lines_usd),
         ("IRR", fmt.percent(result.irr_annual)),
         ("ROI", fmt.percent(result.roi)),
         ("Break-even volume", fmt.per_day(result.breakeven_requests_per_day)),

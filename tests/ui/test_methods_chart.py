@@ -34,3 +34,12 @@ def test_the_breakeven_page_shows_the_methods_for_a_distillation_run():
     assert not at.exception, at.exception
     assert len(at.get("plotly_chart")) == 3  # cumulative, breakdown, methods
     assert any("Cheapest: **sequence**" in c.value for c in at.caption)
+
+
+def test_the_html_report_lists_every_phase():
+    from ui.html_report import report_html
+
+    page = report_html(econ.evaluate(econ.load_scenario(str(EXAMPLE))))
+    for line in ("teacher scoring", "student sampling", "student training", "logit storage"):
+        assert f"<td>· {line}</td>" in page
+    assert "<td>· teacher scoring</td>" not in report_html(econ.evaluate(econ.example_scenario()))
