@@ -7,7 +7,9 @@ only inside the handler. Defaults and help text come from `profiles.distill_sett
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
+from dataclasses import asdict
 
 from profiles.cli.measure import EXIT_INTERRUPTED, require_torch
 from profiles.cli.store import fmt
@@ -80,8 +82,53 @@ def handle_distill(args: argparse.Namespace) -> int:
     return 0
 
 
+def handle_estimate_distill(args: argparse.Namespace) -> int:
+    """GPUs of one kind each method needs (full fine-tuning sharded ZeRO-3 style, and LoRA), with phase tokens/s."""
+    from econ.model.distill_profile import METHODS
+    from profiles.analytic.distill_gpus import TRAINING_MFU, method_gpus
+    from profiles.catalog import model_preset
+    from profiles.gpu_catalog import gpu_spec
+
+    teacher, student, gpu = model_preset(args.teacher), model_preset(args.student), gpu_spec(args.gpu)
+    numbers = {name: int(getattr(args, name)) for name in ("lora_rank", "batch_size", "seq_len")
+               if getattr(args, name) is not None and str(getattr(args, name)).isdigit() and int(getattr(args, name)) > 0}
+    for name in ("lora_rank", "batch_size", "seq_len"):
+        if getattr(args, name) is not None and name not in numbers:
+            raise ValueError(f"--{name.replace('_', '-')}: expected a whole number above 0, got {getattr(args, name)!r}")
+    batch, seq_len = numbers.get("batch_size", 4), numbers.get("seq_len", 2048)
+    ranks = [None] + ([numbers["lora_rank"]] if "lora_rank" in numbers else [])
+    rows = [method_gpus(teacher, student, m, gpu, (rank, batch, seq_len)) for rank in ranks for m in METHODS]
+    if args.json:
+        print(json.dumps([asdict(r) for r in rows], indent=2))
+        return 0
+    print(f"{args.teacher} -> {args.student} on {gpu.name} ({gpu.memory_gib:g} GiB): training state sharded over "
+          f"the GPUs (ZeRO-3), batch {batch} × {seq_len} tokens per GPU, {TRAINING_MFU:.0%} MFU (estimate)")
+    print(f"{'method':<14} {'tune':<5} {'GPUs':>5} {'state GiB':>10} {'GiB/GPU':>8} {'score tok/s':>12} "
+          f"{'sample tok/s':>12} {'train tok/s':>12}")
+    for r in rows:
+        if r.gpus is None:
+            print(f"{r.method:<14} {r.finetune:<5} does not fit on up to 4,096 GPUs")
+            continue
+        t = r.tokens_per_s
+        print(f"{r.method:<14} {r.finetune:<5} {r.gpus:>5} {r.state_gib:>10,.1f} {r.per_gpu_gib:>8,.1f} "
+              f"{fmt(t['teacher_scoring']):>12} {fmt(t['student_sampling']):>12} {fmt(t['student_training']):>12}")
+    return 0
+
+
 def register(subparsers) -> None:
-    """Add `distill`."""
+    """Add `distill` and `estimate-distill`."""
+    est = subparsers.add_parser(
+        "estimate-distill", help="Estimate the GPUs each distillation method needs on a GPU you do not have.",
+        description="GPUs of one catalog kind each method needs (full fine-tuning with AdamW state sharded "
+        "ZeRO-3 style, and LoRA with --lora-rank), and each phase's tokens/s on them: an estimate.")
+    est.add_argument("--teacher", required=True, help="Teacher preset name.")
+    est.add_argument("--student", required=True, help="Student preset name.")
+    est.add_argument("--gpu", required=True, help="GPU catalog name (python -m profiles gpus).")
+    est.add_argument("--lora-rank", metavar="R", help="Also estimate LoRA at this rank.")
+    est.add_argument("--batch-size", metavar="B", help="Sequences per GPU per step (default: 4).")
+    est.add_argument("--seq-len", metavar="L", help="Tokens per sequence (default: 2048).")
+    est.add_argument("--json", action="store_true", help="Print JSON instead of a table.")
+    est.set_defaults(handler=handle_estimate_distill)
     parser = subparsers.add_parser(
         "distill", help="Measure one distillation method's step (per phase) on this machine.",
         description="Time each phase of a distillation method with real models (presets with random weights or "
