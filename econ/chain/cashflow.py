@@ -181,6 +181,14 @@ def month_costs(x: NumericInputs, requests: np.ndarray, month: np.ndarray, sizin
     )
 
 
+def effective_upfront_usd(x: NumericInputs) -> np.ndarray:
+    """upfront + run × (tokens scale − 1) + scoring × tokens scale × (1 ÷ speed scale − 1): every phase is
+    tokens ÷ tokens/s × price, so token volumes scale the whole run and scoring speed divides its scoring.
+    Both scales at 1 (a scenario's own values) leave upfront_usd exactly as it is."""
+    tokens, speed = col(x.distill_tokens_scale), col(x.scoring_speed_scale)
+    return col(x.upfront_usd) + col(x.run_usd) * (tokens - 1.0) + col(x.scoring_usd) * tokens * (1.0 / speed - 1.0)
+
+
 STUDENT_LINES = ("student_serving_usd", "student_fallback_usd", "student_router_usd", "student_errors_usd")
 
 
@@ -199,8 +207,8 @@ def monthly_flows(x: NumericInputs) -> MonthlyFlows:
     redistill = redistill_months(x.redistill_every_months, x.months, x.lead_time_months) * col(x.redistill_usd)
     monitoring = col(x.monitoring_usd_per_month) * share
     lead_teacher = (1.0 - share) * steady.teacher_usd
-    lines = [getattr(costs, f.name) for f in fields(costs)] + [requests, redistill, monitoring, lead_teacher,
-                                                               col(x.upfront_usd)]
+    upfront = effective_upfront_usd(x)
+    lines = [getattr(costs, f.name) for f in fields(costs)] + [requests, redistill, monitoring, lead_teacher, upfront]
     shape = np.broadcast_shapes(*(np.shape(line) for line in lines))
 
     def full(a):
@@ -214,5 +222,5 @@ def monthly_flows(x: NumericInputs) -> MonthlyFlows:
         student_monitoring_usd=full(monitoring),
         student_lead_teacher_usd=full(lead_teacher),
         discount_factor=full(discount),
-        upfront_usd=np.broadcast_to(col(x.upfront_usd), (shape[0], 1)),
+        upfront_usd=np.broadcast_to(upfront, (shape[0], 1)),
     )

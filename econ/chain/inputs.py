@@ -62,6 +62,10 @@ class NumericInputs:
     redistill_every_months: np.ndarray
     monitoring_usd_per_month: np.ndarray
     lead_time_months: np.ndarray  # months until the student serves (0: from month 1)
+    run_usd: np.ndarray  # the distillation run's phases, inside upfront_usd (0 without a run)
+    scoring_usd: np.ndarray  # its teacher scoring, inside run_usd
+    distill_tokens_scale: np.ndarray  # × the run's token volumes (examples × tokens × epochs); 1 = as planned
+    scoring_speed_scale: np.ndarray  # × the teacher scoring throughput; 1 = as planned
 
     @property
     def variants(self) -> int:
@@ -173,6 +177,10 @@ def numeric_inputs(scenario: Scenario) -> tuple[NumericInputs, Derivation]:
         redistill_every_months=_one(d.redistill_every_months),
         monitoring_usd_per_month=_one(d.monitoring_usd_per_month),
         lead_time_months=_one(lead_time_months(scenario, upfront)),
+        run_usd=_one(upfront.run.total_usd if upfront.run else 0.0),
+        scoring_usd=_one(upfront.run.lines_usd()["teacher_scoring_usd"] if upfront.run else 0.0),
+        distill_tokens_scale=_one(1.0),
+        scoring_speed_scale=_one(1.0),
     )
     return inputs, Derivation(upfront, teacher_cap, student_cap, warnings, quality)
 

@@ -83,12 +83,16 @@ INPUTS: dict[str, InputInfo] = {
     # Months before the student serves (distillation.lead_time_months, typed or derived). A zero lead time
     # has no default range, so scenarios without one keep their tornado and Monte Carlo exactly.
     "lead_time_months": InputInfo("lead time", "months", 0.0, MAX_MONTHS),
+    # A distillation run's own uncertainties (tokens per example × epochs; the teacher's scoring speed), as
+    # multipliers of what the run plans; they move only a scenario whose training is a distillation run.
+    "distill_tokens_scale": InputInfo("distillation tokens", "× planned", 0.0, MAX_SCALE),
+    "scoring_speed_scale": InputInfo("teacher scoring throughput", "× planned", 0.01, MAX_SCALE),
 }
 InputName = Literal[
     "traffic_scale", "monthly_growth", "peak_to_average", "gpu_usd_per_hour", "teacher_price_scale",
     "teacher_annual_price_decline", "student_capacity_rps", "fallback_rate", "student_error_rate",
     "usd_per_error", "upfront_usd", "redistill_every_months", "redistill_usd", "teacher_error_rate",
-    "lead_time_months",
+    "lead_time_months", "distill_tokens_scale", "scoring_speed_scale",
 ]
 
 
