@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The GPU check, in one call sized to finish in under 8 minutes on an H100-class GPU: the GPU tests,
 # `profiles hw`, a real profile of a student-sized preset with and without torch.compile (energy from NVML
-# where the GPU has it), and estimates beside it with measured ÷ estimated ratios. Run from anywhere:
+# where the GPU has it), estimates beside it with measured ÷ estimated ratios, and one distillation step
+# per method (sequence, logit-offline, logit-online, on-policy; and LoRA) with a teacher-sized and a
+# student-sized preset of one vocabulary. Run from anywhere:
 #
 #   PY=python3 bash bench/gpu_check.sh                 # a CUDA box whose python3 has torch + transformers
 #   bash bench/gpu_check.sh                            # PY defaults to .venv/bin/python if it exists
@@ -41,7 +43,7 @@ step() { printf '\n== %s  (%ss)\n' "$1" "$SECONDS"; }
 step "python and packages"
 # GPU_CHECK_FORCE_WHEELS=1 installs the wheels even where the packages exist (to test the mechanism).
 if [ "${GPU_CHECK_FORCE_WHEELS:-0}" = 1 ] || \
-   ! "$PY" -c "import pydantic, pandas; assert int(pandas.__version__.split('.')[0]) >= 3" 2>/dev/null; then
+   ! "$PY" -c "import pydantic, pandas, peft; assert int(pandas.__version__.split('.')[0]) >= 3" 2>/dev/null; then
     if ! ls "$WHEELS"/*.whl >/dev/null 2>&1; then
         echo "error: $PY lacks pydantic or pandas 3 and $WHEELS/ has no wheels: run bench/gpu_wheels.sh first" >&2
         exit 2
@@ -127,5 +129,21 @@ for note in measured.notes:
     if note.startswith(("WARNING", "UNRELIABLE", "MBU/MFU")):
         print("note:", note)
 EOF
+if [ "$CPU" = 1 ]; then
+    TEACHER=${TEACHER:-tiny-teacher}; STUDENT=${STUDENT:-tiny-student}; DBATCH=2; DLEN=64; DMIN=0.3
+else
+    # llama-3.1-8b teaching llama-3.2-1b (one tokenizer, 128,256 tokens): 16 GB of bf16 teacher beside the
+    # student's weights, gradients and AdamW moments (~10 GB), with room for the logits.
+    TEACHER=${TEACHER:-llama-3.1-8b}; STUDENT=${STUDENT:-llama-3.2-1b}; DBATCH=4; DLEN=512; DMIN=2
+fi
+DISTILL=(--teacher "$TEACHER" --student "$STUDENT" --device "$DEVICE" --dtype "$DTYPE" --batch-size "$DBATCH"
+         --seq-len "$DLEN" --repeats 3 --min-seconds "$DMIN")
+for METHOD in sequence logit-offline logit-online on-policy; do
+    step "distill $METHOD: $TEACHER -> $STUDENT"
+    "$PY" -m profiles distill "${DISTILL[@]}" --method "$METHOD" --out "$OUT/distill-$METHOD.json"
+done
+step "distill sequence, LoRA rank 16"
+"$PY" -m profiles distill "${DISTILL[@]}" --method sequence --lora-rank 16 --out "$OUT/distill-sequence-lora.json"
+
 step "done"
 ls -l "$OUT"

@@ -27,8 +27,9 @@ pin() {  # the version this project uses: requirements.txt, else what the local 
 }
 
 # pydantic and its runtime dependencies (pydantic-core is compiled: one wheel per Python and platform);
-# pandas 3 because econ (imported by every profiles command) is written for it.
-PACKAGES=(pydantic pydantic-core annotated-types typing-inspection typing-extensions pandas)
+# pandas 3 because econ (imported by every profiles command) is written for it; peft (and accelerate, its
+# dependency) for `profiles distill --lora-rank`.
+PACKAGES=(pydantic pydantic-core annotated-types typing-inspection typing-extensions pandas peft accelerate)
 SPECS=()
 for name in "${PACKAGES[@]}"; do SPECS+=("$(pin "$name")"); done
 

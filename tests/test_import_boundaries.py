@@ -32,7 +32,8 @@ def test_blocking_really_blocks():
 
 def test_import_profiles_schema_store_and_catalog_need_no_torch():
     modules = ("profiles, profiles.load.served, profiles.store, profiles.catalog, profiles.cli, profiles.sweep, "
-               "profiles.analytic.estimate, profiles.analytic.calibrate, profiles.backends.endpoint")
+               "profiles.analytic.estimate, profiles.analytic.calibrate, profiles.backends.endpoint, "
+               "profiles.analytic.distill, profiles.distill_settings, profiles.cli.distill, econ.model.distill_profile")
     out = run_blocked(f"import {modules}\nprint('ok')")
     assert out.returncode == 0, out.stderr
 

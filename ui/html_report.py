@@ -10,6 +10,7 @@ import html
 
 import econ
 from econ.io.formats import FORMATTERS
+from ui import format as fmt
 from ui.charts import costs as cost_charts
 from ui.charts import serving as serving_charts
 
@@ -26,6 +27,10 @@ def report_html(result: econ.Evaluation) -> str:
     """The whole report as one HTML document."""
     s = result.scenario
     headline = [(item.label_for(s), FORMATTERS[item.kind](getattr(result, item.name))) for item in econ.HEADLINE]
+    if "student_training_usd" in result.upfront_lines_usd:  # a distillation run: each phase under the total
+        at = next(i for i, item in enumerate(econ.HEADLINE) if item.name == "upfront_usd") + 1
+        headline[at:at] = [(f"· {name.removesuffix('_usd').replace('_', ' ')}", fmt.usd(value))
+                           for name, value in result.upfront_lines_usd.items()]
     figures = [
         cost_charts.cumulative_costs(result.monthly, result.payback_months, result.upfront_usd),
         cost_charts.cost_breakdown(result.monthly),

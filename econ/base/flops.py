@@ -13,6 +13,10 @@ import numpy as np
 # PaLM appendix B: FLOPs per parameter per token (forward; forward + backward).
 FORWARD_FLOP_PER_PARAM = 2
 TRAIN_FLOP_PER_PARAM = 6
+# LoRA: forward (2) + the backward to the activations (2); the frozen weights get no weight gradient
+# (the other 2), so about 2/3 of full fine-tuning's FLOPs (Hu et al. 2021; the adapters themselves are
+# a rounding error at ranks of 8-64).
+LORA_TRAIN_FLOP_PER_PARAM = 4
 # Backward ≈ 2 × forward, so training = 3 × the forward attention.
 TRAIN_PASSES = 3
 # QKᵀ and AV: 2 matmuls × 2 FLOPs per multiply-accumulate, per query, context token and hidden unit.

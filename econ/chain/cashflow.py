@@ -8,7 +8,7 @@ re-distillation and monitoring.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -88,12 +88,18 @@ def serving_fleet(
     return Fleet(usd, replicas, utilization)
 
 
-def redistill_months(every_months: np.ndarray, months: int) -> np.ndarray:
-    """1 in months k, 2k, … (re-distillation happens at the end of each cadence), else 0."""
-    m = month_numbers(months)
+def redistill_months(every_months: np.ndarray, months: int, lead_time_months=0.0) -> np.ndarray:
+    """1 in months k, 2k, … after the student starts serving (month ⌈lead⌉ + k, …), else 0."""
+    m = month_numbers(months) - np.ceil(col(lead_time_months))
     k = col(every_months)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(k > 0, (np.mod(m, np.where(k > 0, k, 1.0)) == 0), False).astype(float)
+        due = (m > 0) & (np.mod(m, np.where(k > 0, k, 1.0)) == 0)
+        return np.where(k > 0, due, False).astype(float)
+
+
+def serving_share(lead_time_months: np.ndarray, months: int) -> np.ndarray:
+    """Share of month m the student serves: clip(m − lead, 0, 1) (month m covers (m − 1, m])."""
+    return np.clip(month_numbers(months) - col(lead_time_months), 0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -131,12 +137,14 @@ class MonthlyFlows(MonthCosts):
     requests: np.ndarray
     student_redistill_usd: np.ndarray
     student_monitoring_usd: np.ndarray
+    student_lead_teacher_usd: np.ndarray  # the teacher's bill the distil path still pays before the student serves
     discount_factor: np.ndarray  # 1 / (1 + r_m)^m
     upfront_usd: np.ndarray  # (V, 1), spent at t = 0
 
     @property
     def student_usd(self) -> np.ndarray:
-        return super().student_usd + self.student_redistill_usd + self.student_monitoring_usd
+        return (super().student_usd + self.student_redistill_usd + self.student_monitoring_usd
+                + self.student_lead_teacher_usd)
 
     @property
     def savings_usd(self) -> np.ndarray:
@@ -174,14 +182,34 @@ def month_costs(x: NumericInputs, requests: np.ndarray, month: np.ndarray, sizin
     )
 
 
+def effective_upfront_usd(x: NumericInputs) -> np.ndarray:
+    """upfront + run × (tokens scale − 1) + scoring × tokens scale × (1 ÷ speed scale − 1): every phase is
+    tokens ÷ tokens/s × price, so token volumes scale the whole run and scoring speed divides its scoring.
+    Both scales at 1 (a scenario's own values) leave upfront_usd exactly as it is."""
+    tokens, speed = col(x.distill_tokens_scale), col(x.scoring_speed_scale)
+    return col(x.upfront_usd) + col(x.run_usd) * (tokens - 1.0) + col(x.scoring_usd) * tokens * (1.0 / speed - 1.0)
+
+
+STUDENT_LINES = ("student_serving_usd", "student_fallback_usd", "student_router_usd", "student_errors_usd")
+
+
+def with_lead_time(costs: MonthCosts, share: np.ndarray) -> MonthCosts:
+    """The student's lines × the share of each month it serves (the teacher's part is its own line)."""
+    return replace(costs, **{name: getattr(costs, name) * share for name in STUDENT_LINES})
+
+
 def monthly_flows(x: NumericInputs) -> MonthlyFlows:
     """All monthly cost lines of both paths for every variant."""
     m = month_numbers(x.months)
     requests = monthly_requests(x)
-    costs = month_costs(x, requests, m)
-    redistill = redistill_months(x.redistill_every_months, x.months) * col(x.redistill_usd)
-    monitoring = col(x.monitoring_usd_per_month) * np.ones_like(m)
-    lines = [getattr(costs, f.name) for f in fields(costs)] + [requests, redistill, monitoring, col(x.upfront_usd)]
+    share = serving_share(x.lead_time_months, x.months)
+    steady = month_costs(x, requests, m)
+    costs = with_lead_time(steady, share)
+    redistill = redistill_months(x.redistill_every_months, x.months, x.lead_time_months) * col(x.redistill_usd)
+    monitoring = col(x.monitoring_usd_per_month) * share
+    lead_teacher = (1.0 - share) * steady.teacher_usd
+    upfront = effective_upfront_usd(x)
+    lines = [getattr(costs, f.name) for f in fields(costs)] + [requests, redistill, monitoring, lead_teacher, upfront]
     shape = np.broadcast_shapes(*(np.shape(line) for line in lines))
 
     def full(a):
@@ -193,6 +221,7 @@ def monthly_flows(x: NumericInputs) -> MonthlyFlows:
         **{f.name: full(getattr(costs, f.name)) for f in fields(costs)},
         student_redistill_usd=full(redistill),
         student_monitoring_usd=full(monitoring),
+        student_lead_teacher_usd=full(lead_teacher),
         discount_factor=full(discount),
-        upfront_usd=np.broadcast_to(col(x.upfront_usd), (shape[0], 1)),
+        upfront_usd=np.broadcast_to(upfront, (shape[0], 1)),
     )

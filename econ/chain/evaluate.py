@@ -144,6 +144,7 @@ def monthly_table(flows: MonthlyFlows) -> pd.DataFrame:
         "student_redistill_usd": flows.student_redistill_usd[0],
         "student_monitoring_usd": flows.student_monitoring_usd[0],
         "student_errors_usd": flows.student_errors_usd[0],
+        "student_lead_teacher_usd": flows.student_lead_teacher_usd[0],
         "student_usd": flows.student_usd[0],
         "savings_usd": savings,
         "cumulative_usd": -upfront + np.cumsum(savings),
@@ -219,10 +220,7 @@ def evaluate(scenario: Scenario) -> Evaluation:
         total_savings_usd=float(savings[0].sum()) - upfront,
         breakeven_requests_per_day=breakeven,
         upfront_usd=upfront,
-        upfront_lines_usd={
-            "data_generation_usd": up.data_generation_usd, "training_usd": up.training_usd,
-            "evaluation_usd": up.evaluation_usd, "engineering_usd": up.engineering_usd,
-        },
+        upfront_lines_usd=up.lines_usd(),
         # Each side's cost per token is over its own tokens (its overrides, else the workload's).
         teacher_usd_per_mtok_served=per(per_request("teacher_usd"), TOKENS_PER_MTOK / _tokens(x.teacher)),
         student_usd_per_mtok_served=per(per_request("student_usd"), TOKENS_PER_MTOK / _tokens(x.student)),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
+from econ.base.units import DAYS_PER_MONTH, DAYS_PER_WEEK, SECONDS_PER_MONTH
 from econ.chain.spend import UpfrontSpend, redistill_usd, upfront_spend
 from econ.evidence.measured import MeasuredQuality, measured
 from econ.model.quality import FALLBACK, STUDENT_ERROR, TEACHER_ERROR
@@ -60,6 +61,11 @@ class NumericInputs:
     redistill_usd: np.ndarray
     redistill_every_months: np.ndarray
     monitoring_usd_per_month: np.ndarray
+    lead_time_months: np.ndarray  # months until the student serves (0: from month 1)
+    run_usd: np.ndarray  # the distillation run's phases, inside upfront_usd (0 without a run)
+    scoring_usd: np.ndarray  # its teacher scoring, inside run_usd
+    distill_tokens_scale: np.ndarray  # × the run's token volumes (examples × tokens × epochs); 1 = as planned
+    scoring_speed_scale: np.ndarray  # × the teacher scoring throughput; 1 = as planned
 
     @property
     def variants(self) -> int:
@@ -128,6 +134,15 @@ def seasonality_by_month(scenario: Scenario) -> np.ndarray:
     return np.asarray(season, dtype=float)[calendar]
 
 
+def lead_time_months(scenario: Scenario, upfront: UpfrontSpend) -> float:
+    """Typed, or the distillation run's elapsed time (its phases back to back) + engineering weeks, months."""
+    d = scenario.distillation
+    if d.lead_time_engineering_weeks is None:
+        return d.lead_time_months
+    run_s = upfront.run.elapsed_s if upfront.run is not None else 0.0
+    return run_s / SECONDS_PER_MONTH + d.lead_time_engineering_weeks * DAYS_PER_WEEK / DAYS_PER_MONTH
+
+
 def numeric_inputs(scenario: Scenario) -> tuple[NumericInputs, Derivation]:
     """Flatten a scenario into one variant (V = 1) of numeric inputs, plus what was derived."""
     teacher, teacher_cap = side_inputs(scenario.teacher, scenario.workload, "teacher")
@@ -160,6 +175,11 @@ def numeric_inputs(scenario: Scenario) -> tuple[NumericInputs, Derivation]:
         redistill_usd=_one(redistill_usd(scenario, upfront)),
         redistill_every_months=_one(d.redistill_every_months),
         monitoring_usd_per_month=_one(d.monitoring_usd_per_month),
+        lead_time_months=_one(lead_time_months(scenario, upfront)),
+        run_usd=_one(upfront.run.total_usd if upfront.run else 0.0),
+        scoring_usd=_one(upfront.run.lines_usd()["teacher_scoring_usd"] if upfront.run else 0.0),
+        distill_tokens_scale=_one(1.0),
+        scoring_speed_scale=_one(1.0),
     )
     return inputs, Derivation(upfront, teacher_cap, student_cap, warnings, quality)
 

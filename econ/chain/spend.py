@@ -12,10 +12,12 @@ from econ.base.errors import FieldError
 from econ.base.flops import training_flops_per_token
 from econ.base.types import MAX_USD
 from econ.base.units import SECONDS_PER_HOUR
+from econ.chain.distill_cost import RunSpend, run_spend
 from econ.io.formats import usd
 from econ.model.scenario import (
     ApiServing,
     DataGeneration,
+    DistillationRun,
     EngineeringEffort,
     Scenario,
     SelfHostedServing,
@@ -36,10 +38,17 @@ class UpfrontSpend:
     evaluation_usd: float
     engineering_usd: float
     notes: tuple[str, ...] = ()
+    run: RunSpend | None = None  # training_usd as a DistillationRun: its phases (they sum to training_usd)
 
     @property
     def total_usd(self) -> float:
         return self.data_generation_usd + self.training_usd + self.evaluation_usd + self.engineering_usd
+
+    def lines_usd(self) -> dict[str, float]:
+        """USD by upfront line; a distillation run shows each phase in place of the training line."""
+        training = self.run.lines_usd() if self.run is not None else {"training_usd": self.training_usd}
+        return {"data_generation_usd": self.data_generation_usd, **training,
+                "evaluation_usd": self.evaluation_usd, "engineering_usd": self.engineering_usd}
 
 
 def data_generation_usd(spec: float | DataGeneration, teacher, workload: Workload) -> tuple[float, str]:
@@ -104,19 +113,25 @@ def upfront_spend(scenario: Scenario) -> UpfrontSpend:
     """Every upfront line of the scenario in USD."""
     dist = scenario.distillation
     data, data_note = data_generation_usd(dist.data_generation_usd, scenario.teacher, scenario.workload)
-    train, train_note = training_usd(dist.training_usd)
+    run = run_spend(dist.training_usd, scenario.teacher, scenario.student) \
+        if isinstance(dist.training_usd, DistillationRun) else None
+    train, train_note = (run.total_usd, "phases") if run is not None else training_usd(dist.training_usd)
     for field, value in (("data_generation_usd", data), ("training_usd", train)):
         if not value <= MAX_USD:  # also catches inf and NaN
             raise FieldError(f"distillation.{field}", f"derives {usd(value)}, above the {usd(MAX_USD)} bound of any "
                                                       "distillation budget; check its inputs")
     notes = tuple(f"{name}: {note}" for name, note in (("data generation", data_note), ("training", train_note))
-                  if note != "typed")
-    return UpfrontSpend(data, train, dist.evaluation_usd, engineering_usd(dist.engineering_usd), notes)
+                  if note not in ("typed", "phases")) + (run.notes if run is not None else ())
+    return UpfrontSpend(data, train, dist.evaluation_usd, engineering_usd(dist.engineering_usd), notes, run)
 
 
 def redistill_usd(scenario: Scenario, upfront: UpfrontSpend) -> float:
-    """One re-distillation: typed USD, or a fraction of upfront data + training."""
+    """One re-distillation: typed USD, or a fraction of upfront data + training (a run that reuses its stored
+    logits: of the run without teacher scoring or data generation)."""
     dist = scenario.distillation
     if dist.redistill_fraction_of_upfront is not None:
+        run = upfront.run
+        if run is not None and run.redistill_usd < run.total_usd:  # stored logits reused: no teacher at all
+            return dist.redistill_fraction_of_upfront * run.redistill_usd
         return dist.redistill_fraction_of_upfront * (upfront.data_generation_usd + upfront.training_usd)
     return float(dist.redistill_usd or 0.0)

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from econ.base.errors import describe_validation_error
 from econ.chain.evaluate import evaluate
 from econ.cli.args import EXIT_BAD_INPUT, OneLineParser, bounded_int
+from econ.cli.methods import add_methods_command
 from econ.cli.prices import add_prices_command
 from econ.cli.quality import curve_frame, evidence_dict, evidence_text
 from econ.cli.report import headline_text, monthly_text
@@ -165,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="csv: the router curve (with NPV and payback per threshold given --scenario)")
     qu.set_defaults(handler=_quality)
     add_prices_command(sub)
+    add_methods_command(sub)
     sub.add_parser("schema", help="print the scenario JSON schema").set_defaults(handler=_schema)
     sub.add_parser("example", help="print the example scenario JSON").set_defaults(handler=_example)
     return parser

@@ -6,7 +6,7 @@ Imports pandas and `econ.chain.evaluate`/`econ.io.formats` only. Library code do
 from __future__ import annotations
 
 from econ.chain.evaluate import HEADLINE, Evaluation
-from econ.io.formats import FORMATTERS
+from econ.io.formats import FORMATTERS, usd
 
 
 def headline_text(result: Evaluation) -> str:
@@ -14,6 +14,9 @@ def headline_text(result: Evaluation) -> str:
     s = result.scenario
     rows = [("scenario", s.name)]
     rows += [(item.label_for(s), FORMATTERS[item.kind](getattr(result, item.name))) for item in HEADLINE]
+    if "student_training_usd" in result.upfront_lines_usd:  # a distillation run: every phase on its own line
+        rows += [(f"  {name.removesuffix('_usd').replace('_', ' ')}", usd(value))
+                 for name, value in result.upfront_lines_usd.items()]
     width = max(len(k) for k, _ in rows)
     lines = [f"{k:<{width}}  {v}" for k, v in rows]
     lines += [f"warning: {w}" for w in result.warnings]

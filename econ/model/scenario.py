@@ -38,6 +38,7 @@ from econ.base.types import (  # noqa: F401 (kept importable from here)
 )
 from econ.base.types import Fraction as Rate
 from econ.base.types import Frozen as _Frozen
+from econ.model.distill_run import DistillationRun, PhaseSide  # noqa: F401
 from econ.model.profile import Profile
 from econ.model.quality import Quality  # noqa: F401 (the scenario's quality block)
 from econ.model.spend_models import DataGeneration, Distillation, EngineeringEffort, TrainingRun  # noqa: F401

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from econ.io.files import read_validated_json, validate_json
 from econ.model.profile import MAX_PROFILE_BYTES
-from econ.model.scenario import Scenario, SelfHostedServing, TrainingRun
+from econ.model.scenario import DistillationRun, PhaseSide, Scenario, SelfHostedServing, TrainingRun
 
 # A scenario file may embed up to four profiles (teacher, student, training run, swap alternative).
 MAX_SCENARIO_BYTES = 4 * MAX_PROFILE_BYTES
@@ -53,12 +53,15 @@ def map_profile_refs(scenario: Scenario, change: Callable[[str, str], str]) -> S
     """The scenario with every profile path `ref` (not embedded profiles) replaced by change(field, ref).
 
     field is the path of the profile field: teacher.profile, student.profile, swap.serving.profile,
-    distillation.training_usd.profile.
+    distillation.training_usd.profile, distillation.training_usd.{scoring,sampling,training}.profile.
     """
 
     def fix(obj, field: str):
-        if isinstance(obj, SelfHostedServing | TrainingRun) and isinstance(obj.profile, str):
+        if isinstance(obj, SelfHostedServing | TrainingRun | PhaseSide) and isinstance(obj.profile, str):
             return obj.model_copy(update={"profile": change(f"{field}.profile", obj.profile)})
+        if isinstance(obj, DistillationRun):
+            return obj.model_copy(update={side: fix(getattr(obj, side), f"{field}.{side}")
+                                          for side in ("scoring", "sampling", "training") if getattr(obj, side)})
         return obj
 
     dist = scenario.distillation

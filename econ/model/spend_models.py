@@ -1,12 +1,14 @@
 """The distillation spend part of a scenario: upfront lines as USD or objects that derive them, re-distillation.
 
-Imports pydantic and `econ.base.types`/`econ.model.profile` only; `econ.model.scenario` re-exports these models and
+Imports pydantic and `econ.base.types`/`econ.model.profile`/`econ.model.distill_run` only; `econ.model.scenario` re-exports these models and
 `econ.chain.spend` prices them.
 """
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from typing import Annotated
+
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from econ.base.types import (
     MAX_COUNT,
@@ -25,6 +27,7 @@ from econ.base.types import (
     whole,
 )
 from econ.base.types import Frozen as _Frozen
+from econ.model.distill_run import DistillationRun
 from econ.model.profile import Profile
 
 MAX_EXAMPLES = 10**10  # training examples: 1,000× the largest published distillation sets
@@ -79,6 +82,24 @@ class TrainingRun(_Frozen):
         return self
 
 
+def _training_kind(value) -> str:
+    """Which form training_usd takes: a distillation run names its method; a TrainingRun does not."""
+    if isinstance(value, dict):
+        return "DistillationRun" if "method" in value else "TrainingRun"
+    if isinstance(value, DistillationRun | TrainingRun):
+        return type(value).__name__
+    return "Usd"
+
+
+# Picked by shape, so a bad run reports its own fields (not the other forms' errors as well). Tags are
+# capitalised: `field_path` leaves them out of the field named in an error.
+TrainingSpend = Annotated[
+    Annotated[Usd, Tag("Usd")] | Annotated[TrainingRun, Tag("TrainingRun")]
+    | Annotated[DistillationRun, Tag("DistillationRun")],
+    Discriminator(_training_kind),
+]
+
+
 class EngineeringEffort(_Frozen):
     """People time."""
 
@@ -92,8 +113,9 @@ class Distillation(_Frozen):
     data_generation_usd: Usd | DataGeneration = Field(
         750, description="Teacher-generated data (USD), or examples × tokens priced by the teacher."
     )
-    training_usd: Usd | TrainingRun = Field(
-        3000, description="Training run (USD), or tokens ÷ training tokens/s × GPU price."
+    training_usd: TrainingSpend = Field(
+        3000, description="Training run (USD), or tokens ÷ training tokens/s × GPU price, or a distillation run "
+        "by method priced phase by phase."
     )
     evaluation_usd: Usd = Field(0, description="Evaluation of the student (USD).")
     engineering_usd: Usd | EngineeringEffort = Field(
@@ -110,6 +132,12 @@ class Distillation(_Frozen):
         None, description="Or: one re-distillation costs this fraction of upfront data + training (fraction)."
     )
     monitoring_usd_per_month: UsdPerMonth = Field(0, description="Monitoring the student (USD/month).")
+    lead_time_months: real("months", 0.25, ge=0, le=MAX_HORIZON_MONTHS) = Field(
+        0.0, description="Months from the decision until the student serves (months): savings start after it, "
+        "the teacher serves and is paid until then. 0 = the student serves from month 1.")
+    lead_time_engineering_weeks: real("weeks", 1, ge=0, le=MAX_HORIZON_MONTHS * 5) | None = Field(
+        None, description="Or: derive the lead time as the distillation run's elapsed time plus these "
+        "engineering weeks (weeks).")
 
     @model_validator(mode="before")
     @classmethod
@@ -120,6 +148,13 @@ class Distillation(_Frozen):
                 and "redistill_usd" not in data:
             return {**data, "redistill_usd": None}
         return data
+
+    @model_validator(mode="after")
+    def _one_lead_time(self) -> Distillation:
+        if self.lead_time_engineering_weeks is not None and "lead_time_months" in self.model_fields_set \
+                and self.lead_time_months > 0:
+            raise ValueError("give lead_time_months or lead_time_engineering_weeks (derived from the run), not both")
+        return self
 
     @model_validator(mode="after")
     def _one_redistill_cost(self) -> Distillation:

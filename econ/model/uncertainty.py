@@ -1,9 +1,9 @@
 """Uncertainty of the inputs: named uncertain inputs and their distributions (the scenario's `risk` block).
 
-Imports pydantic, numpy and `econ.base.types` only (so `econ.model.scenario` can carry an `Uncertainty`). Each uncertain input
-is one of the names in `INPUTS`, valued in its own units (the unit is in the name, or `_scale` for a
-ratio to the scenario's value). A distribution is picked by its `kind`; draws are clipped to the
-input's valid range and whole months are rounded. `econ.risk` maps the names onto the cash-flow model.
+Imports pydantic, numpy and `econ.base.types` only. Each uncertain input is one of the names in `INPUTS`,
+in its own units (the unit is in the name, or `_scale` for a ratio to the scenario's value). A
+distribution is picked by its `kind`; draws are clipped to the input's valid range and whole months
+are rounded. `econ.risk` maps the names onto the cash-flow model.
 """
 
 from __future__ import annotations
@@ -68,9 +68,8 @@ INPUTS: dict[str, InputInfo] = {
     "gpu_usd_per_hour": InputInfo("student GPU price", "USD/GPU-hour", 0.0, MAX_USD_PER_HOUR),
     "teacher_price_scale": InputInfo("teacher price", "× today's price", 0.0, MAX_SCALE),
     # An API teacher that gets 20%/year cheaper is a plausible bad case (assumption, not a forecast).
-    "teacher_annual_price_decline": InputInfo(
-        "teacher price drift", "fraction/year", 0.0, 0.99, zero_base_range=(0.0, 0.20)
-    ),
+    "teacher_annual_price_decline": InputInfo("teacher price drift", "fraction/year", 0.0, 0.99,
+                                              zero_base_range=(0.0, 0.20)),
     "student_requests_per_s_per_replica": InputInfo("student capacity", "requests/s per replica", MIN_CAPACITY_RPS, MAX_CAPACITY_RPS),
     "fallback_rate": InputInfo("fallback rate", "fraction", 0.0, 1.0),
     "student_error_rate": InputInfo("student error rate", "fraction", 0.0, 1.0),
@@ -80,6 +79,11 @@ INPUTS: dict[str, InputInfo] = {
     "redistill_usd": InputInfo("re-distillation cost", "USD", 0.0, MAX_USD),
     # Varies only when measured from quality.evidence (a typed teacher error rate is held: econ.risk.levers).
     "teacher_error_rate": InputInfo("teacher error rate", "fraction", 0.0, 1.0),
+    # Months before the student serves; a zero lead time has no default range (results kept exactly).
+    "lead_time_months": InputInfo("lead time", "months", 0.0, MAX_MONTHS),
+    # A distillation run's uncertainties, as multipliers of its plan (only a run's scenario moves).
+    "distill_tokens_scale": InputInfo("distillation tokens", "× planned", 0.0, MAX_SCALE),
+    "scoring_speed_scale": InputInfo("teacher scoring throughput", "× planned", 0.01, MAX_SCALE),
 }
 # Old input names that saved scenarios may carry → today's name.
 RENAMED_INPUTS = {"student_capacity_rps": "student_requests_per_s_per_replica"}

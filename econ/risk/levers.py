@@ -86,6 +86,11 @@ LEVERS: dict[str, Lever] = {
     "teacher_error_rate": Lever(lambda x: float(x.teacher_error_rate[0]), lambda x, v: {"teacher_error_rate": v},
                                 lambda x: "a typed teacher error rate is held; one measured from "
                                           "quality.evidence (teacher_correct) varies"),
+    "lead_time_months": _field("lead_time_months"),
+    "distill_tokens_scale": Lever(lambda x: 1.0, lambda x, v: {"distill_tokens_scale": v},
+                                  lambda x: None if x.run_usd[0] > 0 else "training is not a distillation run"),
+    "scoring_speed_scale": Lever(lambda x: 1.0, lambda x, v: {"scoring_speed_scale": v},
+                                 lambda x: None if x.scoring_usd[0] > 0 else "the run has no teacher scoring phase"),
 }
 
 

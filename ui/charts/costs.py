@@ -114,3 +114,18 @@ def scenario_comparison(monthlies: Mapping[str, pd.DataFrame], paybacks: Mapping
             ))
     return apply_layout(fig, "Net cumulative savings of distilling, by scenario", "Month",
                    "Cumulative savings after upfront (USD)")
+
+
+def methods_upfront(frame: pd.DataFrame) -> go.Figure:
+    """Upfront distillation spend of each allowed method (econ.chain.methods' table), stacked by phase."""
+    allowed = frame[frame["ruled_out"] == ""]
+    fig = go.Figure()
+    for column, (label, color) in palette.PHASES.items():
+        values = allowed[column].to_numpy(dtype=float)
+        if not np.any(values):
+            continue
+        fig.add_trace(go.Bar(x=allowed["method"], y=values, name=label, marker={"color": color, "line": {"width": 0}},
+                             hovertemplate=MONEY_HOVER))
+    fig.update_layout(barmode="stack", bargap=0.35, legend_traceorder="normal")
+    return apply_layout(fig, "Distillation spend by method and phase (engineering and evaluation left out)",
+                        "Method", "Upfront spend (USD)", hovermode="closest")

@@ -17,6 +17,16 @@ BREAKDOWN = {
     "student_monitoring_usd": ("Monitoring", "#56B4E9"),
     "student_errors_usd": ("Errors", "#E69F00"),
     "student_router_usd": ("Router", "#CC79A7"),
+    "student_lead_teacher_usd": ("Teacher until the student serves", "#F0E442"),
+}
+
+# Distillation phases in the methods comparison, stacked in this order (bottom to top).
+PHASES = {
+    "data_generation_usd": ("Teacher generation", TEACHER),
+    "teacher_scoring_usd": ("Teacher scoring", "#E69F00"),
+    "student_sampling_usd": ("Student sampling", "#56B4E9"),
+    "student_training_usd": ("Student training", STUDENT),
+    "logit_storage_usd": ("Logit storage", "#009E73"),
 }
 
 # Scenario comparison: first scenario, second, ... (then cycles).

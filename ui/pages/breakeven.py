@@ -6,7 +6,9 @@ headline card's name and format from econ.chain.evaluate.HEADLINE.
 import streamlit as st
 
 from econ.chain.evaluate import HEADLINE_BY_NAME
+from econ.chain.methods import compare_methods
 from econ.io.formats import FORMATTERS
+from econ.model.distill_run import DistillationRun
 from ui import format as fmt
 from ui import state
 from ui.charts import costs as cost_charts
@@ -58,6 +60,22 @@ for warning in result.warnings:
 st.plotly_chart(cost_charts.cumulative_costs(result.monthly, result.payback_months, result.upfront_usd),
                 config=PLOT_CONFIG, key="breakeven.cumulative")
 st.plotly_chart(cost_charts.cost_breakdown(result.monthly), config=PLOT_CONFIG, key="breakeven.breakdown")
+
+if isinstance(scenario.distillation.training_usd, DistillationRun):
+    st.subheader("Which distillation method?")
+    comparison = compare_methods(scenario)
+    frame = comparison.to_frame()
+    st.plotly_chart(cost_charts.methods_upfront(frame), config=PLOT_CONFIG, key="breakeven.methods")
+    cheapest, fastest = comparison.cheapest(), comparison.fastest()
+    if cheapest is not None:
+        st.caption(f"Cheapest: **{cheapest.method}** ({fmt.usd(cheapest.evaluation.upfront_usd)} upfront) · fastest to "
+                   f"a serving student: **{fastest.method}** ({fastest.lead_time_months:.2f} months)")
+    columns = ["method", "upfront_usd", "gpu_hours", "elapsed_hours", "lead_time_months", "payback_months",
+               "npv_usd", "ruled_out"]
+    st.dataframe(frame.reindex(columns=columns), hide_index=True, column_config={
+        "upfront_usd": st.column_config.NumberColumn(format="dollar"),
+        "npv_usd": st.column_config.NumberColumn(format="dollar"),
+    })
 
 with st.expander("Upfront spend and the monthly table"):
     st.dataframe(

@@ -81,9 +81,9 @@ class Form(ServingWidgets, QualityWidgets):
         except ValueError:
             return raw  # econ's validation names the field and says it is not a list of numbers
 
-    def json(self, where, info, path: str, value):
+    def json(self, where, info, path: str, value, key_suffix: str = ""):
         """A structured field typed as JSON; blank means none. Parsed here, validated by econ."""
-        key = P + path
+        key = P + path + key_suffix
         text = "" if value is None else json.dumps(
             value.model_dump(mode="json", exclude_none=True) if isinstance(value, BaseModel) else value, indent=1)
         self._init(key, text)
@@ -112,7 +112,7 @@ class Form(ServingWidgets, QualityWidgets):
         scalars = [m for m in members if m in (int, float)]
         models = [m for m in members if is_model(m)]
         if scalars and models:
-            return self.number_or_model(where, info, path, value, scalars[0] is int, models[0])
+            return self.number_or_model(where, info, path, value, scalars[0] is int, models)
         if models and models[0] is econ.Quality:
             return self.quality(where, path, value)
         if models and optional:
@@ -152,14 +152,21 @@ class Form(ServingWidgets, QualityWidgets):
             return None
         return self.model(where, model, path, value if isinstance(value, model) else None)
 
-    def number_or_model(self, where, info, path: str, value, is_int: bool, model: type[BaseModel]):
+    def number_or_model(self, where, info, path: str, value, is_int: bool, models: list[type[BaseModel]]):
+        """A typed amount, the first model's form, or a further model (a distillation run) typed as JSON."""
         key = P + path + ".__mode"
-        modes = ["Amount", f"Derive ({model.__name__})"]
-        self._init(key, modes[1] if isinstance(value, model) else modes[0])
+        model, typed_as_json = models[0], models[1:]
+        modes = ["Amount", f"Derive ({model.__name__})", *(f"{m.__name__} (JSON)" for m in typed_as_json)]
+        chosen = next((i for i, m in enumerate(models) if isinstance(value, m)), None)
+        self._init(key, modes[0] if chosen is None else modes[chosen + 1])
         mode = where.radio(label_of(info), modes, key=key, horizontal=True, help=self.help(info, path))
         if mode == modes[0]:
             self.branches[path] = "number"
             number = value if not isinstance(value, BaseModel) else default_of(info)
             return self.number(where, info, path, number, is_int)
-        self.branches[path] = "model"
-        return self.model(where, model, path, value if isinstance(value, model) else None)
+        if mode == modes[1]:
+            self.branches[path] = "model"
+            return self.model(where, model, path, value if isinstance(value, model) else None)
+        self.branches[path] = "json"
+        wanted = typed_as_json[modes.index(mode) - 2]
+        return self.json(where, info, path, value if isinstance(value, wanted) else None, key_suffix=".__json")

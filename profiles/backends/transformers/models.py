@@ -128,3 +128,15 @@ def save_preset(name: str, folder: Path, dtype: str = "fp32") -> int:
     model = build_preset(model_preset(name), "cpu", dtype)
     model.save_pretrained(folder, safe_serialization=True)
     return sum(p.numel() for p in model.parameters())
+
+
+def save_id_tokenizer(folder: Path, vocab_size: int) -> None:
+    """A word-level tokenizer whose token i is the text "<i>", saved beside a preset's weights: a server that
+    decodes the tokens it returns log-probs for (vLLM's prompt_logprobs) can then serve the preset."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {f"<{i}>": i for i in range(vocab_size)}
+    tokenizer = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<0>"))
+    tokenizer.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="<0>").save_pretrained(folder)

@@ -229,7 +229,7 @@ def _hardware(ctx: _Context, catalog_name: str | None) -> Hardware:
     )
 
 
-def _model_info(loaded: LoadedModel) -> ModelInfo:
+def model_info(loaded: LoadedModel) -> ModelInfo:
     arch, dtype = loaded.arch, loaded.dtype
     return ModelInfo(
         name=loaded.name, parameters=loaded.parameters, dtype=dtype, source=loaded.source,
@@ -280,7 +280,7 @@ def run_profile(settings: RunSettings, command: str | None = None, hooks: RunHoo
     profile = Profile(
         provenance="measured", partial=interrupted,
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        model=_model_info(loaded), hardware=_hardware(ctx, catalog_name),
+        model=model_info(loaded), hardware=_hardware(ctx, catalog_name),
         workload=WorkloadShape(input_tokens=settings.input_tokens, output_tokens=settings.output_tokens),
         points=points, training=training,
         environment=collect_environment(device, settings.compile, command), notes=notes,
