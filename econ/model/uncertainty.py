@@ -85,8 +85,7 @@ INPUTS: dict[str, InputInfo] = {
     "distill_tokens_scale": InputInfo("distillation tokens", "× planned", 0.0, MAX_SCALE),
     "scoring_speed_scale": InputInfo("teacher scoring throughput", "× planned", 0.01, MAX_SCALE),
 }
-# Old input names that saved scenarios may carry → today's name.
-RENAMED_INPUTS = {"student_capacity_rps": "student_requests_per_s_per_replica"}
+RENAMED_INPUTS = {"student_capacity_rps": "student_requests_per_s_per_replica"}  # old name → today's
 InputName = Literal[tuple(INPUTS)]  # the names above, once
 
 
