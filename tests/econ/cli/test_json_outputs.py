@@ -58,6 +58,7 @@ def inputs(tmp_path_factory):
     usage.write_text("date,task,requests,input_tokens,output_tokens\n" + "\n".join(rows) + "\n")
     return {
         "evaluate": [str(never)],
+        "methods": [str(never)],
         "risk": [str(never), "--draws", "200"],
         "forecast": [str(history), "--months", "3"],
         "screen": [str(usage), "--template", str(dear)],
