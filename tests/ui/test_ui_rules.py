@@ -15,6 +15,7 @@ import pytest
 from pydantic import BaseModel
 
 import econ
+from econ.model.distill_profile import DistillationProfile
 from econ.model.uncertainty import LogNormal, UncertainInput, Uncertainty
 from econ.risk.words import first_year_months
 from ui.sidebar.errors import problems_of
@@ -26,11 +27,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def number_fields(model: type[BaseModel], prefix: str = "", seen: set | None = None):
     """(path, FieldInfo) of every int/float field the form shows, recursively through nested models.
 
-    Embedded profiles are files, not form fields, and the risk block is edited as JSON in its inputs' own
-    units (econ.model.uncertainty.INPUTS): both are left out.
+    Embedded profiles (serving and distillation) are files, not form fields, and the risk block is edited
+    as JSON in its inputs' own units (econ.model.uncertainty.INPUTS): they are left out.
     """
     seen = seen if seen is not None else set()
-    if model in seen or model in (econ.Profile, Uncertainty):
+    if model in seen or model in (econ.Profile, DistillationProfile, Uncertainty):
         return
     seen.add(model)
     for name, info in model.model_fields.items():

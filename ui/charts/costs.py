@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.charts import palette
-from ui.charts.layout import MONEY_HOVER, apply_layout
+from ui.charts.layout import MONEY_HOVER, Look, apply_layout
 from ui.format import months as fmt_months
 from ui.format import usd as fmt_usd
 
@@ -128,4 +128,4 @@ def methods_upfront(frame: pd.DataFrame) -> go.Figure:
                              hovertemplate=MONEY_HOVER))
     fig.update_layout(barmode="stack", bargap=0.35, legend_traceorder="normal")
     return apply_layout(fig, "Distillation spend by method and phase (engineering and evaluation left out)",
-                        "Method", "Upfront spend (USD)", hovermode="closest")
+                        "Method", "Upfront spend (USD)", Look(hovermode="closest"))
