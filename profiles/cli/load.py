@@ -21,17 +21,23 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from profiles.cli.store import fmt
+from profiles.load.lengths import parse_length, workload_specs
 from profiles.load.settings import LoadSettings, load_settings, parse_numbers
-from profiles.settings import flag_name
+from profiles.settings import MIN_OUTPUT_TOKENS, flag_name
 
 EXIT_INTERRUPTED = 130
 # Flags that take a number, and the type it is parsed with (so the error names the flag).
-NUMBER_FIELDS = {"input_tokens": int, "output_tokens": int, "requests": int, "warmup": int, "seed": int,
+NUMBER_FIELDS = {"requests": int, "warmup": int, "seed": int,
                  "tensor_parallel_size": int, "min_seconds": float, "burstiness": float, "gpus": float,
-                 "slo_ttft_ms": float, "slo_tpot_ms": float, "attainment": float, "timeout_s": float}
+                 "slo_ttft_ms": float, "slo_tpot_ms": float, "attainment": float, "timeout_s": float,
+                 "shared_prefix_tokens": int, "prefix_groups": int, "metrics_interval_s": float,
+                 "gpu_usd_per_hour": float}
 LIST_FIELDS = {"rates": float, "concurrency": int}
-TEXT_FIELDS = ("url", "served_model", "launch", "model", "vllm_python", "api_key_env", "prompt", "out", "note")
-FLAG_FIELDS = ("find_capacity", "chat")
+TEXT_FIELDS = ("url", "served_model", "launch", "model", "vllm_python", "api_key_env", "prompt", "out", "note",
+               "workload", "gpu")
+FLAG_FIELDS = ("find_capacity", "chat", "prefix_caching")
+LENGTH_HELP = ("a whole number, lognormal:MEAN,SD (of the token count), uniform:LO,HI or empirical:FILE "
+               "(JSON quantiles or histogram)")
 
 
 def _help(name: str) -> str:
@@ -55,9 +61,28 @@ def _values(args: argparse.Namespace) -> dict:
         if getattr(args, name) is not None:
             values[name] = parse_numbers(getattr(args, name), flag_name(name), kind)
     values.update({name: getattr(args, name) for name in TEXT_FIELDS if getattr(args, name) is not None})
+    values.update(_lengths(args))
     values.update({name: True for name in FLAG_FIELDS if getattr(args, name)})
     if args.no_ignore_eos:
         values["ignore_eos"] = False
+    return values
+
+
+def _lengths(args: argparse.Namespace) -> dict:
+    """--input-tokens/--output-tokens (a number or a distribution) or --workload → settings values."""
+    if args.workload and (args.input_tokens or args.output_tokens):
+        raise ValueError("--workload gives both lengths: leave out --input-tokens and --output-tokens")
+    if args.workload:
+        specs = dict(zip(("input", "output"), workload_specs(args.workload, minimum_output=MIN_OUTPUT_TOKENS),
+                         strict=True))
+    else:
+        specs = {side: parse_length(raw, f"--{side}-tokens", MIN_OUTPUT_TOKENS if side == "output" else 1)
+                 for side, raw in (("input", args.input_tokens), ("output", args.output_tokens)) if raw}
+    values = {}
+    for side, spec in specs.items():
+        values[f"{side}_tokens"] = max(1, round(spec.mean))
+        if spec.kind != "fixed":
+            values[f"{side}_lengths"] = spec
     return values
 
 
@@ -153,6 +178,11 @@ def register(subparsers) -> None:
     for name in ("url", "served_model", "launch", "model", "vllm_python", "api_key_env", "out", "note"):
         load.add_argument(flag_name(name), metavar=name.upper(), help=_help(name),
                           **({"choices": ["vllm"]} if name == "launch" else {}))
+    for side in ("input", "output"):
+        load.add_argument(f"--{side}-tokens", metavar="LENGTH",
+                          help=f"{_help(side + '_tokens')} Or {LENGTH_HELP}.")
+    load.add_argument("--workload", metavar="FILE", help=_help("workload"))
+    load.add_argument("--gpu", metavar="NAME", help=_help("gpu"))
     for name in (*NUMBER_FIELDS, *LIST_FIELDS):
         load.add_argument(flag_name(name), metavar="N", help=_help(name))
     load.add_argument("--prompt", choices=["auto", "tokens", "text"], help=_help("prompt"))

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from econ.model.profile import Hardware, ModelInfo
 from profiles.backends.endpoint.client import Endpoint
-from profiles.backends.endpoint.launch import launched_vllm, vllm_python
+from profiles.backends.endpoint.launch import ServerShape, launched_vllm, vllm_python
 from profiles.backends.endpoint.run import Target
 from profiles.host import cpu_name
 from profiles.load.settings import LoadSettings
@@ -63,7 +63,7 @@ def launched_target(s: LoadSettings, scratch: Path, stack: ExitStack) -> Target:
         parameters, name, source = arch.parameters, folder.resolve().name, "checkpoint"
     served_name = s.served_model or name
     server = stack.enter_context(launched_vllm(folder, served_name, python, s.tensor_parallel_size,
-                                               max_model_len=s.input_tokens + s.output_tokens))
+                                               ServerShape(s.max_context_tokens, s.prefix_caching)))
     args = [s.model if a == str(folder) else a for a in server.args]
     hardware = (Hardware(device="cpu", name=cpu_name(), gpu_count=s.gpus or 1.0) if server.cpu_build else
                 Hardware(device="cuda", name="GPU via vLLM", gpu_count=s.gpus or float(s.tensor_parallel_size)))
