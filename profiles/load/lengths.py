@@ -97,6 +97,14 @@ class LengthSpec(BaseModel):
         return np.interp(rng.random(BLOCK), self.probabilities, self.tokens)
 
 
+def empirical_from(values: np.ndarray, text: str) -> LengthSpec:
+    """The distribution of given lengths (a trace's), as its percentiles 0, 1, ..., 100."""
+    probabilities = np.linspace(0.0, 1.0, 101)
+    tokens = np.percentile(np.asarray(values, dtype=float), probabilities * 100)
+    return LengthSpec(kind="empirical", text=text, probabilities=tuple(probabilities.tolist()),
+                      tokens=tuple(tokens.tolist()))
+
+
 def fixed(tokens: int) -> LengthSpec:
     return LengthSpec(kind="fixed", text=str(tokens), probabilities=(1.0,), tokens=(float(tokens),))
 

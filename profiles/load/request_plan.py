@@ -22,8 +22,9 @@ from profiles.load.prompts import (
     text_prompt,
     token_prompt,
 )
+from profiles.load.traces import MOONCAKE_BLOCK_TOKENS, Trace
 
-INPUT_STREAM, OUTPUT_STREAM, PREFIX_STREAM = 1, 2, 3
+INPUT_STREAM, OUTPUT_STREAM, PREFIX_STREAM, BLOCK_STREAM = 1, 2, 3, 4
 # Seed step between points for the random part of the prompts.
 POINT_SEED_STEP = 7919
 # Seed step of the text prefixes, apart from any point seed.
@@ -49,14 +50,17 @@ class RequestPlan:
     prefix_groups: int = 1
     vocab_size: int | None = None
     words_per_token: float = 0.0
+    trace: Trace | None = None  # a replayed trace: its lengths and shared blocks, request by request
 
     def __post_init__(self) -> None:
         self._inputs = np.zeros(0, dtype=np.int64)
         self._outputs = np.zeros(0, dtype=np.int64)
         self._prefixes: dict[int, list[int] | str] = {}
+        if self.trace is not None:
+            self._inputs, self._outputs = self.trace.input_tokens, self.trace.output_tokens
 
     def shape(self, index: int) -> RequestShape:
-        if index >= len(self._inputs):  # draw ahead in whole blocks, the same numbers whatever the order
+        if index >= len(self._inputs) and self.trace is None:  # draw ahead in whole blocks, the same numbers whatever the order
             count = max(2 * index + 1, 1024) - len(self._inputs)
             start = len(self._inputs)
             self._inputs = np.concatenate([self._inputs, self.input_spec.draws(start, count, self.seed, INPUT_STREAM)])
@@ -87,8 +91,21 @@ class RequestPlan:
         if self.words_per_token:
             own = text_prompt(index, max(1, round(shape.input_tokens * self.words_per_token)), seed)
             return own if shape.group is None else f"{self._prefix(shape.group)} {own}"
+        if self.trace is not None and self.trace.hash_ids:
+            return self._from_blocks(index, shape.input_tokens, seed)
         own = token_prompt(index, shape.input_tokens, self.vocab_size, seed)
         return own if shape.group is None else [*self._prefix(shape.group), *own]
+
+    def _from_blocks(self, index: int, tokens: int, seed: int) -> list[int]:
+        """A Mooncake request: its hash ids' shared blocks in order, cut to its length (random past them)."""
+        high = self.vocab_size or UNKNOWN_VOCAB_CEILING
+        prompt: list[int] = []
+        for block in self.trace.hash_ids[index]:
+            rng = np.random.default_rng([self.seed, PREFIX_STREAM, BLOCK_STREAM, block])
+            prompt += rng.integers(FIRST_PLAIN_TOKEN_ID, high, size=MOONCAKE_BLOCK_TOKENS).tolist()
+            if len(prompt) >= tokens:
+                return prompt[:tokens]
+        return prompt + token_prompt(index, tokens - len(prompt), self.vocab_size, seed)
 
 
 def spec_stats(spec: LengthSpec, shift: int = 0) -> LengthStats:

@@ -61,6 +61,14 @@ class LoadSettings(BaseModel):
                                                    "point ($/1M output tokens, $/1k requests).")
     gpu: str | None = Field(None, description="GPU catalog name (e.g. h100-sxm): its cheapest listed price "
                             "prices each point when --gpu-usd-per-hour is not given.")
+    trace: str | None = Field(None, description="Replay this trace's arrival times and lengths: Mooncake "
+                              "JSONL, the Azure public trace CSV, or OTLP JSON GenAI spans (see docs).")
+    time_scale: list[PositiveFloat] | None = Field(None, description="With --trace: speed factors, "
+                                                   "comma-separated (2 replays twice as fast; default 1).")
+    context_tokens: PositiveInt | None = Field(None, description="The model's context: a trace request or "
+                                               "a length longer than this is refused before any run.")
+    kv_cache_blocks: PositiveInt | None = Field(None, description="With --launch: cut vLLM's KV cache to "
+                                                "this many blocks (--num-gpu-blocks-override), to find where it fills.")
     rates: list[PositiveFloat] | None = Field(None, description="Open-loop request rates to sweep, "
                                               "requests/s, comma-separated.")
     concurrency: list[PositiveInt] | None = Field(None, description="Closed-loop concurrencies to sweep, "
@@ -105,6 +113,13 @@ class LoadSettings(BaseModel):
             raise ValueError("--served-model: the model name the server serves is required with --url")
         if self.find_capacity and self.slo_ttft_ms is None and self.slo_tpot_ms is None:
             raise ValueError("--find-capacity needs an SLO: --slo-ttft-ms and/or --slo-tpot-ms")
+        if self.launch is None and (self.prefix_caching or self.kv_cache_blocks):
+            raise ValueError("--prefix-caching and --kv-cache-blocks: only with --launch")
+        if self.time_scale is not None and self.trace is None:
+            raise ValueError("--time-scale: only with --trace")
+        if self.context_tokens is not None and self.max_context_tokens > self.context_tokens:
+            raise ValueError(f"--context-tokens: the longest request ({self.max_context_tokens} tokens with "
+                             f"its output) is past the model's context of {self.context_tokens}")
         if self.launch is None and self.prefix_caching:
             raise ValueError("--prefix-caching: only with --launch (a given server has its own setting)")
         if self.prefix_groups > 1 and not self.shared_prefix_tokens:

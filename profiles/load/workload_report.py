@@ -16,6 +16,7 @@ from profiles.load.request_plan import RequestPlan, distribution, mismatch_note
 from profiles.load.served import RequestRecord
 from profiles.load.server_metrics import binding_limit
 from profiles.load.settings import LoadSettings
+from profiles.load.traces import Trace
 
 
 @dataclass
@@ -50,8 +51,17 @@ def _caching(engine_args: list[str] | None) -> bool | None:
     return True if "--enable-prefix-caching" in engine_args else None
 
 
+def trace_text(trace: Trace | None, time_scale: list[float] | None) -> str | None:
+    if trace is None:
+        return None
+    skipped = f", {trace.skipped} spans without token counts skipped" if trace.skipped else ""
+    scales = ", ".join(f"{f:g}" for f in time_scale or [1.0])
+    return (f"{trace.name} ({trace.format}, {len(trace.offsets_s)} requests over {trace.offsets_s[-1]:.1f} s, "
+            f"mean {trace.mean_rate_per_s:.3g} req/s{skipped}); time scales {scales}")
+
+
 def workload_shape(s: LoadSettings, plan: RequestPlan, realised: RealisedLengths,
-                   engine_args: list[str] | None) -> WorkloadShape:
+                   engine_args: list[str] | None, trace: Trace | None = None) -> WorkloadShape:
     """Means (rounded) for econ, and the distributions asked for and realised."""
     prefix = s.shared_prefix_tokens
     return WorkloadShape(
@@ -60,7 +70,7 @@ def workload_shape(s: LoadSettings, plan: RequestPlan, realised: RealisedLengths
         input_lengths=distribution(s.input_spec, [c for c in realised.counted_input if c is not None], prefix),
         output_lengths=distribution(s.output_spec, [c for c in realised.counted_output if c is not None]),
         shared_prefix_tokens=prefix or None, prefix_groups=s.prefix_groups if prefix else None,
-        prefix_caching=_caching(engine_args),
+        prefix_caching=_caching(engine_args), trace=trace_text(trace, s.time_scale),
     )
 
 

@@ -48,6 +48,7 @@ class ServerShape:
 
     max_model_len: int = MIN_MAX_MODEL_LEN
     prefix_caching: bool = False
+    kv_cache_blocks: int | None = None  # vLLM's --num-gpu-blocks-override: a KV cache small enough to fill
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def engine_args(folder: Path, served_name: str, port: int, tensor_parallel: int,
             "--tensor-parallel-size", str(tensor_parallel), "--disable-uvicorn-access-log"]
     if not any((folder / name).exists() for name in TOKENIZER_FILES):
         args.append("--skip-tokenizer-init")
+    if shape.kv_cache_blocks:
+        args += ["--num-gpu-blocks-override", str(shape.kv_cache_blocks)]
     if cpu:
         args += ["--dtype", "float32", "--enforce-eager"]
     return args

@@ -113,3 +113,66 @@ def test_a_bad_workload_flag_is_one_line_and_exit_2(server, tmp_path, capsys, fl
     code = main(["load", "--url", f"{server}/ok/v1", *QUICK, "--rates", "1", "--out", str(out), *flags])
     err = capsys.readouterr().err
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1 and not out.exists()
+
+
+def mooncake(tmp_path, count: int, gap_ms: float) -> Path:
+    """`count` requests `gap_ms` apart, prompt lengths 5, 10, ..., 25 in turn, outputs 3 to 6."""
+    rows = [{"timestamp": i * gap_ms, "input_length": 5 + 5 * (i % 5), "output_length": 3 + i % 4}
+            for i in range(count)]
+    path = tmp_path / "trace.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_a_replayed_trace_sends_its_lengths_at_its_rate_scaled(server, tmp_path, capsys):
+    trace, out = mooncake(tmp_path, 41, 50.0), tmp_path / "replay.json"  # 40 gaps of 50 ms: 20 req/s
+    code, err = load(capsys, server, "ok", out, "--trace", str(trace), "--time-scale", "1,2",
+                     "--metrics-interval-s", "0")
+    assert code == 0, err
+    profile = load_profile(out)
+    assert [p.load.value for p in profile.points] == [20.0, 40.0]
+    assert all(p.repeats == 40 for p in profile.points)  # every request but the one warm-up
+    for point in profile.points:
+        assert point.requests_per_s == pytest.approx(point.load.value, rel=0.1)
+    workload = profile.workload
+    assert "mooncake, 41 requests" in workload.trace and workload.input_lengths.spec.startswith("trace:")
+    assert workload.input_lengths.realised.min == 5 and workload.input_lengths.realised.max == 25
+    assert not any("usage." in n for n in profile.notes)  # every length counted as planned
+    assert any("time scale 2" in n for n in profile.notes)
+
+
+def test_find_capacity_with_a_trace_searches_the_time_scale(server, tmp_path, capsys):
+    trace, out = mooncake(tmp_path, 21, 100.0), tmp_path / "search.json"  # 10 req/s
+    code, err = load(capsys, server, "ok", out, "--trace", str(trace), "--slo-ttft-ms", "1000",
+                     "--find-capacity", "--metrics-interval-s", "0")
+    assert code == 0, err
+    search = load_profile(out).capacity
+    assert search.load is not None and len(search.probes) >= 2 and search.probes[1].load == 20.0
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--rates", "1"], "--trace replays its own arrivals and lengths: leave out --rates"),
+    (["--context-tokens", "20"], "line 4: input + output = 26 tokens, past the model's context of 20"),
+])
+def test_a_trace_flag_clash_or_a_request_past_the_context_is_one_line(server, tmp_path, capsys, flags, message):
+    trace = mooncake(tmp_path, 5, 10.0)
+    code = main(["load", "--url", f"{server}/ok/v1", *QUICK, "--trace", str(trace), "--out",
+                 str(tmp_path / "x.json"), *flags])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_summary_prices_each_point_and_the_capacity(server, tmp_path, capsys):
+    out = tmp_path / "priced.json"
+    code, text = load(capsys, server, "ok", out, "--rates", "20,40", "--input-tokens", "8", "--output-tokens", "4",
+                      "--gpus", "2", "--gpu-usd-per-hour", "3", "--slo-ttft-ms", "1000", "--find-capacity")
+    assert code == 0, text
+    assert "$/1M out" in text and "priced at 2 GPU × $3/h (--gpu-usd-per-hour)" in text
+    assert "capacity price: $" in text and "per 1k requests" in text
+
+
+def test_an_unknown_catalog_gpu_is_one_line_before_any_run(server, tmp_path, capsys):
+    code = main(["load", "--url", f"{server}/ok/v1", *QUICK, "--rates", "1", "--gpu", "h900",
+                 "--out", str(tmp_path / "x.json")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: --gpu: unknown GPU 'h900'") and len(err.strip().splitlines()) == 1
