@@ -43,7 +43,7 @@ from econ.base.types import (
 )
 from econ.base.types import Frozen as _Frozen
 from econ.io.files import read_validated_json, validate_json
-from econ.model.workload import ServerView, WorkloadShape
+from econ.model.workload import ImportedFrom, ServerView, WorkloadShape
 
 SCHEMA_VERSION = 2
 # Refuse profile files larger than this: a real one is a few hundred KiB at most.
@@ -232,6 +232,7 @@ class Profile(_Frozen):
     training: Training | None = None
     environment: Environment | None = None
     capacity: CapacitySearch | None = Field(None, description="Served: the capacity search's result.")
+    imported: ImportedFrom | None = Field(None, description="Served: converted from another benchmark's results.")
     assumptions: list[Text] = Field(default_factory=list, description="What an estimate assumed.")
     notes: list[Text] = Field(default_factory=list, description="Anything a reader should know.")
 

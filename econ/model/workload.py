@@ -93,3 +93,12 @@ class ServerView(_Frozen):
     prefix_cache_reset: bool | None = Field(None, description="The prefix cache was reset before the point.")
     note: Text | None = None
     samples: list[ServerSample] = Field(default_factory=list, max_length=MAX_SERVER_SAMPLES)
+
+
+class ImportedFrom(_Frozen):
+    """A served profile converted from another tool's result file, not measured by `profiles load`."""
+
+    tool: Text = Field(description="The tool that measured it, e.g. 'vllm bench serve'.")
+    version: Text | None = Field(None, description="Its version, where the file records one (absent: it does not).")
+    files: list[Text] = Field(default_factory=list, description="The result files read, one point each.")
+    names: Text | None = Field(None, description="How the tool's names map to ours.")

@@ -12,6 +12,7 @@ import sys
 
 from profiles.cli import catalogs as commands_catalogs
 from profiles.cli import estimate as commands_estimate
+from profiles.cli import import_results as commands_import
 from profiles.cli import load as commands_load
 from profiles.cli import measure as commands_measure
 from profiles.cli import store as commands_store
@@ -35,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Measure or estimate LLM serving and training throughput; write profile files for econ.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (commands_measure, commands_load, commands_estimate, commands_store, commands_catalogs):
+    for module in (commands_measure, commands_load, commands_estimate, commands_store, commands_catalogs,
+                   commands_import):
         module.register(sub)
     return parser
 

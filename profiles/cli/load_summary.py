@@ -25,7 +25,7 @@ def _view(point: Point) -> str | None:
         return f"server view missing ({view.note})"
     parts = []
     if view.kv_cache_usage:
-        parts.append(f"KV cache mean {view.kv_cache_usage.mean:.0%} max {view.kv_cache_usage.max:.0%} "
+        parts.append(f"KV cache mean {view.kv_cache_usage.mean:.1%} max {view.kv_cache_usage.max:.1%} "
                      f"at {view.kv_cache_usage.at_max_s:.1f} s")
     if view.waiting:
         parts.append(f"waiting max {view.waiting.max:g}")

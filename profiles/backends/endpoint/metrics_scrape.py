@@ -61,10 +61,11 @@ async def scrape_once(session: aiohttp.ClientSession, root: str, t0: float) -> S
 
 
 async def has_metrics(root: str) -> bool:
-    """Whether the server answers /metrics at all (a 404 or a refused connection: no server view)."""
+    """Whether the server answers /metrics at all (an HTTP 4xx, e.g. a hosted API's 404 or 401, or a refused
+    connection: no server view; garbage or a stall: it has one, and the points will say it went missing)."""
     async with aiohttp.ClientSession() as session:
         scrape = await scrape_once(session, root, time.perf_counter())
-    return scrape.values is not None or not (scrape.error or "").startswith(("HTTP 404", "request failed"))
+    return scrape.values is not None or not (scrape.error or "").startswith(("HTTP 4", "request failed"))
 
 
 async def reset_prefix_cache(root: str) -> bool | None:

