@@ -126,12 +126,12 @@ def server_view(scrapes: list[Scrape], interval_s: float, reset: bool | None) ->
                       prefix_cache_reset=reset, note=note, samples=_samples(scrapes))
 
 
-def binding_limit(view: ServerView | None, requests_per_s: float) -> str | None:
-    """What stopped the load from going higher, read at the first load past the capacity (None: no view)."""
+def binding_limit(view: ServerView | None, at: str) -> str | None:
+    """What stopped the load from going higher, read at the first load past the capacity (`at` names that
+    load, e.g. '12 req/s'; None: no server view)."""
     if view is None or view.status != "scraped":
         return None
     kv = view.kv_cache_usage.max if view.kv_cache_usage else None
-    at = f"{requests_per_s:.3g} req/s"
     if (view.preemptions or 0) > 0 or (kv is not None and kv >= KV_FULL):
         return f"KV cache full at {at}: {view.preemptions or 0} preemptions"
     kv_text = f"KV cache at {kv:.0%}" if kv is not None else "KV cache use not reported"

@@ -80,4 +80,6 @@ def binding_limit_of(points: list[Point], best: Point | None, passed: Callable[[
     failing = sorted((p for p in points if not passed(p) and p.load.value > floor), key=lambda p: p.load.value)
     if not failing:
         return None
-    return binding_limit(failing[0].server, failing[0].requests_per_s or 0.0)
+    first = failing[0]
+    planned = f"{first.load.value:g} req/s" if first.load.kind == "rate" else f"concurrency {first.load.value:g}"
+    return binding_limit(first.server, f"{planned} ({first.requests_per_s or 0.0:.3g} req/s achieved)")

@@ -100,7 +100,25 @@ def test_a_counter_that_fell_gives_no_rise():
 
 def test_the_binding_limit_is_named_from_the_view():
     full = server_view([scrape(0, 0.4, 8, 3, 0, 0, 0), scrape(1, 1.0, 8, 20, 340, 0, 0)], 1.0, None)
-    assert binding_limit(full, 12.0) == "KV cache full at 12 req/s: 340 preemptions"
+    assert binding_limit(full, "12 req/s") == "KV cache full at 12 req/s: 340 preemptions"
     queue = server_view([scrape(0, 0.2, 8, 3, 0, 0, 0), scrape(1, 0.4, 8, 9, 0, 0, 0)], 1.0, None)
-    assert binding_limit(queue, 40.0) == "compute-bound at 40 req/s: queue grows (up to 9 waiting) with KV cache at 40%"
-    assert binding_limit(None, 1.0) is None
+    assert binding_limit(queue, "40 req/s") == "compute-bound at 40 req/s: queue grows (up to 9 waiting) with KV cache at 40%"
+    assert binding_limit(None, "1 req/s") is None
+
+
+def test_the_binding_limit_is_read_at_the_smallest_failing_load_above_the_capacity():
+    from econ.model.profile import Load, Point
+    from profiles.load.workload_report import binding_limit_of
+
+    full = server_view([scrape(0, 0.4, 8, 3, 0, 0, 0), scrape(1, 1.0, 8, 20, 340, 0, 0)], 1.0, None)
+    calm = server_view([scrape(0, 0.1, 1, 0, 0, 0, 0), scrape(1, 0.1, 1, 0, 0, 0, 0)], 1.0, None)
+
+    def point(rate, achieved, attained, view):
+        return Point(batch_size=1, load=Load(kind="rate", value=rate), requests_per_s=achieved,
+                     slo_attainment=attained, server=view)
+
+    points = [point(5, 5.0, 1.0, calm), point(10, 9.9, 1.0, calm), point(20, 18.5, 0.4, full),
+              point(40, 19.0, 0.1, calm)]
+    passed = lambda p: p.slo_attainment >= 0.9  # noqa: E731
+    assert binding_limit_of(points, points[1], passed) == "KV cache full at 20 req/s (18.5 req/s achieved): 340 preemptions"
+    assert binding_limit_of(points[:2], points[1], passed) is None  # no load failed: the limit was not reached
