@@ -4,7 +4,10 @@ Runs aiohttp.web on 127.0.0.1 (free port) in a background thread. `/ok/v1/comple
 chunk per token and usage, like vLLM; the other prefixes misbehave on purpose, but only for real
 requests (max_tokens > 2), so the CLI's probe passes and the fault lands inside a measured point:
 `/http500`, `/stall` (stops mid-stream), `/notsse`, `/garbage` (bad JSON), `/close` (drops the
-connection mid-stream). `/dead500` fails even the probe.
+connection mid-stream). `/dead500` fails even the probe. `GET /PREFIX/metrics`: `/prom` serves
+vLLM-style Prometheus text (requests running = the streams open now, KV-cache use = running / 8,
+preemptions and prefix-cache counters rising), `/promgarbage` serves HTML, `/promstall` never
+answers; every other prefix has no /metrics (404), like a hosted API.
 
 Hostile answers (issue 21), on measured requests only unless the name starts with `dead`:
 `/bigline` (an SSE event of 2 MiB), `/gzipline` (a gzip body that inflates to one 64 MiB line),
@@ -107,7 +110,34 @@ async def _hostile(request: web.Request, fault: str, tokens: int, prompt_tokens:
     return response
 
 
+PROM_TEXT = """# HELP vllm:num_requests_running Number of requests in model execution batches.
+# TYPE vllm:num_requests_running gauge
+vllm:num_requests_running{{engine="0",model_name="m"}} {running}
+vllm:num_requests_waiting{{engine="0",model_name="m"}} 0.0
+vllm:kv_cache_usage_perc{{engine="0",model_name="m"}} {kv}
+vllm:num_preemptions_total{{engine="0",model_name="m"}} {served}
+vllm:prefix_cache_queries_total{{engine="0",model_name="m"}} {queries}
+vllm:prefix_cache_hits_total{{engine="0",model_name="m"}} {hits}
+"""
+# Requests whose stream is open; the fake KV cache is full at this many.
+PROM_KV_SLOTS = 8
+
+
 def make_app(gap_s: float = 0.0, redirect_to: str | None = None, replay: dict | None = None) -> web.Application:
+    state = {"running": 0, "served": 0}
+
+    async def metrics(request: web.Request) -> web.Response:
+        fault = request.match_info["fault"]
+        if fault == "promstall":
+            await asyncio.sleep(STALL_S)
+        if fault == "promgarbage":
+            return web.Response(text="<html><body>login required</body></html>", content_type="text/html")
+        if fault != "prom":
+            return web.Response(status=404, text="not found")
+        running, served = state["running"], state["served"]
+        return web.Response(text=PROM_TEXT.format(running=float(running), kv=min(running / PROM_KV_SLOTS, 1.0),
+                                                  served=served, queries=100 * served, hits=25 * served))
+
     async def completions(request: web.Request) -> web.StreamResponse:
         body = await request.json()
         fault = request.match_info["fault"]
@@ -125,9 +155,15 @@ def make_app(gap_s: float = 0.0, redirect_to: str | None = None, replay: dict | 
         if hostile in HOSTILE_FAULTS:
             return await _hostile(request, hostile, body["max_tokens"], prompt_tokens)
         active = None if probe or fault == "ok" else fault
-        return await _stream_ok(request, body["max_tokens"], prompt_tokens, gap_s, active)
+        state["running"] += 1
+        try:
+            return await _stream_ok(request, body["max_tokens"], prompt_tokens, gap_s, active)
+        finally:
+            state["running"] -= 1
+            state["served"] += 1
 
     app = web.Application()
+    app.router.add_get("/{fault}/metrics", metrics)
     app.router.add_post("/{fault}/v1/completions", completions)
     return app
 

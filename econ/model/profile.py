@@ -3,7 +3,8 @@
 This is the public contract between `python -m profiles` (which writes these files) and `econ`
 (which turns them into serving capacity). It lives in `econ` because `econ` may import nothing
 from the project, while `profiles` may import `econ`: `profiles` reads them from here.
-Imports pydantic and `econ.base.types`/`econ.base.errors`/`econ.io.files`. Reading a profile never needs torch.
+Imports pydantic, `econ.base.types`/`econ.base.errors`/`econ.io.files` and `econ.model.workload`
+(the served workload and server view). Reading a profile never needs torch.
 Schema v2 (v1 files still read) adds served measurements: each point's `load` (static batch,
 concurrency or request rate), a served point's SLO attainment, goodput and errors, the environment's
 method and engine, and the capacity search's result.
@@ -42,6 +43,7 @@ from econ.base.types import (
 )
 from econ.base.types import Frozen as _Frozen
 from econ.io.files import read_validated_json, validate_json
+from econ.model.workload import ImportedFrom, ServerView, WorkloadShape
 
 SCHEMA_VERSION = 2
 # Refuse profile files larger than this: a real one is a few hundred KiB at most.
@@ -127,13 +129,6 @@ class Environment(_Frozen):
     endpoint: Text | None = Field(None, description="Host and path of the endpoint (never its query string).")
 
 
-class WorkloadShape(_Frozen):
-    """Token counts the points were measured at."""
-
-    input_tokens: PositiveInt = Field(description="Prompt tokens per request.")
-    output_tokens: PositiveInt = Field(description="Generated tokens per request.")
-
-
 class Load(_Frozen):
     """The load a point was measured at."""
 
@@ -173,6 +168,7 @@ class Point(_Frozen):
     goodput_requests_per_s: real("requests/s", ge=0, le=MAX_CAPACITY_RPS) | None = Field(
         None, description="Served: requests meeting every SLO per second.")
     errors: RequestErrors | None = Field(None, description="Served: failed requests.")
+    server: ServerView | None = Field(None, description="Served: the server's /metrics while the point ran.")
     peak_memory_gib: Gib | None = Field(None, description="Peak device memory (allocated), GiB.")
     peak_memory_reserved_gib: Gib | None = Field(None, description="Peak reserved (CUDA), GiB.")
     analytic_memory_gib: Gib | None = Field(
@@ -219,6 +215,7 @@ class CapacitySearch(_Frozen):
         None, description="Its achieved rate: the capacity.")
     probes: list[CapacityProbe] = Field(default_factory=list, description="In the order measured.")
     ended: Text = Field("", description="Why the search stopped.")
+    binding_limit: Text | None = Field(None, description="What set the capacity, read from the server's metrics.")
 
 
 class Profile(_Frozen):
@@ -235,6 +232,7 @@ class Profile(_Frozen):
     training: Training | None = None
     environment: Environment | None = None
     capacity: CapacitySearch | None = Field(None, description="Served: the capacity search's result.")
+    imported: ImportedFrom | None = Field(None, description="Served: converted from another benchmark's results.")
     assumptions: list[Text] = Field(default_factory=list, description="What an estimate assumed.")
     notes: list[Text] = Field(default_factory=list, description="Anything a reader should know.")
 

@@ -14,6 +14,7 @@ from econ.cli.args import EXIT_BAD_INPUT, OneLineParser
 from profiles.cli import catalogs as commands_catalogs
 from profiles.cli import distill as commands_distill
 from profiles.cli import estimate as commands_estimate
+from profiles.cli import import_results as commands_import
 from profiles.cli import load as commands_load
 from profiles.cli import measure as commands_measure
 from profiles.cli import store as commands_store
@@ -29,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (commands_measure, commands_distill, commands_load, commands_estimate, commands_store,
-                   commands_catalogs):
+                   commands_catalogs, commands_import):
         module.register(sub)
     return parser
 

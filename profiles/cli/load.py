@@ -20,19 +20,28 @@ from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from profiles.cli.load_summary import print_summary
 from profiles.cli.store import fmt
+from profiles.load.lengths import empirical_from, parse_length, workload_specs
+from profiles.load.pricing import replica_price
 from profiles.load.settings import LoadSettings, load_settings, parse_numbers
-from profiles.settings import flag_name
+from profiles.load.traces import read_trace
+from profiles.settings import MIN_OUTPUT_TOKENS, flag_name
 from profiles.store import check_out_path
 
 EXIT_INTERRUPTED = 130
 # Flags that take a number, and the type it is parsed with (so the error names the flag).
-NUMBER_FIELDS = {"input_tokens": int, "output_tokens": int, "requests": int, "warmup": int, "seed": int,
+NUMBER_FIELDS = {"requests": int, "warmup": int, "seed": int,
                  "tensor_parallel_size": int, "min_seconds": float, "burstiness": float, "gpus": float,
-                 "slo_ttft_ms": float, "slo_tpot_ms": float, "attainment": float, "timeout_s": float}
-LIST_FIELDS = {"rates": float, "concurrency": int}
-TEXT_FIELDS = ("url", "served_model", "launch", "model", "vllm_python", "api_key_env", "prompt", "out", "note")
-FLAG_FIELDS = ("find_capacity", "chat")
+                 "slo_ttft_ms": float, "slo_tpot_ms": float, "attainment": float, "timeout_s": float,
+                 "shared_prefix_tokens": int, "prefix_groups": int, "metrics_interval_s": float,
+                 "gpu_usd_per_hour": float, "context_tokens": int, "kv_cache_blocks": int}
+LIST_FIELDS = {"rates": float, "concurrency": int, "time_scale": float}
+TEXT_FIELDS = ("url", "served_model", "launch", "model", "vllm_python", "api_key_env", "prompt", "out", "note",
+               "workload", "gpu", "trace")
+FLAG_FIELDS = ("find_capacity", "chat", "prefix_caching")
+LENGTH_HELP = ("a whole number, lognormal:MEAN,SD (of the token count), uniform:LO,HI or empirical:FILE "
+               "(JSON quantiles or histogram)")
 
 
 def _help(name: str) -> str:
@@ -56,9 +65,45 @@ def _values(args: argparse.Namespace) -> dict:
         if getattr(args, name) is not None:
             values[name] = parse_numbers(getattr(args, name), flag_name(name), kind)
     values.update({name: getattr(args, name) for name in TEXT_FIELDS if getattr(args, name) is not None})
+    values.update(_lengths(args) if not args.trace else {})
     values.update({name: True for name in FLAG_FIELDS if getattr(args, name)})
     if args.no_ignore_eos:
         values["ignore_eos"] = False
+    return values
+
+
+def read_trace_flags(args: argparse.Namespace, values: dict):
+    """With --trace: the trace read (hostile input), and the rates and lengths it sets; else None."""
+    if not args.trace:
+        return None
+    clash = [f for f in ("rates", "concurrency", "input_tokens", "output_tokens", "workload") if getattr(args, f)]
+    if clash:
+        raise ValueError(f"--trace replays its own arrivals and lengths: leave out {flag_name(clash[0])}")
+    trace = read_trace(args.trace, values.get("context_tokens"))
+    scales = values.pop("time_scale", None) or [1.0]
+    values.update(rates=[trace.mean_rate_per_s * f for f in scales], time_scale=scales,
+                  input_lengths=empirical_from(trace.input_tokens, f"trace:{args.trace}"),
+                  output_lengths=empirical_from(trace.output_tokens, f"trace:{args.trace}"),
+                  input_tokens=max(1, round(float(trace.input_tokens.mean()))),
+                  output_tokens=max(MIN_OUTPUT_TOKENS, round(float(trace.output_tokens.mean()))))
+    return trace
+
+
+def _lengths(args: argparse.Namespace) -> dict:
+    """--input-tokens/--output-tokens (a number or a distribution) or --workload → settings values."""
+    if args.workload and (args.input_tokens or args.output_tokens):
+        raise ValueError("--workload gives both lengths: leave out --input-tokens and --output-tokens")
+    if args.workload:
+        specs = dict(zip(("input", "output"), workload_specs(args.workload, minimum_output=MIN_OUTPUT_TOKENS),
+                         strict=True))
+    else:
+        specs = {side: parse_length(raw, f"--{side}-tokens", MIN_OUTPUT_TOKENS if side == "output" else 1)
+                 for side, raw in (("input", args.input_tokens), ("output", args.output_tokens)) if raw}
+    values = {}
+    for side, spec in specs.items():
+        values[f"{side}_tokens"] = max(1, round(spec.mean))
+        if spec.kind != "fixed":
+            values[f"{side}_lengths"] = spec
     return values
 
 
@@ -82,31 +127,12 @@ def _default_out(name: str) -> Path:
     return DATA_DIR / f"served-{name}.json"
 
 
-def _print_summary(result, settings: LoadSettings) -> None:
-    profile = result.profile
-    unit = "req/s" if settings.kind == "rate" else "in flight"
-    print(f"{profile.model.name} via {profile.environment.engine} at {profile.environment.endpoint}")
-    print(f"{settings.kind:>11} {'achieved/s':>10} {'TTFT p99 ms':>11} {'TPOT p99 ms':>11} {'E2E p99 ms':>10} "
-          f"{'out tok/s':>9} {'attain':>6} {'errors':>6}")
-    for p in profile.points:
-        print(f"{p.load.value:>11g} {fmt(p.requests_per_s):>10} {fmt(p.ttft_ms.p99 if p.ttft_ms else None):>11} "
-              f"{fmt(p.tpot_ms.p99 if p.tpot_ms else None):>11} {fmt(p.e2e_ms.p99 if p.e2e_ms else None):>10} "
-              f"{fmt(p.output_tokens_per_s):>9} {fmt(p.slo_attainment, 3):>6} "
-              f"{p.errors.count if p.errors else 0:>6}")
-        if p.errors:
-            print(f"{'':>11} first error: {p.errors.first[0]}")
-    if profile.capacity:
-        c = profile.capacity
-        answer = (f"{fmt(c.requests_per_s)} req/s achieved at {settings.kind} {c.load:g} {unit}"
-                  if c.load is not None else "none")
-        print(f"capacity at the SLO (attainment ≥ {c.attainment:g}): {answer}; {c.ended}")
-    state = "PARTIAL profile (interrupted)" if result.interrupted else "served profile"
-    print(f"{state} written to {result.path}")
-
-
 def handle_load(args: argparse.Namespace) -> int:
-    settings = load_settings(**_values(args))
+    values = _values(args)
+    trace = read_trace_flags(args, values)
+    settings = load_settings(**values)
     api_key = _api_key(settings)
+    replica_price(1.0, settings.gpu_usd_per_hour, settings.gpu)  # a bad --gpu: one line before any run
     _require("aiohttp", "`load` needs aiohttp: make profile-deps (or pip install -r requirements-profile.txt)")
     from profiles.backends.endpoint.client import Endpoint
     from profiles.backends.endpoint.run import run_load
@@ -125,8 +151,10 @@ def handle_load(args: argparse.Namespace) -> int:
             endpoint = Endpoint(settings.url, settings.served_model, settings.chat, settings.ignore_eos, api_key)
             target = url_target(settings, endpoint)
         out = out or _default_out(target.model.name)
-        result = run_load(settings, target, out, command=_redacted(command, settings), after_point=_progress)
-    _print_summary(result, settings)
+        result = run_load(settings, target, out, command=_redacted(command, settings), after_point=_progress,
+                          trace=trace)
+    price = replica_price(result.profile.hardware.gpu_count, settings.gpu_usd_per_hour, settings.gpu)
+    print_summary(result.profile, settings.kind, price, result.path, result.interrupted)
     return EXIT_INTERRUPTED if result.interrupted else 0
 
 
@@ -155,6 +183,12 @@ def register(subparsers) -> None:
     for name in ("url", "served_model", "launch", "model", "vllm_python", "api_key_env", "out", "note"):
         load.add_argument(flag_name(name), metavar=name.upper(), help=_help(name),
                           **({"choices": ["vllm"]} if name == "launch" else {}))
+    for side in ("input", "output"):
+        load.add_argument(f"--{side}-tokens", metavar="LENGTH",
+                          help=f"{_help(side + '_tokens')} Or {LENGTH_HELP}.")
+    load.add_argument("--workload", metavar="FILE", help=_help("workload"))
+    load.add_argument("--gpu", metavar="NAME", help=_help("gpu"))
+    load.add_argument("--trace", metavar="FILE", help=_help("trace"))
     for name in (*NUMBER_FIELDS, *LIST_FIELDS):
         load.add_argument(flag_name(name), metavar="N", help=_help(name))
     load.add_argument("--prompt", choices=["auto", "tokens", "text"], help=_help("prompt"))

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from econ.model.profile import field_path
+from profiles.load.lengths import LengthSpec, fixed
 from profiles.settings import MIN_OUTPUT_TOKENS, flag_name, model_spec_problem
 
 PositiveInt = Annotated[int, Field(gt=0)]
@@ -44,6 +45,30 @@ class LoadSettings(BaseModel):
     input_tokens: PositiveInt = Field(128, description="Prompt tokens per request (random).")
     output_tokens: Annotated[int, Field(ge=MIN_OUTPUT_TOKENS)] = Field(
         32, description="Generated tokens per request (max_tokens, ignore_eos).")
+    input_lengths: LengthSpec | None = Field(None, description="Prompt lengths as a distribution "
+                                             "(set from --input-tokens lognormal:/uniform:/empirical: or --workload).")
+    output_lengths: LengthSpec | None = Field(None, description="Output lengths as a distribution (as above).")
+    workload: str | None = Field(None, description="A task's length file (JSON: input_tokens and output_tokens, "
+                                 "each a number, a distribution text, or quantiles/histogram); see docs.")
+    shared_prefix_tokens: Annotated[int, Field(ge=0)] = Field(
+        0, description="Tokens of a shared prefix every prompt starts with (0: none).")
+    prefix_groups: PositiveInt = Field(1, description="Distinct shared prefixes, requests spread over them in turn.")
+    prefix_caching: bool = Field(False, description="With --launch: start vLLM with prefix caching on "
+                                 "(off by default, so random prompts measure the uncached cost).")
+    metrics_interval_s: Annotated[float, Field(ge=0, le=60, allow_inf_nan=False)] = Field(
+        1.0, description="Seconds between scrapes of the server's /metrics while a point runs (0: no scrape).")
+    gpu_usd_per_hour: PositiveFloat | None = Field(None, description="Price of one GPU-hour, to price each "
+                                                   "point ($/1M output tokens, $/1k requests).")
+    gpu: str | None = Field(None, description="GPU catalog name (e.g. h100-sxm): its cheapest listed price "
+                            "prices each point when --gpu-usd-per-hour is not given.")
+    trace: str | None = Field(None, description="Replay this trace's arrival times and lengths: Mooncake "
+                              "JSONL, the Azure public trace CSV, or OTLP JSON GenAI spans (see docs).")
+    time_scale: list[PositiveFloat] | None = Field(None, description="With --trace: speed factors, "
+                                                   "comma-separated (2 replays twice as fast; default 1).")
+    context_tokens: PositiveInt | None = Field(None, description="The model's context: a trace request or "
+                                               "a length longer than this is refused before any run.")
+    kv_cache_blocks: PositiveInt | None = Field(None, description="With --launch: cut vLLM's KV cache to "
+                                                "this many blocks (--num-gpu-blocks-override), to find where it fills.")
     rates: list[PositiveFloat] | None = Field(None, description="Open-loop request rates to sweep, "
                                               "requests/s, comma-separated.")
     concurrency: list[PositiveInt] | None = Field(None, description="Closed-loop concurrencies to sweep, "
@@ -88,9 +113,34 @@ class LoadSettings(BaseModel):
             raise ValueError("--served-model: the model name the server serves is required with --url")
         if self.find_capacity and self.slo_ttft_ms is None and self.slo_tpot_ms is None:
             raise ValueError("--find-capacity needs an SLO: --slo-ttft-ms and/or --slo-tpot-ms")
+        if self.launch is None and (self.prefix_caching or self.kv_cache_blocks):
+            raise ValueError("--prefix-caching and --kv-cache-blocks: only with --launch")
+        if self.time_scale is not None and self.trace is None:
+            raise ValueError("--time-scale: only with --trace")
+        if self.context_tokens is not None and self.max_context_tokens > self.context_tokens:
+            raise ValueError(f"--context-tokens: the longest request ({self.max_context_tokens} tokens with "
+                             f"its output) is past the model's context of {self.context_tokens}")
+        if self.launch is None and self.prefix_caching:
+            raise ValueError("--prefix-caching: only with --launch (a given server has its own setting)")
+        if self.prefix_groups > 1 and not self.shared_prefix_tokens:
+            raise ValueError("--prefix-groups needs --shared-prefix-tokens")
         if self.chat and self.prompt == "tokens":
             raise ValueError("--prompt tokens: chat requests take text; use --prompt text or auto")
         return self
+
+    @property
+    def input_spec(self) -> LengthSpec:
+        """Prompt lengths (own part, without the shared prefix)."""
+        return self.input_lengths or fixed(self.input_tokens)
+
+    @property
+    def output_spec(self) -> LengthSpec:
+        return self.output_lengths or fixed(self.output_tokens)
+
+    @property
+    def max_context_tokens(self) -> int:
+        """The longest request: prefix + the largest prompt + the largest output."""
+        return self.shared_prefix_tokens + self.input_spec.max_tokens + self.output_spec.max_tokens
 
     @property
     def kind(self) -> Literal["rate", "concurrency"]:

@@ -168,6 +168,14 @@ async def measure_load(client_factory: Callable[[], Client], make_body: Callable
             return await _run(client, make_body, kind, value, s, seed)
 
 
+async def replay_schedule(client_factory: Callable[[], Client], make_body: Callable[[int], bytes],
+                          offsets: list[float], s: LoadSettings) -> PointRun:
+    """A trace's point: every planned send (the first s.warmup not counted), collector paused."""
+    async with client_factory() as client:
+        with collector_paused():
+            return await _send_on_schedule(client, offsets, [make_body(i) for i in range(len(offsets))], s)
+
+
 async def _run(client: Client, make_body: Callable[[int], bytes], kind: str, value: float, s: LoadSettings,
                seed: int) -> PointRun:
     if kind == "rate":

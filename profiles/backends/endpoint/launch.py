@@ -43,6 +43,15 @@ TOKENIZER_FILES = ("tokenizer.json", "tokenizer.model", "tokenizer_config.json")
 
 
 @dataclass(frozen=True)
+class ServerShape:
+    """How the server is started for this workload: its context, and prefix caching on or off."""
+
+    max_model_len: int = MIN_MAX_MODEL_LEN
+    prefix_caching: bool = False
+    kv_cache_blocks: int | None = None  # vLLM's --num-gpu-blocks-override: a KV cache small enough to fill
+
+
+@dataclass(frozen=True)
 class VllmServer:
     base_url: str
     version: str
@@ -82,14 +91,17 @@ def vllm_build(python: str) -> tuple[str, bool]:
 
 
 def engine_args(folder: Path, served_name: str, port: int, tensor_parallel: int, cpu: bool,
-                max_model_len: int) -> list[str]:
-    """vLLM's server arguments: no prefix caching (every prompt is new anyway), a tokenizer-less folder
-    takes token ids, float32 and eager mode on the CPU build."""
+                shape: ServerShape) -> list[str]:
+    """vLLM's server arguments: prefix caching off unless asked for (random prompts share nothing), a
+    tokenizer-less folder takes token ids, float32 and eager mode on the CPU build."""
+    caching = "--enable-prefix-caching" if shape.prefix_caching else "--no-enable-prefix-caching"
     args = ["--model", str(folder), "--served-model-name", served_name, "--host", HOST, "--port", str(port),
-            "--max-model-len", str(max(MIN_MAX_MODEL_LEN, max_model_len)), "--no-enable-prefix-caching",
+            "--max-model-len", str(max(MIN_MAX_MODEL_LEN, shape.max_model_len)), caching,
             "--tensor-parallel-size", str(tensor_parallel), "--disable-uvicorn-access-log"]
     if not any((folder / name).exists() for name in TOKENIZER_FILES):
         args.append("--skip-tokenizer-init")
+    if shape.kv_cache_blocks:
+        args += ["--num-gpu-blocks-override", str(shape.kv_cache_blocks)]
     if cpu:
         args += ["--dtype", "float32", "--enforce-eager"]
     return args
@@ -151,13 +163,16 @@ def _wait_healthy(process: subprocess.Popen, base: str, log: Path, timeout_s: fl
 
 @contextmanager
 def launched_vllm(folder: Path, served_name: str, python: str, tensor_parallel: int = 1,
-                  max_model_len: int = MIN_MAX_MODEL_LEN,
+                  shape: ServerShape = ServerShape(),
                   health_timeout_s: float = HEALTH_TIMEOUT_S) -> Iterator[VllmServer]:
     """A running vLLM server for `folder` on a free local port; stopped when the block ends."""
     version, cpu = vllm_build(python)
     port = free_port()
-    args = engine_args(folder, served_name, port, tensor_parallel, cpu, max_model_len)
-    env = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": os.environ.get("VLLM_CPU_KVCACHE_SPACE", CPU_KVCACHE_GIB)}
+    args = engine_args(folder, served_name, port, tensor_parallel, cpu, shape)
+    # Dev mode only for the server we start ourselves: it offers POST /reset_prefix_cache, so no point
+    # inherits the cache the last one warmed.
+    env = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": os.environ.get("VLLM_CPU_KVCACHE_SPACE", CPU_KVCACHE_GIB),
+           "VLLM_SERVER_DEV_MODE": "1"}
     with tempfile.TemporaryDirectory(prefix="vllm-log-") as logs:
         log = Path(logs) / "server.log"
         with log.open("wb") as sink:

@@ -24,14 +24,19 @@ from econ.model.profile import (
     ModelInfo,
     Point,
     Profile,
-    WorkloadShape,
 )
+from econ.model.workload import ServerView
 from profiles.backends.endpoint.client import Client, Endpoint
-from profiles.backends.endpoint.generator import PointRun, measure_load
+from profiles.backends.endpoint.generator import PointRun, measure_load, replay_schedule
+from profiles.backends.endpoint.metrics_scrape import has_metrics, server_root, watched
 from profiles.load.capacity_search import MAX_PROBES, Probe, next_load, search_end_reason
 from profiles.load.prompts import text_prompt, token_prompt, words_for_tokens
-from profiles.load.served import RequestRecord, Slo, prompt_length_note, served_point
-from profiles.load.settings import LoadSettings
+from profiles.load.request_plan import RequestPlan
+from profiles.load.served import RequestRecord, Slo, served_point
+from profiles.load.settings import MAX_REQUESTS_PER_POINT, LoadSettings
+from profiles.load.traces import Trace
+from profiles.load.workload_report import RealisedLengths, binding_limit_of, workload_shape
+from profiles.settings import MIN_OUTPUT_TOKENS
 from profiles.store import write_profile
 from profiles.sweep import sweep
 
@@ -121,11 +126,23 @@ def prompt_form(s: LoadSettings, target: Target) -> PromptForm:
     return PromptForm("text", words)
 
 
-def _body_factory(s: LoadSettings, target: Target, form: PromptForm, seed: int) -> Callable[[int], bytes]:
-    endpoint = target.endpoint
-    if form.kind == "tokens":
-        return lambda i: endpoint.body(token_prompt(i, s.input_tokens, target.vocab_size, seed), s.output_tokens)
-    return lambda i: endpoint.body(text_prompt(i, form.words, seed), s.output_tokens)
+def request_plan(s: LoadSettings, target: Target, form: PromptForm, trace: Trace | None) -> RequestPlan:
+    """Each request's lengths and prompt: token ids, or words at the ratio the probe fitted."""
+    words_per_token = form.words / s.input_tokens if form.kind == "text" else 0.0
+    return RequestPlan(s.input_spec, s.output_spec, s.seed, MIN_OUTPUT_TOKENS, s.shared_prefix_tokens,
+                       s.prefix_groups, target.vocab_size, words_per_token, trace)
+
+
+def _replay(client_factory, make_body, trace: Trace, rate: float, s: LoadSettings):
+    """The trace at the time scale that gives `rate` (its mean rate × scale), every request sent."""
+    count = min(len(trace.offsets_s), s.warmup + MAX_REQUESTS_PER_POINT)
+    offsets = (trace.offsets_s[:count] * (trace.mean_rate_per_s / rate)).tolist()
+    whole = s.model_copy(update={"requests": max(1, count - s.warmup), "min_seconds": 0.0})
+    return replay_schedule(client_factory, make_body, offsets, whole)
+
+
+def _body_factory(endpoint: Endpoint, plan: RequestPlan, point: int) -> Callable[[int], bytes]:
+    return lambda i: endpoint.body(plan.prompt(i, point), plan.shape(i).output_tokens)
 
 
 def _point(run: PointRun, kind: str, value: float, slo: Slo) -> Point:
@@ -159,25 +176,33 @@ def capacity_block(s: LoadSettings, points: list[Point]) -> CapacitySearch:
     reason = search_end_reason([Probe(p.load, p.passed) for p in probes], len(s.loads) + MAX_PROBES)
     return CapacitySearch(kind=s.kind, slo_ttft_ms=s.slo_ttft_ms, slo_tpot_ms=s.slo_tpot_ms,
                           attainment=s.attainment, load=best.load.value if best else None,
-                          requests_per_s=best.requests_per_s if best else None, probes=probes, ended=reason)
+                          requests_per_s=best.requests_per_s if best else None, probes=probes, ended=reason,
+                          binding_limit=binding_limit_of(points, best, lambda p: _passed(p, s)))
 
 
 def run_load(s: LoadSettings, target: Target, out: Path, command: str | None = None,
-             after_point: Callable[[Point], None] | None = None) -> LoadResult:
+             after_point: Callable[[Point], None] | None = None, trace: Trace | None = None) -> LoadResult:
     """Measure every load (and the capacity search) against the target; write the profile atomically."""
     form = prompt_form(s, target)
     slo = Slo(s.slo_ttft_ms, s.slo_tpot_ms)
-    make_body = _body_factory(s, target, form, s.seed)
+    plan = request_plan(s, target, form, trace)
     points: list[Point] = []
     notes: list[str] = []
+    realised = RealisedLengths()
+    root = server_root(target.endpoint.base_url)
 
     def measure_one(value: float) -> Point:
-        run = run_until_done(runner, measure_load(lambda: Client(target.endpoint, s.timeout_s), make_body,
-                                                  s.kind, value, s, s.seed))
-        note = prompt_length_note(run.records, s.input_tokens)
-        if note:
-            notes.append(f"{s.kind} {value:g}: {note}")
-        return _point(run, s.kind, value, slo)
+        factory, make_body = lambda: Client(target.endpoint, s.timeout_s), _body_factory(target.endpoint, plan, len(points))
+        load = (_replay(factory, make_body, trace, value, s) if trace is not None else
+                measure_load(factory, make_body, s.kind, value, s, s.seed))
+        if scrape:
+            run, view = run_until_done(runner, watched(load, root, s.metrics_interval_s, reset=True))
+        else:
+            run, view = run_until_done(runner, load), absent
+        realised.add(plan, run.seen, run.records)
+        if trace is not None:
+            notes.append(f"rate {value:g}: the trace at time scale {value / trace.mean_rate_per_s:.4g}")
+        return _point(run, s.kind, value, slo).model_copy(update={"server": view})
 
     def keep(point: Point) -> None:
         points.append(point)
@@ -188,18 +213,23 @@ def run_load(s: LoadSettings, target: Target, out: Path, command: str | None = N
     # never lands inside a half-built loop (whose garbage collection would print a traceback).
     with asyncio.Runner() as runner:
         runner.get_loop()
+        scrape = s.metrics_interval_s > 0 and run_until_done(runner, has_metrics(root))
+        absent = None if scrape or not s.metrics_interval_s else ServerView(status="absent")
+        if absent:
+            notes.append("the server has no /metrics: the server's view is absent")
         result = sweep(_loads(s, points), measure_one, keep)
     if result.interrupted:
         notes.append(f"interrupted after {len(points)} loads")
     if form.kind == "text":
         notes.append(f"prompts: {form.words} random words each, fitted to {s.input_tokens} tokens through "
                      "the server's usage.prompt_tokens")
+    notes.extend(realised.notes())
     ordered = sorted(points, key=lambda p: p.load.value)
     profile = Profile(
         schema_version=2, provenance="measured", partial=result.interrupted,
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         model=target.model, hardware=target.hardware,
-        workload=WorkloadShape(input_tokens=s.input_tokens, output_tokens=s.output_tokens),
+        workload=workload_shape(s, plan, realised, target.engine_args, trace),
         points=ordered,
         environment=Environment(method="served", engine=target.engine, engine_args=target.engine_args,
                                 endpoint=target.endpoint.where, command=command),

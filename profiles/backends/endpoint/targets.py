@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from econ.model.profile import Hardware, ModelInfo
 from profiles.backends.endpoint.client import Endpoint
-from profiles.backends.endpoint.launch import launched_vllm, vllm_python
+from profiles.backends.endpoint.launch import ServerShape, launched_vllm, vllm_python
 from profiles.backends.endpoint.run import Target
 from profiles.host import cpu_name
 from profiles.load.settings import LoadSettings
@@ -55,6 +55,9 @@ def launched_target(s: LoadSettings, scratch: Path, stack: ExitStack) -> Target:
     _version, cpu = vllm_build(python)
     dtype = CPU_DTYPE if cpu else GPU_DTYPE
     arch, folder = resolve_model(s.model)
+    if s.max_context_tokens > arch.max_position_embeddings:
+        raise ValueError(f"--model {s.model}: the longest request ({s.max_context_tokens} tokens with its output) "
+                         f"is past the model's context of {arch.max_position_embeddings}")
     if folder is None:
         folder = scratch / arch.name
         parameters = save_preset(arch.name, folder, dtype)
@@ -63,7 +66,7 @@ def launched_target(s: LoadSettings, scratch: Path, stack: ExitStack) -> Target:
         parameters, name, source = arch.parameters, folder.resolve().name, "checkpoint"
     served_name = s.served_model or name
     server = stack.enter_context(launched_vllm(folder, served_name, python, s.tensor_parallel_size,
-                                               max_model_len=s.input_tokens + s.output_tokens))
+                                               ServerShape(s.max_context_tokens, s.prefix_caching, s.kv_cache_blocks)))
     args = [s.model if a == str(folder) else a for a in server.args]
     hardware = (Hardware(device="cpu", name=cpu_name(), gpu_count=s.gpus or 1.0) if server.cpu_build else
                 Hardware(device="cuda", name="GPU via vLLM", gpu_count=s.gpus or float(s.tensor_parallel_size)))
