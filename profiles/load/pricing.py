@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from econ.serving.unit_costs import usd_per_kreq, usd_per_mtok
+from econ.serving.unit_costs import usd_per_kreq, usd_per_mtok_served
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class ReplicaPrice:
 
     def per_mtok_output(self, output_tokens_per_s: float | None) -> float | None:
         """$ per 1M output tokens at this throughput (None: nothing served)."""
-        return usd_per_mtok(self.usd_per_hour, output_tokens_per_s) if output_tokens_per_s else None
+        return usd_per_mtok_served(self.usd_per_hour, output_tokens_per_s) if output_tokens_per_s else None
 
     def per_kreq(self, requests_per_s: float | None) -> float | None:
         """$ per 1k requests at this achieved rate (None: nothing served)."""
