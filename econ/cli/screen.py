@@ -12,10 +12,12 @@ import json
 import math
 import sys
 
+from econ.cli.usage import SOURCE_HELP, add_source_arguments
 from econ.io.formats import usd
 from econ.model.scenario_files import load_scenario
 from econ.portfolio.screen import MIN_HISTORY_DAYS, Screen, screen, write_scenarios
 from econ.portfolio.verdicts import BREAKEVEN_MARGIN, DISTIL_PAYBACK_SHARE, MAX_VOLATILITY
+from econ.traffic.sources.read import is_dsn, read_source
 from econ.traffic.usage import load_usage
 from econ.traffic.usage_stats import MIN_TREND_WEEKS, WEEK_DAYS
 
@@ -74,9 +76,18 @@ def screen_text(result: Screen, origin: str, template_name: str) -> str:
     return "\n".join(lines)
 
 
+def _usage_log(args):
+    """Today's CSV reader for one plain .csv file without source options; every other source via DuckDB/Postgres."""
+    plain = (args.file.lower().endswith(".csv") and not is_dsn(args.file) and not any(ch in args.file for ch in "*?[")
+             and args.task_key is None and args.since is None and args.until is None and args.source_format is None)
+    if plain:
+        return load_usage(args.file)
+    return read_source(args.file, args.task_key, args.since, args.until, args.source_format).to_usage_log()
+
+
 def _run(args) -> int:
     template = load_scenario(args.template)
-    log = load_usage(args.file)
+    log = _usage_log(args)
     result = screen(log, template, min_days=args.min_days, budget_usd=args.budget_usd)
     written = []
     if args.out_dir is not None:
@@ -98,8 +109,10 @@ def _run(args) -> int:
 def add_screen_command(sub, bounded_int) -> None:
     """Register `screen` on the subcommand parsers of `python -m econ`."""
     sc = sub.add_parser("screen", help="rank the tasks of a usage log: which to distil first")
-    sc.add_argument("file", help="usage CSV: date,task,requests,input_tokens,output_tokens (daily totals) or "
-                                 "timestamp,task,input_tokens,output_tokens (one row per request); optional usd, model")
+    sc.add_argument("file", metavar="SOURCE", help=SOURCE_HELP + "; a CSV in the canonical shape: "
+                    "date,task,requests,input_tokens,output_tokens (daily totals) or timestamp,task,input_tokens,"
+                    "output_tokens (one row per request); optional usd, model")
+    add_source_arguments(sc)
     sc.add_argument("--template", required=True, help="scenario JSON whose student, distillation and quality "
                                                       "every task shares")
     sc.add_argument("--format", choices=("table", "json", "csv"), default="table")
