@@ -126,7 +126,7 @@ def usage_table(by_model: pd.DataFrame, shape: pd.DataFrame, meta: dict) -> Usag
 
 def _shape(shape: pd.DataFrame) -> pd.DataFrame:
     """Per task: the hourly peak-to-average (p99 hour ÷ mean hour, NaN without timestamps) and token quantiles."""
-    out = shape.copy()
+    out = shape.reindex(columns=sorted(set(shape.columns) | {"total", "hours", "p99_hour", *SHAPE_COLUMNS[2:]}))
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_hour = out["total"].astype(float) / out["hours"].astype(float)
         out["peak_to_average_hourly"] = out["p99_hour"].astype(float) / mean_hour

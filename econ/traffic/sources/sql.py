@@ -111,9 +111,10 @@ def transpile(sql: str, dialect: str) -> str:
     return tree.sql(dialect=dialect, pretty=True)
 
 
-def litellm_rows(task_key: str | None = None, table: str = LITELLM_TABLE) -> str:
-    """LiteLLM_SpendLogs' normalized rows (DuckDB dialect), for the database and for --print-sql."""
-    cols = Columns({name.lower(): (name, kind) for name, kind in LITELLM_COLUMNS.items()})
+def litellm_rows(task_key: str | None = None, table: str = LITELLM_TABLE, columns: dict | None = None) -> str:
+    """LiteLLM_SpendLogs' normalized rows (DuckDB dialect), for the database and for --print-sql; `columns`
+    (name → type) when the table lacks some optional ones."""
+    cols = Columns({name.lower(): (name, kind) for name, kind in (columns or LITELLM_COLUMNS).items()})
     return rows_sql("litellm", cols, table, task_key, table)[0]
 
 
