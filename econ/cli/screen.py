@@ -40,23 +40,26 @@ def _fmt(value: float | None, spec: str, missing: str = "–") -> str:
 
 
 def _table(result: Screen) -> str:
-    header = (f"{'#':>3}  {'task':<24}{'verdict':<8}{'req/day':>11}{'growth':>8}{'vol':>6}{'tok in/out':>13}"
-              f"{'teacher/mo':>12}{'upfront':>10}{'NPV':>10}{'payback':>9}{'break-even':>12}{'student/1k':>11}")
+    header = (f"{'#':>3}  {'task':<24}{'verdict':<8}{'req/day':>11}{'growth':>8}{'vol':>6}{'peak':>6}{'tok in/out':>13}"
+              f"{'teacher/mo':>12}{'upfront':>10}{'NPV P10':>10}{'NPV':>10}{'NPV P90':>10}{'payback':>9}"
+              f"{'break-even':>12}{'student/1k':>11}")
     lines = [header]
     for rank, t in enumerate(result.tasks, start=1):
         tokens = "–" if t.input_tokens is None else f"{t.input_tokens:,.0f}/{t.output_tokens:,.0f}"
         payback = "–" if t.npv_usd is None else _fmt(t.payback_months, ".1f", "never")
         lines.append(
-            f"{rank:>3}  {t.task[:23]:<24}{t.verdict:<8}{t.requests_per_day:>11,.0f}{_fmt(t.monthly_growth, '+.1%'):>8}"
-            f"{_fmt(t.volatility, '.0%'):>6}{tokens:>13}{usd(t.teacher_usd_per_month):>12}{usd(t.upfront_usd):>10}"
-            f"{usd(t.npv_usd):>10}{payback:>9}{_fmt(t.breakeven_requests_per_day, ',.0f', 'none'):>12}"
+            f"{rank:>3}  {t.task[:23]:<24}{t.verdict:<8}{t.requests_per_day:>11,.0f}"
+            f"{_fmt(t.projected_growth, '+.1%'):>8}{_fmt(t.volatility, '.0%'):>6}{_fmt(t.peak_to_average, '.1f'):>6}"
+            f"{tokens:>13}{usd(t.teacher_usd_per_month):>12}{usd(t.upfront_usd):>10}"
+            f"{usd(t.npv_p10_usd):>10}{usd(t.npv_usd):>10}{usd(t.npv_p90_usd):>10}{payback:>9}{_fmt(t.breakeven_requests_per_day, ',.0f', 'none'):>12}"
             f"{usd(t.student_usd_per_kreq):>11}")
     return "\n".join(lines)
 
 
 def screen_text(result: Screen, origin: str, template_name: str) -> str:
     """The ranked table, every task's reasons, the portfolio and the warnings."""
-    lines = [f"screen of {origin} on template {template_name!r}: {len(result.tasks)} tasks, ranked by NPV", "",
+    lines = [f"screen of {origin} on template {template_name!r}: {len(result.tasks)} tasks, ranked by P10 NPV (growth: projected; "
+             "peak: peak-to-average)", "",
              _table(result), "", "Why:"]
     for rank, t in enumerate(result.tasks, start=1):
         lines.append(f"{rank:>3}. {t.task}: {t.verdict}")
@@ -81,14 +84,15 @@ def _usage_log(args):
     plain = (args.file.lower().endswith(".csv") and not is_dsn(args.file) and not any(ch in args.file for ch in "*?[")
              and args.task_key is None and args.since is None and args.until is None and args.source_format is None)
     if plain:
-        return load_usage(args.file)
-    return read_source(args.file, args.task_key, args.since, args.until, args.source_format).to_usage_log()
+        return load_usage(args.file), None
+    table = read_source(args.file, args.task_key, args.since, args.until, args.source_format)
+    return table.to_usage_log(), table.screen_shape()
 
 
 def _run(args) -> int:
     template = load_scenario(args.template)
-    log = _usage_log(args)
-    result = screen(log, template, min_days=args.min_days, budget_usd=args.budget_usd)
+    log, shape = _usage_log(args)
+    result = screen(log, template, min_days=args.min_days, budget_usd=args.budget_usd, shape=shape)
     written = []
     if args.out_dir is not None:
         try:

@@ -61,6 +61,13 @@ class UsageTable:
                                                        if self.price_source else "")]
         return lines + [f"note         {n}" for n in self.notes]
 
+    def screen_shape(self) -> pd.DataFrame:
+        """Per task (index): the hourly peak-to-average and the cached share of input tokens, for the screen."""
+        sums = self.daily.groupby("task")[["input_tokens", "cached_input_tokens"]].sum()
+        share = sums["cached_input_tokens"] / sums["input_tokens"].where(sums["input_tokens"] > 0)
+        peak = self.shape.set_index("task")["peak_to_average_hourly"].reindex(sums.index)
+        return pd.DataFrame({"peak_to_average_hourly": peak, "cached_input_share": share})
+
     def to_usage_log(self) -> UsageLog:
         """The table as the screen's `UsageLog` (tasks with requests; `(untagged)` left out)."""
         daily = self.daily.loc[(self.daily["task"] != UNTAGGED)].copy()

@@ -61,3 +61,16 @@ def test_bursty_task_shape_shows_its_peak_and_stable_does_not(tables):
     # spread over a working day (about 4x)
     assert shape.loc["bursty", "peak_to_average_hourly"] > 10 * shape.loc["stable", "peak_to_average_hourly"]
     assert 200 <= shape.loc["stable", "input_p10"] < shape.loc["stable", "input_p90"] <= 3000
+
+
+def test_the_screen_takes_each_tasks_own_hourly_peak_and_cache_share(tables):
+    table = tables["otel-jsonl"]
+    result = screen(table.to_usage_log(), Scenario.model_validate(EXAMPLE_SCENARIO), shape=table.screen_shape())
+    tasks = {t.task: t for t in result.tasks}
+    hourly = table.shape.set_index("task")["peak_to_average_hourly"]
+    assert tasks["stable"].peak_to_average == pytest.approx(hourly["stable"])  # the p99 hour ÷ the mean hour
+    assert any("p99 hour" in r for r in tasks["stable"].reasons)
+    # "cached": 90% of each request's input is cached (floor(0.9 × input)), priced at the cached price
+    assert tasks["cached"].cached_input_share == pytest.approx(0.9, abs=0.001)
+    assert tasks["cached"].scenario.teacher.cached_input_share == pytest.approx(0.9, abs=0.001)
+    assert tasks["stable"].scenario.teacher.cached_input_share == 0.0
