@@ -100,6 +100,25 @@ def _plan(con, files: list[str], kind: str, fmt: str | None, origin: str) -> tup
     return relation, cols, found
 
 
+def describe_files(source: str) -> tuple[str | None, list[str]]:
+    """The detected format (None when the columns fit none) and the column names of a file source."""
+    files, kind = list_files(source)
+    con, engine_error = _connect()
+    try:
+        _, cols, _ = _plan(con, files, kind, "canonical", source)
+        if kind == "json" and cols.has(OTEL_COLUMN):
+            return "otel", [OTEL_COLUMN]
+        try:
+            found = detect_format(cols, source)
+        except SourceError:
+            found = None
+    except engine_error as exc:
+        raise SourceError(source, one_line(exc)) from None
+    finally:
+        con.close()
+    return found, [v[0] for v in cols.spelled.values()]
+
+
 def read_files(source: str, task_key: str | None = None, since: str | None = None, until: str | None = None,
                fmt: str | None = None) -> UsageTable:
     """Aggregate a file, folder or glob of usage into the canonical daily table (see `canonical.UsageTable`)."""

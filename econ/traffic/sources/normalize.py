@@ -64,6 +64,22 @@ class Columns:
         return f"CAST({self.text(name)} AS JSON)"
 
 
+def task_key_choices(fmt: str | None, columns: list[str]) -> list[str]:
+    """Task keys worth offering for a source: its format's default first, then tags, metadata, named columns."""
+    lower = {c.lower() for c in columns}
+    keys = [DEFAULT_TASK_KEYS[fmt]] if fmt else []
+    if fmt == "otel":
+        keys += ["gen_ai.prompt.name", "gen_ai.workflow.name", "gen_ai.agent.name"]
+    if lower & {"request_tags", "tags"}:
+        keys += ["tag:taskName"]
+    named = ("task", "trace_name", "prompt_name", "name", "team_id", "model_group", "end_user", "user_id")
+    keys += [c for c in columns if c.lower() in named]
+    if "metadata" in lower:
+        keys += ["metadata.app"]
+    keys.append("model")
+    return list(dict.fromkeys(keys))
+
+
 def model_expr(text: str) -> str:
     """A model name trimmed, with any provider prefix (`azure/`, `openai/`, `bedrock/`) removed."""
     return f"NULLIF(REGEXP_REPLACE(TRIM({text}), '^[A-Za-z0-9_.-]+/', ''), '')"
