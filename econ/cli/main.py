@@ -20,6 +20,7 @@ from econ.cli.prices import add_prices_command
 from econ.cli.quality import curve_frame, evidence_dict, evidence_text
 from econ.cli.report import headline_text, monthly_text
 from econ.cli.screen import add_screen_command
+from econ.cli.usage import add_usage_command
 from econ.evidence.rates import quality_evidence
 from econ.evidence.samples import load_samples
 from econ.io.formats import usd
@@ -159,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     fc.add_argument("--format", choices=("table", "json"), default="table")
     fc.set_defaults(handler=_forecast)
     add_screen_command(sub)
+    add_usage_command(sub)
     qu = sub.add_parser("quality", help="error rates, production gap and router curve from graded samples (CSV)")
     qu.add_argument("file", help="CSV: source, student_correct[, teacher_correct, student_confidence, weight]")
     qu.add_argument("--scenario", help="scenario JSON file: price every router threshold, report the best")

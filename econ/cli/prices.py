@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from econ.io.serialize import json_text
-from econ.model.prices import api_price_frame, cheapest_gpu_usd_per_hour, gpu_price_frame
+from econ.model import price_history
+from econ.model.prices import api_price_frame, api_prices, cheapest_gpu_usd_per_hour, gpu_price_frame
 
 GPU_COLUMNS = ["gpu", "offer", "usd_per_gpu_hour", "as_of", "source"]
 API_COLUMNS = ["model", "input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok",
@@ -41,7 +42,36 @@ def _text(gpus: pd.DataFrame, cheapest: float | None, gpu: str | None, apis: pd.
     return "\n\n".join(parts)
 
 
+def _api_history(args) -> int:
+    """`--api MODEL`: the project's row (the offline override) and genai-prices' dated history."""
+    points = price_history.history(args.api)
+    own = [r for r in api_prices() if r.model == price_history.bare_name(args.api)]
+    if not points and not own:
+        close = price_history.closest_names(args.api, [r.model for r in api_prices()])
+        raise ValueError(f"--api: model {args.api!r} is not in econ/data/api_prices.json nor genai-prices; "
+                         f"closest known: {', '.join(close) or 'none'}")
+    rows = [{"source": price_history.data_version(), "model": p.model, "provider": p.provider,
+             "when": p.when, "input_usd_per_mtok": p.input_usd_per_mtok,
+             "cached_input_usd_per_mtok": p.cached_input_usd_per_mtok, "output_usd_per_mtok": p.output_usd_per_mtok}
+            for p in points]
+    rows += [{"source": f"econ/data/api_prices.json ({r.source}; the override)", "model": r.model, "provider": "",
+              "when": f"as of {r.as_of}", "input_usd_per_mtok": r.input_usd_per_mtok,
+              "cached_input_usd_per_mtok": r.cached_input_usd_per_mtok, "output_usd_per_mtok": r.output_usd_per_mtok}
+             for r in own]
+    frame = pd.DataFrame(rows)
+    if args.format == "json":
+        print(json_text(frame.to_dict("records")))
+    elif args.format == "csv":
+        print(frame.to_csv(index=False), end="")
+    else:
+        print(f"price history of {args.api}, $/1M tokens (base tier; the project's table overrides where it lists "
+              "the model)\n" + frame.to_string(index=False, na_rep="–"))
+    return 0
+
+
 def run_prices(args) -> int:
+    if args.api is not None:
+        return _api_history(args)
     tables = (args.table,) if args.table else TABLES
     if args.gpu is not None and "gpu" not in tables:
         raise ValueError("--gpu: names a GPU, so it needs the gpu table (drop --table api)")
@@ -70,6 +100,8 @@ def add_prices_command(sub) -> None:
     p = sub.add_parser("prices", help="the shipped GPU ($/GPU-hour) and API ($/1M tokens) price tables")
     p.add_argument("--gpu", help="one GPU's offers (catalog name, e.g. h100-sxm) and its cheapest $/GPU-hour")
     p.add_argument("--table", choices=TABLES, help="only the GPU or the API table (default: both)")
+    p.add_argument("--api", metavar="MODEL", help="one API model's price history (genai-prices, with start dates) "
+                                                  "and the project's row; provider prefixes such as azure/ allowed")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.set_defaults(handler=run_prices)
 

@@ -11,11 +11,13 @@ import sys
 
 from econ.base.units import WEEK_DAYS
 from econ.cli.args import bounded_float, bounded_int, output_name
+from econ.cli.usage import SOURCE_HELP, add_source_arguments
 from econ.io.formats import usd
 from econ.io.serialize import json_text
 from econ.model.scenario_files import load_scenario
 from econ.portfolio.screen import MIN_HISTORY_DAYS, Screen, screen, write_scenarios
 from econ.portfolio.verdicts import BREAKEVEN_MARGIN, DISTIL_PAYBACK_SHARE, MAX_VOLATILITY
+from econ.traffic.sources.read import is_dsn, read_source
 from econ.traffic.usage import load_usage
 from econ.traffic.usage_stats import MIN_TREND_WEEKS
 
@@ -28,23 +30,26 @@ def _fmt(value: float | None, spec: str, missing: str = "–") -> str:
 
 
 def _table(result: Screen) -> str:
-    header = (f"{'#':>3}  {'task':<24}{'verdict':<8}{'req/day':>11}{'growth':>8}{'vol':>6}{'tok in/out':>13}"
-              f"{'teacher/mo':>12}{'upfront':>10}{'NPV':>10}{'payback':>9}{'break-even':>12}{'student/1k':>11}")
+    header = (f"{'#':>3}  {'task':<24}{'verdict':<8}{'req/day':>11}{'growth':>8}{'vol':>6}{'peak':>6}{'tok in/out':>13}"
+              f"{'teacher/mo':>12}{'upfront':>10}{'NPV P10':>10}{'NPV':>10}{'NPV P90':>10}{'payback':>9}"
+              f"{'break-even':>12}{'student/1k':>11}")
     lines = [header]
     for rank, t in enumerate(result.tasks, start=1):
         tokens = "–" if t.input_tokens is None else f"{t.input_tokens:,.0f}/{t.output_tokens:,.0f}"
         payback = "–" if t.npv_usd is None else _fmt(t.payback_months, ".1f", "never")
         lines.append(
-            f"{rank:>3}  {t.task[:23]:<24}{t.verdict:<8}{t.requests_per_day:>11,.0f}{_fmt(t.monthly_growth, '+.1%'):>8}"
-            f"{_fmt(t.volatility, '.0%'):>6}{tokens:>13}{usd(t.teacher_usd_per_month):>12}{usd(t.upfront_usd):>10}"
-            f"{usd(t.npv_usd):>10}{payback:>9}{_fmt(t.breakeven_requests_per_day, ',.0f', 'none'):>12}"
+            f"{rank:>3}  {t.task[:23]:<24}{t.verdict:<8}{t.requests_per_day:>11,.0f}"
+            f"{_fmt(t.projected_growth, '+.1%'):>8}{_fmt(t.volatility, '.0%'):>6}{_fmt(t.peak_to_average, '.1f'):>6}"
+            f"{tokens:>13}{usd(t.teacher_usd_per_month):>12}{usd(t.upfront_usd):>10}"
+            f"{usd(t.npv_p10_usd):>10}{usd(t.npv_usd):>10}{usd(t.npv_p90_usd):>10}{payback:>9}{_fmt(t.breakeven_requests_per_day, ',.0f', 'none'):>12}"
             f"{usd(t.student_usd_per_kreq):>11}")
     return "\n".join(lines)
 
 
 def screen_text(result: Screen, origin: str, template_name: str) -> str:
     """The ranked table, every task's reasons, the portfolio and the warnings."""
-    lines = [f"screen of {origin} on template {template_name!r}: {len(result.tasks)} tasks, ranked by NPV", "",
+    lines = [f"screen of {origin} on template {template_name!r}: {len(result.tasks)} tasks, ranked by P10 NPV (growth: projected; "
+             "peak: peak-to-average)", "",
              _table(result), "", "Why:"]
     for rank, t in enumerate(result.tasks, start=1):
         lines.append(f"{rank:>3}. {t.task}: {t.verdict}")
@@ -64,10 +69,20 @@ def screen_text(result: Screen, origin: str, template_name: str) -> str:
     return "\n".join(lines)
 
 
+def _usage_log(args):
+    """Today's CSV reader for one plain .csv file without source options; every other source via DuckDB/Postgres."""
+    plain = (args.file.lower().endswith(".csv") and not is_dsn(args.file) and not any(ch in args.file for ch in "*?[")
+             and args.task_key is None and args.since is None and args.until is None and args.source_format is None)
+    if plain:
+        return load_usage(args.file), None
+    table = read_source(args.file, args.task_key, args.since, args.until, args.source_format)
+    return table.to_usage_log(), table.screen_shape()
+
+
 def _run(args) -> int:
     template = load_scenario(args.template)
-    log = load_usage(args.file)
-    result = screen(log, template, min_days=args.min_days, budget_usd=args.budget_usd)
+    log, shape = _usage_log(args)
+    result = screen(log, template, min_days=args.min_days, budget_usd=args.budget_usd, shape=shape)
     written = []
     if args.out_dir is not None:
         try:
@@ -88,8 +103,10 @@ def _run(args) -> int:
 def add_screen_command(sub) -> None:
     """Register `screen` on the subcommand parsers of `python -m econ`."""
     sc = sub.add_parser("screen", help="rank the tasks of a usage log: which to distil first")
-    sc.add_argument("file", help="usage CSV: date,task,requests,input_tokens,output_tokens (daily totals) or "
-                                 "timestamp,task,input_tokens,output_tokens (one row per request); optional usd, model")
+    sc.add_argument("file", metavar="SOURCE", help=SOURCE_HELP + "; a CSV in the canonical shape: "
+                    "date,task,requests,input_tokens,output_tokens (daily totals) or timestamp,task,input_tokens,"
+                    "output_tokens (one row per request); optional usd, model")
+    add_source_arguments(sc)
     sc.add_argument("--template", required=True, help="scenario JSON whose student, distillation and quality "
                                                       "every task shares")
     sc.add_argument("--format", choices=("table", "json", "csv"), default="table")

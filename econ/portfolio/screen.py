@@ -26,14 +26,23 @@ from econ.io.serialize import finite_or_none, json_ready
 from econ.model.scenario import Scenario
 from econ.model.scenario_files import save_scenario
 from econ.portfolio.budget import choose_within_budget
-from econ.portfolio.template import Template, task_scenario
+from econ.portfolio.judgment import growth_reason, level_reason, npv_reason, peak_reason, projected
+from econ.portfolio.task_risk import npv_range
+from econ.portfolio.template import (
+    MAX_PROJECTED_MONTHLY_GROWTH,
+    MIN_PROJECTED_MONTHLY_GROWTH,
+    Template,
+    task_scenario,
+)
 from econ.portfolio.verdicts import DISTIL, Facts, unscored_verdict, verdict
 from econ.traffic.forecast import MIN_HISTORY_DAYS
 from econ.traffic.usage import UsageLog
 from econ.traffic.usage_stats import TaskStats, task_stats
 
-TASK_KEYS = ("task", "days", "requests_per_day", "monthly_growth", "volatility", "input_tokens", "output_tokens",
-             "teacher_usd_per_month", "payback_months", "npv_usd", "breakeven_requests_per_day", "verdict", "reasons")
+TASK_KEYS = ("task", "days", "requests_per_day", "monthly_growth", "growth_low", "growth_high", "projected_growth",
+             "volatility", "peak_to_average", "input_tokens", "output_tokens", "cached_input_share",
+             "teacher_usd_per_month", "payback_months", "npv_p10_usd", "npv_usd", "npv_p90_usd",
+             "breakeven_requests_per_day", "verdict", "reasons")
 # Inputs a steady month (break-even) never reads: volume, growth, upfront spend, discounting.
 _NOT_IN_STEADY_MONTH = {"months", "annual_discount_rate", "requests_per_day", "monthly_growth", "traffic_scale",
                         "seasonality", "explicit_requests", "upfront_usd"}
@@ -59,6 +68,13 @@ class TaskScore:
     upfront_usd: float | None
     student_usd_per_kreq: float | None
     scenario: Scenario | None
+    growth_low: float | None = None  # the fitted growth's 95% interval
+    growth_high: float | None = None
+    projected_growth: float | None = None  # what the scenario projects: the fitted growth, or 0 when not shown
+    peak_to_average: float | None = None
+    cached_input_share: float | None = None
+    npv_p10_usd: float | None = None  # the low side the ranking uses
+    npv_p90_usd: float | None = None
 
     def to_dict(self) -> dict:
         """The public JSON row (exactly TASK_KEYS)."""
@@ -142,11 +158,24 @@ def breakevens(inputs: list[NumericInputs]) -> list[float | None]:
     return out
 
 
-def _scored(stats: TaskStats, template: Template, tasks: list[str], models: dict[str, str]) -> list[TaskScore]:
-    frame = stats.frame
+def _facts(row: pd.Series, scenario: Scenario, payback, npv: float, be, p10: float) -> Facts:
+    return Facts(days=int(row["days"]), requests_per_day=float(row["requests_per_day"]),
+                 volatility=float(row["volatility"]), payback_months=payback, npv_usd=npv,
+                 breakeven_requests_per_day=be, horizon_months=scenario.horizon_months,
+                 fitted_growth=float(row["monthly_growth"]), projected_growth=scenario.traffic.monthly_growth,
+                 npv_p10_usd=p10, growth_significant=bool(row["growth_significant"]))
+
+
+def _scored(stats: TaskStats, template: Template, tasks: list[str], models: dict[str, str],
+            shape: pd.DataFrame | None) -> list[TaskScore]:
+    p2a = template.scenario.traffic.peak_to_average
+    frame = stats.frame.loc[tasks].join(projected(stats.frame.loc[tasks], shape, p2a))
     scenarios = [task_scenario(template, task, frame.loc[task], models.get(task), stats.end_date) for task in tasks]
     inputs = [numeric_inputs(s)[0] for s in scenarios]
-    many = evaluate_many(stack_inputs(inputs))  # every task in one vectorized evaluation
+    stacked = stack_inputs(inputs)
+    many = evaluate_many(stacked)  # every task in one vectorized evaluation
+    spread = npv_range(stacked, tasks, frame["level_se"].to_numpy(), frame["growth_slope_se"].to_numpy(),
+                       (MIN_PROJECTED_MONTHLY_GROWTH, MAX_PROJECTED_MONTHLY_GROWTH))
     flows = many.flows
     with np.errstate(divide="ignore", invalid="ignore"):
         student_per_kreq = flows.student_usd.sum(axis=1) / flows.requests.sum(axis=1) * REQUESTS_PER_KREQ
@@ -154,19 +183,21 @@ def _scored(stats: TaskStats, template: Template, tasks: list[str], models: dict
     for i, (task, scenario, be) in enumerate(zip(tasks, scenarios, breakevens(inputs), strict=True)):
         row = frame.loc[task]
         payback = finite_or_none(many.payback_months[i])
-        facts = Facts(days=int(row["days"]), requests_per_day=float(row["requests_per_day"]),
-                      volatility=float(row["volatility"]), payback_months=payback, npv_usd=float(many.npv_usd[i]),
-                      breakeven_requests_per_day=be, horizon_months=scenario.horizon_months,
-                      fitted_growth=float(row["monthly_growth"]), projected_growth=scenario.traffic.monthly_growth)
+        facts = _facts(row, scenario, payback, float(many.npv_usd[i]), be, float(spread.p10[i]))
         word, reasons = verdict(facts)
+        judged = (level_reason(row), growth_reason(row), peak_reason(row, p2a),
+                  npv_reason(facts.npv_usd, spread.p10[i], spread.p50[i], spread.p90[i], spread.draws))
         out.append(TaskScore(
             task=task, days=facts.days, requests_per_day=facts.requests_per_day,
             monthly_growth=facts.fitted_growth, volatility=finite_or_none(row["volatility"]),
             input_tokens=float(row["input_tokens"]), output_tokens=float(row["output_tokens"]),
             teacher_usd_per_month=finite_or_none(row["teacher_usd_per_month"]), payback_months=payback,
-            npv_usd=facts.npv_usd, breakeven_requests_per_day=be, verdict=word, reasons=reasons,
+            npv_usd=facts.npv_usd, breakeven_requests_per_day=be, verdict=word, reasons=(*reasons, *judged),
             upfront_usd=float(flows.upfront_usd[i, 0]), student_usd_per_kreq=finite_or_none(student_per_kreq[i]),
-            scenario=scenario))
+            scenario=scenario, growth_low=finite_or_none(row["growth_low"]), growth_high=finite_or_none(row["growth_high"]),
+            projected_growth=scenario.traffic.monthly_growth, peak_to_average=scenario.traffic.peak_to_average,
+            cached_input_share=finite_or_none(row["cached_input_share"]), npv_p10_usd=float(spread.p10[i]),
+            npv_p90_usd=float(spread.p90[i])))
     return out
 
 
@@ -185,7 +216,7 @@ def _budget(ranked: list[TaskScore], budget_usd: float | None) -> tuple[list[Tas
     distil = [t for t in ranked if t.verdict == DISTIL]
     if budget_usd is None:
         return ranked, tuple(t.task for t in distil), (), []
-    choice = choose_within_budget([t.npv_usd for t in distil], [t.upfront_usd for t in distil], budget_usd)
+    choice = choose_within_budget([t.npv_p10_usd for t in distil], [t.upfront_usd for t in distil], budget_usd)
     chosen = {distil[i].task for i in choice.chosen}
     left = [t for t in distil if t.task not in chosen]
     warnings = []
@@ -202,15 +233,17 @@ def _budget(ranked: list[TaskScore], budget_usd: float | None) -> tuple[list[Tas
 
 
 def screen(log: UsageLog, template: Scenario, min_days: int = MIN_HISTORY_DAYS,
-           budget_usd: float | None = None) -> Screen:
-    """Score every task of the log with at least `min_days` days of history; rank by NPV; choose within a budget."""
+           budget_usd: float | None = None, shape: pd.DataFrame | None = None) -> Screen:
+    """Score every task of the log with at least `min_days` days of history; rank by P10 NPV; choose within a
+    budget. `shape` (index task: peak_to_average_hourly, cached_input_share) gives each task's own peak and
+    cache share where the source had them (`UsageTable.screen_shape()`)."""
     prepared = Template.of(template, priced=log.priced)
     stats = task_stats(log)
     frame = stats.frame
     enough = (frame["days"] >= min_days) & (frame["requests_per_day"] > 0) & frame["input_tokens"].notna()
-    scored = _scored(stats, prepared, list(frame.index[enough]), log.task_models) if enough.any() else []
+    scored = _scored(stats, prepared, list(frame.index[enough]), log.task_models, shape) if enough.any() else []
     unscored = [_unscored(stats, task, min_days) for task in frame.index[~enough]]
-    ranked = sorted(scored, key=lambda t: (-t.npv_usd, t.task)) + sorted(
+    ranked = sorted(scored, key=lambda t: (-t.npv_p10_usd, t.task)) + sorted(
         unscored, key=lambda t: (-t.requests_per_day, t.task))
     ranked, chosen, left_out, budget_warnings = _budget(ranked, budget_usd)
     warnings = list(prepared.warnings)

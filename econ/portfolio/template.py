@@ -1,8 +1,10 @@
 """One task's scenario: the screen's template with that task's traffic, workload and teacher price.
 
 Imports `econ.model.scenario`, `econ.serving.capacity`, `econ.chain.inputs` and `econ.model.prices`. What changes per task:
-- `traffic`: requests/day = the mean of the last `LEVEL_DAYS` (28) days; monthly growth = the fitted one, projected at
-  no more than `MAX_PROJECTED_MONTHLY_GROWTH`; peak-to-average from the template;
+- `traffic`: requests/day = the mean of the last `LEVEL_DAYS` (28) days; monthly growth = the projected one (the fitted
+  growth where its interval excludes 0, else 0: `econ.portfolio.judgment`), at no more than
+  `MAX_PROJECTED_MONTHLY_GROWTH`; peak-to-average the task's own where the row has one, else the template's;
+  the teacher's cached-input share the task's own where the log counts cached tokens;
 - `workload`: the task's mean input and output tokens per request (whole tokens);
 - `teacher`: an API priced at the task's effective $/request from the log (`usd`, or `model` and the
   price table): the listed input/output/cached prices (the task's model, else the template's API teacher)
@@ -102,16 +104,21 @@ class Template:
 
 
 def _scaled_teacher(template: Template, model: str | None, in_tok: int, out_tok: int,
-                    usd_per_request: float) -> ApiServing:
+                    usd_per_request: float, cached_share: float | None = None) -> ApiServing:
     base = template.scenario.teacher
     if model is not None:
         row = api_price(model)
+        # the log's own cached share where it counts cached tokens, else none: a log priced without a
+        # cached share is not scaled to the template's (the list prices stay list prices)
+        share = cached_share if cached_share is not None else 0.0
         listed = ApiServing(
             name=model, input_usd_per_mtok=row.input_usd_per_mtok, output_usd_per_mtok=row.output_usd_per_mtok,
-            cached_input_usd_per_mtok=row.cached_input_usd_per_mtok, cached_input_share=0.0, batch_discount=row.batch_discount,
+            cached_input_usd_per_mtok=row.cached_input_usd_per_mtok,
+            cached_input_share=share if row.cached_input_usd_per_mtok is not None else 0.0,
+            batch_discount=row.batch_discount,
             annual_price_decline=base.annual_price_decline if isinstance(base, ApiServing) else 0.0)
     elif isinstance(base, ApiServing):
-        listed = base
+        listed = base if cached_share is None else base.model_copy(update={"cached_input_share": cached_share})
     else:
         flat = usd_per_request / (in_tok + out_tok) * TOKENS_PER_MTOK
         return ApiServing(name="teacher (priced from the log)", input_usd_per_mtok=flat, output_usd_per_mtok=flat,
@@ -146,12 +153,16 @@ def task_scenario(template: Template, task: str, row: pd.Series, model: str | No
     base = template.scenario
     in_tok = max(1, round(float(row["input_tokens"])))
     out_tok = max(1, round(float(row["output_tokens"])))
-    growth = min(max(float(row["monthly_growth"]), MIN_PROJECTED_MONTHLY_GROWTH), MAX_PROJECTED_MONTHLY_GROWTH)
+    fitted = float(row.get("projected_growth", row["monthly_growth"]))
+    growth = min(max(fitted, MIN_PROJECTED_MONTHLY_GROWTH), MAX_PROJECTED_MONTHLY_GROWTH)
+    own = {"peak_to_average": float(row["peak_to_average"])} if "peak_to_average" in row else {}
     traffic = Traffic.model_validate({**base.traffic.model_dump(), "requests_per_day": float(row["requests_per_day"]),
-                                      "monthly_growth": growth})
+                                      "monthly_growth": growth, **own})
     teacher = base.teacher
+    cached = row.get("cached_input_share")
+    cached = None if cached is None or pd.isna(cached) else float(cached)
     if template.priced:
-        teacher = _scaled_teacher(template, model, in_tok, out_tok, float(row["usd_per_request"]))
+        teacher = _scaled_teacher(template, model, in_tok, out_tok, float(row["usd_per_request"]), cached)
     description = (f"Task {task!r} screened from its usage log: {int(row['days'])} days to {end_date.date()}, "
                    f"{float(row['requests_per_day']):,.0f} requests/day (mean of the last {LEVEL_DAYS} days), fitted growth "
                    f"{float(row['monthly_growth']):+.2%}/month, {in_tok} in / {out_tok} out tokens per request. "

@@ -3,8 +3,9 @@
 Imports only `econ.cli.report` (money words). The thresholds are named here with why they sit where they do:
 
 - **distil**: pays back within `DISTIL_PAYBACK_SHARE` of the horizon, today's volume is at least
-  `BREAKEVEN_MARGIN` × break-even, daily volume is steady (volatility ≤ `MAX_VOLATILITY`), and the
-  history is long enough to trust the fitted growth (`CONFIDENT_HISTORY_DAYS`);
+  `BREAKEVEN_MARGIN` × break-even, daily volume is steady (volatility ≤ `MAX_VOLATILITY`), the
+  history is long enough to trust the fitted growth (`CONFIDENT_HISTORY_DAYS`), and the low side of the
+  task's own Monte Carlo (P10 NPV) is above 0;
 - **watch**: pays (payback within the horizon and NPV > 0) but misses one of those, or has too little
   history to be scored at all;
 - **stay**: never pays (no payback within the horizon, or NPV ≤ 0), or volume is below break-even.
@@ -50,6 +51,8 @@ class Facts:
     horizon_months: int
     fitted_growth: float
     projected_growth: float
+    npv_p10_usd: float | None = None  # the low side of the task's Monte Carlo (None: not drawn)
+    growth_significant: bool = True
 
 
 def _count(value: float) -> str:
@@ -97,7 +100,7 @@ def _stability_reasons(f: Facts) -> tuple[list[str], bool]:
     long_enough = f.days >= CONFIDENT_HISTORY_DAYS
     if not long_enough:
         reasons.append(f"only {f.days} days of history: growth is uncertain before {CONFIDENT_HISTORY_DAYS} days")
-    if f.projected_growth < f.fitted_growth:
+    if f.growth_significant and f.projected_growth < f.fitted_growth:
         reasons.append(f"growth fitted at {f.fitted_growth:+.1%}/month, projected at {f.projected_growth:+.1%}/month "
                        "(a ramp does not compound for the whole horizon)")
     return reasons, steady and long_enough
@@ -113,7 +116,11 @@ def verdict(f: Facts) -> tuple[str, tuple[str, ...]]:
         rest = [payback_words] if below else volume_words
         return STAY, tuple(first + rest)
     reasons = [payback_words, *volume_words, *stability_words]
-    if fast and margin and stable:
+    sure = f.npv_p10_usd is None or f.npv_p10_usd > 0
+    if not sure:
+        reasons.append(f"low side: P10 NPV {usd(f.npv_p10_usd)} ≤ 0, one time in ten it loses money on what "
+                       "the log shows")
+    if fast and margin and stable and sure:
         return DISTIL, tuple(reasons)
     return WATCH, tuple(reasons)
 

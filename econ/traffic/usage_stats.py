@@ -9,6 +9,8 @@ days, which ends on the log's last day for every task (a task silent lately show
   weekly pattern), `econ.traffic.forecast.compound_growth`, as compound growth per 730/24-day month;
 - `volatility`: the coefficient of variation of daily volume after dividing out that trend and the
   weekly pattern (each weekday's mean ratio to the trend): the day-to-day noise a fleet must absorb;
+- `growth_low`/`growth_high`/`growth_significant`/`growth_slope_se`, `level_se`, `peak_day_ratio`: how
+  sure those are (`econ.traffic.task_fit`);
 - tokens and USD per request: totals over the last `LEVEL_DAYS` days ÷ requests (the whole log when
   those days had none);
 - `teacher_usd_per_month`: what the teacher costs per month at today's level, by the log's own prices
@@ -26,6 +28,7 @@ import pandas as pd
 
 from econ.base.units import DAYS_PER_MONTH, LEVEL_DAYS, WEEK_DAYS
 from econ.traffic.forecast import compound_growth
+from econ.traffic.task_fit import GrowthInterval, growth_interval, level_se, peak_day_ratio
 from econ.traffic.usage import UsageLog
 
 TREND_DAYS = 26 * WEEK_DAYS  # half a year of whole weeks: growth of +5%/month shows clearly over noise
@@ -54,8 +57,9 @@ def _window_sums(daily: pd.DataFrame, tasks: pd.Index, since: pd.Timestamp) -> p
     return recent.where(np.repeat(lately[:, None], len(columns), axis=1), whole)
 
 
-def _trend_and_noise(matrix: np.ndarray, weeks: int) -> tuple[np.ndarray, np.ndarray]:
-    """Monthly growth and volatility of the last `weeks` whole weeks of each row of (tasks, days)."""
+def _trend_and_noise(matrix: np.ndarray, weeks: int) -> tuple[np.ndarray, np.ndarray, GrowthInterval, np.ndarray]:
+    """Monthly growth, volatility, the growth's interval and the p95 ÷ mean day (trend divided out, weekly
+    pattern kept) of the last `weeks` whole weeks of (tasks, days)."""
     daily = matrix[:, matrix.shape[1] - weeks * WEEK_DAYS:]
     weekly = np.maximum(daily.reshape(len(daily), weeks, WEEK_DAYS).sum(axis=2), ZERO_WEEK_REQUESTS)
     growth_per_week = compound_growth(weekly.T)
@@ -75,7 +79,8 @@ def _trend_and_noise(matrix: np.ndarray, weeks: int) -> tuple[np.ndarray, np.nda
         mean = np.nanmean(residual, axis=1)
         volatility = np.where(mean > 0, np.nanstd(residual, axis=1, ddof=1) / mean, np.nan)
     monthly_growth = (1.0 + growth_per_week) ** (DAYS_PER_MONTH / WEEK_DAYS) - 1.0
-    return monthly_growth, volatility
+    peak_day = peak_day_ratio(ratio.reshape(len(daily), -1))
+    return monthly_growth, volatility, growth_interval(logs), peak_day
 
 
 def task_stats(log: UsageLog) -> TaskStats:
@@ -95,10 +100,14 @@ def task_stats(log: UsageLog) -> TaskStats:
     requests_per_day = matrix[:, -LEVEL_DAYS:].sum(axis=1) / level_days
     growth = np.zeros(len(tasks))
     volatility = np.full(len(tasks), np.nan)
+    fit = {name: np.full(len(tasks), np.nan) for name in ("growth_low", "growth_high", "growth_slope_se")}
+    peak_day = np.ones(len(tasks))
     weeks = np.minimum(days, TREND_DAYS) // WEEK_DAYS
     for w in np.unique(weeks[weeks >= MIN_TREND_WEEKS]):
         rows = weeks == w
-        growth[rows], volatility[rows] = _trend_and_noise(matrix[rows], int(w))
+        growth[rows], volatility[rows], interval, peak_day[rows] = _trend_and_noise(matrix[rows], int(w))
+        fit["growth_low"][rows], fit["growth_high"][rows] = interval.low, interval.high
+        fit["growth_slope_se"][rows] = interval.slope_se_per_week
     sums = _window_sums(daily, tasks, end - pd.Timedelta(days=LEVEL_DAYS - 1))
     with np.errstate(divide="ignore", invalid="ignore"):
         per_request = sums.div(sums["requests"].where(sums["requests"] > 0), axis=0)
@@ -110,6 +119,10 @@ def task_stats(log: UsageLog) -> TaskStats:
         "input_tokens": per_request["input_tokens"].to_numpy(),
         "output_tokens": per_request["output_tokens"].to_numpy(),
         "usd_per_request": per_request["usd"].to_numpy() if log.priced else np.nan,
+        **fit,
+        "growth_significant": (fit["growth_low"] > 0) | (fit["growth_high"] < 0),
+        "level_se": level_se(volatility, LEVEL_DAYS),
+        "peak_day_ratio": peak_day,
     }, index=tasks)
     frame["teacher_usd_per_month"] = frame["requests_per_day"] * DAYS_PER_MONTH * frame["usd_per_request"]
     dates = pd.date_range(start, end, freq="D")

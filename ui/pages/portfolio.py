@@ -1,8 +1,10 @@
 """Portfolio page: which tasks to distil first, ranked from a usage log. Imports streamlit, econ and ui.
 
-Upload a usage CSV (or take the shipped sample); every task is scored on a template scenario (the
-sidebar's scenario when the log was screened, pinned so that opening a task does not move the ranking),
-ranked by NPV with its verdict and reasons. "Open in the sidebar" makes a task's scenario the current
+Upload a usage file (CSV, Parquet, JSON lines; any format `python -m econ usage` reads) and choose the task
+key once its columns are seen, or type LiteLLM's Postgres DSN (used for one read, never stored), or take the
+shipped sample; every task is scored on a template scenario (the sidebar's scenario when the log was
+screened, pinned so that opening a task does not move the ranking), ranked by its P10 NPV with its verdict,
+reasons and P10–P90 range; the untagged spend is shown. "Open in the sidebar" makes a task's scenario the current
 one: every other page then shows that task. Every number comes from `econ.portfolio.screen`.
 """
 
@@ -13,9 +15,11 @@ import streamlit as st
 
 import econ
 from econ.portfolio.screen import MIN_HISTORY_DAYS
+from econ.traffic.sources.normalize import task_key_choices
+from econ.traffic.sources.sql import LITELLM_COLUMNS
 from econ.traffic.usage import MAX_USAGE_BYTES
 from ui import format as fmt
-from ui import screen_tables, state
+from ui import screen_tables, state, usage_source
 from ui.charts import portfolio as portfolio_charts
 
 PLOT_CONFIG = {"displaylogo": False}
@@ -24,6 +28,9 @@ TEMPLATE_KEY = "portfolio.template"  # JSON of the template the log was screened
 SAMPLE_KEY = "portfolio.use_sample"
 OPENED_KEY = "portfolio.opened"  # the task last opened in the sidebar
 MAX_MIN_DAYS = 3650
+FILE_SOURCE = "File"
+DSN_SOURCE = "LiteLLM database (Postgres)"
+DB_TABLE_KEY = "portfolio.db_table"  # the aggregated table read from a DSN (never the DSN itself)
 
 
 @st.cache_data(show_spinner="Screening the portfolio…", max_entries=8)
@@ -33,14 +40,39 @@ def run_screen(data: bytes, name: str, template_json: str, min_days: int, budget
     return econ.screen(log, econ.parse_scenario(template_json), min_days=min_days, budget_usd=budget_usd)
 
 
+def screen_table(table, template_json: str, min_days: int, budget_usd: float | None):
+    """Screen a canonical daily table from any source, with each task's own peak and cache share."""
+    return econ.screen(table.to_usage_log(), econ.parse_scenario(template_json), min_days=min_days,
+                       budget_usd=budget_usd, shape=table.screen_shape())
+
+
+def read_with_progress(read, label: str):
+    """Run a source read under a status box that names each step (aggregating can take a while)."""
+    with st.status(label, expanded=False) as status:
+        table = read(lambda text: status.update(label=text))
+        status.update(label=f"{label}: {len(table.daily):,} task-days read", state="complete")
+    return table
+
+
 st.title("Portfolio: which tasks to distil first?")
-st.caption("A usage log of every call site on the teacher: daily totals (`date, task, requests, input_tokens, "
-           "output_tokens`) or one row per request (`timestamp, task, input_tokens, output_tokens`); optional "
-           "`usd` (what was spent) or `model` (priced from the API price table). Each task becomes the template "
-           "scenario with its own volume, growth, token mix and teacher price.")
+st.caption("Usage from where it lives: a file (CSV, Parquet or JSON lines, gzip too) in the canonical shape, a "
+           "LiteLLM spend-log export, a Langfuse observations export or OTLP GenAI spans; or LiteLLM's own "
+           "Postgres database. Each task becomes the template scenario with its own volume, growth, peak, token "
+           "mix and teacher price, ranked by its low-side (P10) NPV.")
 left, right = st.columns([3, 2])
-upload = left.file_uploader("Usage log (CSV)", type=["csv"], key="portfolio.upload",
-                            max_upload_size=MAX_USAGE_BYTES // 2**20)
+kind = left.radio("Usage source", (FILE_SOURCE, DSN_SOURCE), key="portfolio.source_kind", horizontal=True)
+upload, dsn_clicked = None, False
+if kind == FILE_SOURCE:
+    upload = left.file_uploader("Usage log", type=usage_source.UPLOAD_TYPES, key="portfolio.upload",
+                                max_upload_size=MAX_USAGE_BYTES // 2**20)
+else:
+    dsn = left.text_input("Postgres DSN", type="password", key="portfolio.dsn",
+                          placeholder="postgresql://user:password@host:5432/litellm",
+                          help="LiteLLM's database. Used for this read only: never saved in the scenario, the "
+                               "page's URL or a cache.")
+    db_key = left.selectbox("Task key", task_key_choices("litellm", list(LITELLM_COLUMNS)), key="portfolio.db_key",
+                            help="tag:NAME reads 'NAME:value' from request_tags (LiteLLM's taskName convention).")
+    dsn_clicked = left.button("Read the database", key="portfolio.read_dsn", disabled=not dsn)
 if right.button("Use the sample log (examples/usage.csv)", key="portfolio.sample"):
     st.session_state[SAMPLE_KEY] = True
 c1, c2 = right.columns(2)
@@ -48,35 +80,64 @@ min_days = c1.number_input("Days of history to score", min_value=14, max_value=M
                            value=MIN_HISTORY_DAYS, key="portfolio.min_days",
                            help="Tasks with fewer days are listed but not scored.")
 budget = c2.number_input("Upfront budget (USD, 0 = none)", min_value=0.0, value=0.0, step=10_000.0,
-                         key="portfolio.budget", help="Chooses the distil tasks with the most total NPV "
+                         key="portfolio.budget", help="Chooses the distil tasks with the most total P10 NPV "
                          "within this upfront spend (an exact 0/1 knapsack).")
 
-if upload is not None:
-    source = (upload.name, upload.getvalue())
-elif st.session_state.get(SAMPLE_KEY):
-    source = (SAMPLE.name, SAMPLE.read_bytes())
-else:
-    st.info("Upload a usage log, or take the sample, to rank the portfolio.")
-    st.stop()
+# --- Template: the scenario every task is screened on. (A template chooser goes here: it sets
+# st.session_state[TEMPLATE_KEY] to the chosen scenario's JSON; everything below reads only that key.)
 if TEMPLATE_KEY not in st.session_state:
     st.session_state[TEMPLATE_KEY] = state.current_scenario().model_dump_json()
 template = econ.parse_scenario(st.session_state[TEMPLATE_KEY])
+budget_usd = float(budget) if budget > 0 else None
+
+table, source_name = None, None
 try:
-    result = run_screen(source[1], source[0], st.session_state[TEMPLATE_KEY], int(min_days),
-                        float(budget) if budget > 0 else None)
+    if kind == DSN_SOURCE and dsn_clicked:
+        st.session_state[DB_TABLE_KEY] = read_with_progress(
+            lambda progress: usage_source.read_dsn(dsn, db_key, progress), "Reading LiteLLM's database")
+    if kind == DSN_SOURCE and DB_TABLE_KEY in st.session_state:
+        table = st.session_state[DB_TABLE_KEY]
+        source_name = table.origin
+        result = screen_table(table, st.session_state[TEMPLATE_KEY], int(min_days), budget_usd)
+    elif upload is not None:
+        path = usage_source.saved_upload(upload.name, upload.getvalue())
+        try:
+            fmt_found, _, keys = usage_source.columns_of(path)
+        except ValueError:
+            if not upload.name.lower().endswith(".csv"):
+                raise
+            fmt_found, keys = "canonical", ["task"]  # today's CSV reader names the line and column
+        task_key = left.selectbox("Task key", keys, key="portfolio.task_key",
+                                  help="What names a task in this source; rows without it are counted as "
+                                       "'(untagged)'.")
+        source_name = upload.name
+        if upload.name.lower().endswith(".csv") and fmt_found == "canonical" and task_key == "task":
+            result = run_screen(upload.getvalue(), upload.name, st.session_state[TEMPLATE_KEY], int(min_days),
+                                budget_usd)
+        else:
+            table = read_with_progress(lambda progress: usage_source.read_upload(path, task_key),
+                                       f"Aggregating {upload.name} with DuckDB")
+            result = screen_table(table, st.session_state[TEMPLATE_KEY], int(min_days), budget_usd)
+    elif st.session_state.get(SAMPLE_KEY):
+        source_name = SAMPLE.name
+        result = run_screen(SAMPLE.read_bytes(), SAMPLE.name, st.session_state[TEMPLATE_KEY], int(min_days),
+                            budget_usd)
+    else:
+        st.info("Upload a usage log, read LiteLLM's database, or take the sample, to rank the portfolio.")
+        st.stop()
 except ValueError as exc:
     left.error(f"Not screened: {exc}")
     st.stop()
 
 t1, t2 = st.columns([3, 1])
-t1.caption(f"**{source[0]}** screened on template **{template.name}** (its student, distillation and quality; "
+t1.caption(f"**{source_name}** screened on template **{template.name}** (its student, distillation and quality; "
            f"{template.horizon_months}-month horizon).")
 if t2.button("Re-screen on the sidebar scenario", key="portfolio.retemplate"):
     st.session_state[TEMPLATE_KEY] = state.current_scenario().model_dump_json()
     st.rerun()
 
 distil = result.distil
-row = st.columns(4)
+row = st.columns(5)
 row[0].metric("Distil set", f"{len(distil)} of {len(result.tasks)} tasks", border=True)
 row[1].metric("Distil set NPV", fmt.usd(result.distil_npv_usd), border=True)
 row[2].metric("Distil set upfront", fmt.usd(result.distil_upfront_usd), border=True)
@@ -85,18 +146,32 @@ if result.budget_usd is not None:
     row[3].metric(f"Chosen within {fmt.usd(result.budget_usd)}", fmt.usd(sum(t.npv_usd for t in chosen)),
                   border=True, help=f"{', '.join(result.chosen) or 'nothing'}; left out: "
                   f"{', '.join(result.left_out) or 'none'}")
+if table is not None:
+    share = table.untagged_usd / table.total_usd if table.total_usd > 0 else 0.0
+    row[4].metric("Untagged spend", fmt.usd(table.untagged_usd), border=True,
+                  help=f"{table.untagged_requests:,} requests ({share:.1%} of spend) without the task key "
+                       f"{table.task_key!r}, listed as '(untagged)' and not screened. "
+                       f"{table.failed_requests:,} failed requests kept out of the volume. Cost: "
+                       f"{table.cost_source}" + (f"; priced from {table.price_source}" if table.price_source else ""))
+    for note in table.notes:
+        st.info(note)
 for warning in result.warnings:
     st.warning(warning)
 
 st.plotly_chart(portfolio_charts.npv_bars(result.to_frame()), config=PLOT_CONFIG, key="portfolio.npv")
-table = screen_tables.ranked_table(result)
-st.dataframe(table, hide_index=True, key="portfolio.table", column_config={
+ranked = screen_tables.ranked_table(result)
+at = list(ranked.columns).index("NPV $")
+ranked.insert(at, "NPV P10 $", [t.npv_p10_usd for t in result.tasks])  # the low side the ranking uses
+ranked.insert(at + 2, "NPV P90 $", [t.npv_p90_usd for t in result.tasks])
+st.dataframe(ranked, hide_index=True, key="portfolio.table", column_config={
     "Growth/month": st.column_config.NumberColumn(format="percent"),
     "Volatility": st.column_config.NumberColumn(format="percent"),
     "Requests/day": st.column_config.NumberColumn(format="localized"),
     "Teacher $/month": st.column_config.NumberColumn(format="dollar"),
     "Upfront $": st.column_config.NumberColumn(format="dollar"),
-    "NPV $": st.column_config.NumberColumn(format="dollar"),
+    "NPV P10 $": st.column_config.NumberColumn(format="dollar"),
+    "NPV $": st.column_config.NumberColumn(format="dollar", help="At the point estimate"),
+    "NPV P90 $": st.column_config.NumberColumn(format="dollar"),
     "Payback (months)": st.column_config.NumberColumn(format="%.1f"),
     "Break-even/day": st.column_config.NumberColumn(format="localized"),
     screen_tables.DAILY_COLUMN: st.column_config.LineChartColumn(

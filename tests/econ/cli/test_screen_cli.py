@@ -11,8 +11,10 @@ from usage_logs import ROOT
 
 SAMPLE = ROOT / "examples" / "usage.csv"
 TEMPLATE = ROOT / "examples" / "template.json"
-TASK_KEYS = {"task", "days", "requests_per_day", "monthly_growth", "volatility", "input_tokens", "output_tokens",
-             "teacher_usd_per_month", "payback_months", "npv_usd", "breakeven_requests_per_day", "verdict", "reasons"}
+TASK_KEYS = {"task", "days", "requests_per_day", "monthly_growth", "growth_low", "growth_high", "projected_growth",
+             "volatility", "peak_to_average", "input_tokens", "output_tokens", "cached_input_share",
+             "teacher_usd_per_month", "payback_months", "npv_p10_usd", "npv_usd", "npv_p90_usd",
+             "breakeven_requests_per_day", "verdict", "reasons"}
 
 
 def run(*args):
@@ -27,7 +29,8 @@ def test_json_keys_are_the_public_contract():
     assert set(data["portfolio"]) == {"distil_npv_usd", "distil_upfront_usd", "chosen"}
     assert all(set(t) == TASK_KEYS for t in data["tasks"])
     scored = [t for t in data["tasks"] if t["npv_usd"] is not None]
-    assert [t["npv_usd"] for t in scored] == sorted((t["npv_usd"] for t in scored), reverse=True)
+    # ranked on the low side (P10 NPV), the point estimate beside it
+    assert [t["npv_p10_usd"] for t in scored] == sorted((t["npv_p10_usd"] for t in scored), reverse=True)
     assert data["tasks"][-1]["npv_usd"] is None  # meeting-notes: 20 days, listed last, not scored
     distil = [t for t in data["tasks"] if t["verdict"] == "distil"]
     assert data["portfolio"]["chosen"] == [t["task"] for t in distil]

@@ -1,0 +1,139 @@
+"""LiteLLM's own Postgres database → the canonical daily table, aggregated inside Postgres.
+
+Imports pandas and `econ.traffic.sources`; psycopg (v3) only inside `read_postgres`. The per (date, task,
+model) totals and the per-task shape are each ONE query (`sql.daily_sql`/`sql.shape_sql`, transpiled to
+Postgres), so only the small result crosses the wire. Days older than the first raw row of
+"LiteLLM_SpendLogs" (LiteLLM prunes old logs) come from "LiteLLM_DailyTagSpend" (daily totals per tag,
+no hourly shape), and the report says so. A DSN's password never reaches a message.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from econ.traffic.sources.canonical import UsageTable, usage_table
+from econ.traffic.sources.errors import SourceError, one_line, redact
+from econ.traffic.sources.normalize import DEFAULT_TASK_KEYS
+from econ.traffic.sources.sql import LITELLM_COLUMNS, daily_sql, litellm_rows, shape_sql, transpile
+
+SPEND_LOGS = "LiteLLM_SpendLogs"
+DAILY_TAG_SPEND = "LiteLLM_DailyTagSpend"
+NEEDED = ("startTime", "model", "prompt_tokens", "completion_tokens", "spend")
+CONNECT_TIMEOUT_S = 10
+TAG_COLUMNS = ("tag", "date", "model", "prompt_tokens", "completion_tokens", "spend", "successful_requests",
+               "failed_requests")
+
+
+def _has_tag_spend(columns: set[str]) -> bool:
+    return set(TAG_COLUMNS) <= columns
+
+
+def _columns(cur, table: str) -> set[str]:
+    cur.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s", [table])
+    return {row[0] for row in cur.fetchall()}
+
+
+def _frame(cur, sql: str, params=None) -> pd.DataFrame:
+    cur.execute(sql, params)
+    return pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
+
+
+def _tag_spend_sql(tag: str, before: str | None) -> tuple[str, list]:
+    """Daily totals per tag value for days before `before` (raw rows gone), in the daily_sql columns."""
+    where = "tag LIKE %s" + (" AND date < %s" if before else "")
+    params = [tag + ":%"] + ([before] if before else [])
+    sql = (f'SELECT CAST(date AS DATE) AS date, SUBSTRING(tag FROM {len(tag) + 2}) AS task, '
+           "REGEXP_REPLACE(COALESCE(model, ''), '^[A-Za-z0-9_.-]+/', '') AS model, "
+           "SUM(successful_requests) AS requests, SUM(failed_requests) AS failed_requests, 0 AS cache_hit_requests, "
+           "SUM(prompt_tokens) AS input_tokens, SUM(COALESCE(cache_read_input_tokens, 0)) AS cached_input_tokens, "
+           "SUM(completion_tokens) AS output_tokens, SUM(spend) AS usd, 0 AS unpriced_requests, "
+           "0 AS unpriced_input_tokens, 0 AS unpriced_cached_input_tokens, 0 AS unpriced_output_tokens, "
+           f'NULL AS problem FROM "{DAILY_TAG_SPEND}" WHERE {where} GROUP BY 1, 2, 3')
+    return sql, params
+
+
+def _fallback(cur, key: str, first_raw_day, since, until) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of LiteLLM_DailyTagSpend before the first raw day (all of them without raw rows)."""
+    if not _has_tag_spend(_columns(cur, DAILY_TAG_SPEND)):
+        return pd.DataFrame(), []
+    if not key.startswith("tag:"):
+        return pd.DataFrame(), [f"{DAILY_TAG_SPEND} holds totals per tag only: days without raw rows are left "
+                                f"out for --task-key {key!r}"]
+    before = None if first_raw_day is None else str(first_raw_day)
+    sql, params = _tag_spend_sql(key[4:], before)
+    frame = _frame(cur, sql, params)
+    if not frame.empty:
+        frame["date"] = pd.to_datetime(frame["date"])
+        if since:
+            frame = frame.loc[frame["date"] >= pd.Timestamp(since)]
+        if until:
+            frame = frame.loc[frame["date"] <= pd.Timestamp(until)]
+    if frame.empty:
+        return frame, []
+    days = frame["date"].nunique()
+    span = f"before {before}" if before else "(no raw rows left)"
+    return frame, [f"{days} day(s) {span} read from {DAILY_TAG_SPEND} (raw rows pruned): daily totals per tag, "
+                   "no hourly shape, untagged requests unknown there"]
+
+
+def _connect(dsn: str):
+    import psycopg
+
+    try:
+        return psycopg.connect(dsn, connect_timeout=CONNECT_TIMEOUT_S, autocommit=True), psycopg.Error
+    except psycopg.Error as exc:
+        raise SourceError(redact(dsn), f"cannot connect: {one_line(exc)}") from None
+    except (ValueError, TypeError) as exc:  # a malformed DSN, before any connection
+        raise SourceError(redact(dsn), f"not a usable DSN: {one_line(exc)}") from None
+
+
+def _aggregate(cur, dsn_shown: str, key: str, since, until, progress) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+    columns = _columns(cur, SPEND_LOGS)
+    notes: list[str] = []
+    if not columns and not _has_tag_spend(_columns(cur, DAILY_TAG_SPEND)):
+        raise SourceError(dsn_shown, f'no table "{SPEND_LOGS}" (nor "{DAILY_TAG_SPEND}"): is this LiteLLM\'s database?')
+    by_model, shape = pd.DataFrame(), pd.DataFrame(columns=["task"])
+    first_raw_day = None
+    if columns:
+        missing = [c for c in NEEDED if c not in columns]
+        if missing:
+            raise SourceError(dsn_shown, f'table "{SPEND_LOGS}" lacks column(s) {", ".join(missing)}')
+        table = f'"{SPEND_LOGS}"'
+        rows = litellm_rows(key, table, {c: t for c, t in LITELLM_COLUMNS.items() if c in columns})
+        if progress:
+            progress(f"aggregating {SPEND_LOGS} inside Postgres")
+        by_model = _frame(cur, transpile(daily_sql(rows, since, until), "postgres"))
+        if not by_model.empty:
+            by_model["date"] = pd.to_datetime(by_model["date"])
+            first_raw_day = by_model["date"].min().date()
+            shape = _frame(cur, transpile(shape_sql(rows, since, until, approximate=False), "postgres"))
+    older, more = _fallback(cur, key, first_raw_day, since, until)
+    notes += more
+    if not older.empty:
+        by_model = pd.concat([older, by_model], ignore_index=True) if not by_model.empty else older
+    return by_model, shape, notes
+
+
+def read_postgres(dsn: str, task_key: str | None = None, since: str | None = None, until: str | None = None,
+                  progress=None) -> UsageTable:
+    """The canonical daily table of a LiteLLM database (see module doc)."""
+    shown = redact(dsn)
+    key = task_key or DEFAULT_TASK_KEYS["litellm"]
+    if progress:
+        progress(f"connecting to {shown}")
+    con, db_error = _connect(dsn)
+    try:
+        with con.cursor() as cur:
+            by_model, shape, notes = _aggregate(cur, shown, key, since, until, progress)
+    except db_error as exc:
+        raise SourceError(shown, one_line(exc)) from None
+    finally:
+        con.close()
+    if not by_model.empty and by_model["problem"].notna().any():
+        problem = by_model["problem"].dropna().min()
+        raise SourceError(shown, "is not a number, or is negative, in some rows", column=str(problem))
+    meta = {"origin": shown, "format": "litellm", "task_key": key, "task_key_given": task_key is not None,
+            "cost_source": "LiteLLM's spend (USD)", "window": bool(since or until), "notes": notes,
+            "rows_read": int(by_model[["requests", "failed_requests", "cache_hit_requests"]].to_numpy(float).sum())
+            if not by_model.empty else 0}
+    return usage_table(by_model.drop(columns="problem", errors="ignore").assign(problem=None), shape, meta)

@@ -1,0 +1,73 @@
+"""The Portfolio page reads any usage source: a Parquet upload with a task-key choice, LiteLLM's database."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from postgres_server import create_spend_logs, postgres_dsn  # noqa: F401 - the fixture
+from streamlit.testing.v1 import AppTest
+from usage_truth import canonical_frame, litellm_frame, truth_requests
+
+import econ
+from econ.traffic.sources.read import read_source
+from ui import format as fmt
+from ui.state import SCENARIO_KEY
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGE = "ui/pages/portfolio.py"
+TIMEOUT = 120  # seconds per script run; generous for a loaded 2-core machine, never asserted
+ROWS = truth_requests(days=42, seed=21)
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state[SCENARIO_KEY] = econ.example_scenario()
+    at.run()
+    return at.switch_page(PAGE).run()
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_a_parquet_upload_offers_task_keys_and_shows_untagged_spend_and_npv_ranges(tmp_path):
+    buffer = io.BytesIO()
+    canonical_frame(ROWS).to_parquet(buffer, index=False)
+    at = start()
+    at = at.file_uploader(key="portfolio.upload").set_value(("usage.parquet", buffer.getvalue(),
+                                                             "application/octet-stream")).run()
+    assert not at.exception and not at.error, at.error
+    assert at.selectbox(key="portfolio.task_key").options == ["task", "model"]
+    (tmp_path / "u.parquet").write_bytes(buffer.getvalue())
+    table = read_source(str(tmp_path / "u.parquet"))
+    assert metric(at, "Untagged spend") == fmt.usd(table.untagged_usd)
+    ranked = at.dataframe[0].value
+    assert {"NPV P10 $", "NPV $", "NPV P90 $"} <= set(ranked.columns)
+    scored = ranked.dropna(subset=["NPV $"])
+    assert (scored["NPV P10 $"] <= scored["NPV P90 $"]).all()
+    assert list(scored["NPV P10 $"]) == sorted(scored["NPV P10 $"], reverse=True)
+    at = at.selectbox(key="portfolio.task_key").set_value("model").run()  # tasks by model now
+    assert not at.exception and set(at.dataframe[0].value["Task"]) <= set(ROWS["model"])
+
+
+def test_a_typed_dsn_reads_litellms_database_and_is_never_stored(postgres_dsn):  # noqa: F811
+    create_spend_logs(postgres_dsn, litellm_frame(ROWS))
+    at = start()
+    at = at.radio(key="portfolio.source_kind").set_value("LiteLLM database (Postgres)").run()
+    at = at.text_input(key="portfolio.dsn").input(postgres_dsn).run()
+    at = at.button(key="portfolio.read_dsn").click().run()
+    assert not at.exception and not at.error, at.error
+    assert metric(at, "Untagged spend") == fmt.usd(read_source(postgres_dsn).untagged_usd)
+    assert not at.query_params  # nothing in the page's URL
+    scenario_json = at.session_state[SCENARIO_KEY].model_dump_json()
+    assert "postgresql://" not in scenario_json and "portfolio.db_table" in at.session_state
+
+
+def test_a_refused_dsn_is_one_error_beside_the_field_without_the_password():
+    at = start()
+    at = at.radio(key="portfolio.source_kind").set_value("LiteLLM database (Postgres)").run()
+    at = at.text_input(key="portfolio.dsn").input("postgresql://u:hunter2@127.0.0.1:1/db").run()
+    at = at.button(key="portfolio.read_dsn").click().run()
+    assert not at.exception and len(at.error) == 1
+    assert "hunter2" not in at.error[0].value and "cannot connect" in at.error[0].value
