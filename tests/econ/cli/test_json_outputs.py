@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from builders import scenario_dict
 
 from econ.cli.main import build_parser, main
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _strict(text: str):
@@ -58,10 +61,11 @@ def inputs(tmp_path_factory):
     usage.write_text("date,task,requests,input_tokens,output_tokens\n" + "\n".join(rows) + "\n")
     return {
         "evaluate": [str(never)],
-        "methods": [str(never)],
+        "methods": [str(ROOT / "examples" / "distill-offline.json")],  # needs a distillation run
         "risk": [str(never), "--draws", "200"],
         "forecast": [str(history), "--months", "3"],
         "screen": [str(usage), "--template", str(dear)],
+        "usage": [str(usage)],
         "quality": [str(samples), "--scenario", str(never)],
         "prices": [],
         "schema": [],
@@ -79,6 +83,12 @@ def test_undefined_numbers_come_out_as_null_in_strict_json(command, inputs, caps
     out = capsys.readouterr().out
     _strict(out)  # raises on NaN, Infinity, -Infinity
     assert "null" in out  # the undefined values are there, as null
+
+
+@pytest.mark.parametrize("command", ["methods", "usage"])
+def test_commands_with_only_defined_numbers_print_strict_json(command, inputs, capsys):
+    assert main([command, *inputs[command], "--format", "json"]) == 0
+    _strict(capsys.readouterr().out)
 
 
 @pytest.mark.parametrize("command", ["schema", "example"])
