@@ -17,7 +17,7 @@ from econ.chain.evaluate import evaluate
 from econ.cli.args import EXIT_BAD_INPUT, OneLineParser, bounded_int
 from econ.cli.prices import add_prices_command
 from econ.cli.quality import curve_frame, evidence_dict, evidence_text
-from econ.cli.report import headline_text, monthly_text
+from econ.cli.report import headline_text, monthly_text, verdict_text
 from econ.cli.screen import add_screen_command
 from econ.evidence.rates import quality_evidence
 from econ.evidence.samples import load_samples
@@ -30,16 +30,21 @@ from econ.model.uncertainty import MAX_DRAWS
 from econ.risk import monte_carlo, settings_of, tornado
 from econ.risk.decision import decide
 from econ.risk.threshold import threshold_sweep
+from econ.risk.verdict import verdict
 from econ.traffic.forecast import DEFAULT_MONTHS, MAX_MONTHS, forecast_traffic, load_history
 
 
 def _evaluate(args) -> int:
     result = evaluate(load_scenario(args.file))
-    if args.format == "json":
-        print(json_text(result.to_dict()))
-    elif args.format == "csv":
+    if args.format == "csv":
         sys.stdout.write(result.to_frame().to_csv(index=False))
+        return 0
+    answer = verdict(result.scenario, result)
+    if args.format == "json":
+        print(json_text({"verdict": answer.to_dict(), **result.to_dict()}))
     else:
+        print(verdict_text(answer))
+        print()
         print(headline_text(result))
         print()
         print(monthly_text(result))
@@ -61,12 +66,13 @@ def _risk(args) -> int:
     mc = monte_carlo(scenario, settings, draws=args.draws, seed=args.seed)
     sensitivity = tornado(scenario, settings)
     decision = decide(scenario)
+    answer = verdict(scenario, mc=mc, decision=decision)
     if args.format == "json":
-        print(json_text({"name": scenario.name, **mc.to_dict(), "tornado": sensitivity.to_dict(),
-                          "decision": decision.to_dict()}))
+        print(json_text({"verdict": answer.to_dict(), "name": scenario.name, **mc.to_dict(),
+                         "tornado": sensitivity.to_dict(), "decision": decision.to_dict()}))
         return 0
     h = scenario.horizon_months
-    lines = [f"scenario  {scenario.name}", f"draws     {mc.n_draws:,} (seed {mc.seed})", ""]
+    lines = [verdict_text(answer), "", f"scenario  {scenario.name}", f"draws     {mc.n_draws:,} (seed {mc.seed})", ""]
     lines += mc.summary() + [""]
     n, p = mc.npv_usd, mc.payback_months
     lines += [

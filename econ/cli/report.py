@@ -1,12 +1,13 @@
 """Plain-text rendering of an evaluation for terminals: the headline and the monthly table.
 
-Imports pandas and `econ.chain.evaluate`/`econ.io.formats` only. Library code does not print; this returns strings.
+Imports pandas and `econ.chain.evaluate`/`econ.io.formats`/`econ.risk.verdict` only. Library code does not print; this returns strings.
 """
 
 from __future__ import annotations
 
 from econ.chain.evaluate import HEADLINE, Evaluation
 from econ.io.formats import FORMATTERS
+from econ.risk.verdict import Verdict
 
 
 def headline_text(result: Evaluation) -> str:
@@ -25,3 +26,10 @@ def monthly_text(result: Evaluation) -> str:
     table = result.monthly.loc[:, ["month", "requests", "teacher_usd", "student_usd", "savings_usd",
                                    "cumulative_usd", "replicas", "utilization"]]
     return table.to_string(index=False, float_format=lambda v: f"{v:,.2f}")
+
+
+def verdict_text(answer: Verdict) -> str:
+    """The verdict line first, then each missing input with the scenario field to set."""
+    lines = [answer.line()]
+    lines += [f"  missing: {m.where()}: {m.why}" for m in answer.missing]
+    return "\n".join(lines)

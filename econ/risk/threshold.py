@@ -97,7 +97,7 @@ def threshold_sweep(scenario: Scenario, evidence: GradedSampleRates,
         curve=table, best_threshold=float(table["threshold"].iloc[best]), best_npv_usd=float(npv[best]),
         best_payback_months=finite_or_none(best_payback),
         horizon_months=scenario.horizon_months, swept_of=int(curve.threshold.size),
-        errors_free=scenario.quality.usd_per_error == 0,
+        errors_free=scenario.quality.usd_per_error_value == 0,
     )
 
 
