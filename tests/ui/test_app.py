@@ -15,8 +15,10 @@ from app_support import APP, TIMEOUT, profile_dict, scenario_with_profile
 from streamlit.testing.v1 import AppTest
 
 import econ
+from econ.chain.evaluate import is_caveat
 from ui import format as fmt
 from ui.state import SCENARIO_KEY
+from ui.verdicts import sentence
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["ui/pages/breakeven.py", "ui/pages/serving.py", "ui/pages/profiles.py", "ui/pages/scenarios.py",
@@ -72,7 +74,32 @@ def test_landing_page_shows_econs_headline_and_both_charts():
     assert metric(at, "Payback") == fmt.months(result.payback_months)
     assert metric(at, "NPV at 10%/year") == fmt.usd(result.npv_usd)
     assert len(at.get("plotly_chart")) == 2
-    assert [w.value for w in at.warning] == list(result.warnings)
+    # Warnings that ask for action stay in view, as sentences; standing caveats go in one box.
+    action = [w for w in result.warnings if not is_caveat(w)]
+    assert [w.value for w in at.warning] == [sentence(w) for w in action]
+    assert action and all(w.value[0].isupper() and w.value.endswith(".") for w in at.warning)
+    box = next(e for e in at.expander if e.label.startswith("Assumptions to check"))
+    assert "quality was not measured on production traffic" in box.markdown[0].value
+
+
+def test_the_verdict_is_the_first_line_of_the_landing_page():
+    at = start()
+    first = at.main.children[1]  # after the title
+    assert first.value.startswith("**Distil**: Pays back in 4.3 months with 8 in 10 confidence")
+    assert "on cost alone; errors not priced" in first.value
+
+
+def test_not_yet_decidable_names_the_input_and_where_to_supply_it():
+    data = json.loads(econ.example_scenario().model_dump_json())
+    data["quality"].pop("usd_per_error")  # an old scenario file: the error cost never stated
+    at = start(econ.parse_scenario(data))
+    box = at.warning[0].value
+    assert box.startswith("**Not yet decidable**: No cost per wrong answer is stated")
+    assert "Supply **Cost of one wrong answer (USD/error)** in the sidebar under *Quality and fallback*" in box
+    # Stating it in the sidebar decides it.
+    at.radio(key="in:quality.usd_per_error.__mode").set_value("Not priced: decide on cost alone").run()
+    assert at.main.children[1].value.startswith("**Distil**")
+    assert at.session_state[SCENARIO_KEY].quality.usd_per_error == "not_priced"
 
 
 def test_changing_requests_per_day_updates_payback_to_econs_value():

@@ -1,4 +1,4 @@
-"""Break-even page (landing): the headline answer, the cumulative curves with their crossing, the
+"""Break-even page (landing): the verdict in one line, then the headline answer, the cumulative curves with their crossing, the
 monthly breakdown and econ's warnings. Imports streamlit, econ and ui; every number comes from econ, each
 headline card's name and format from econ.chain.evaluate.HEADLINE.
 """
@@ -10,12 +10,14 @@ from econ.io.formats import FORMATTERS
 from ui import format as fmt
 from ui import state
 from ui.charts import costs as cost_charts
+from ui.verdicts import show_verdict, show_warnings
 
 PLOT_CONFIG = {"displaylogo": False}
 
 result = state.current_evaluation()
 scenario = result.scenario
 st.title("Does distilling pay off?")
+show_verdict(state.current_verdict())
 st.caption(f"Scenario **{scenario.name}** · {scenario.horizon_months} months · "
            f"discount rate {scenario.annual_discount_rate:.0%}/year. Edit any input in the sidebar.")
 
@@ -52,8 +54,7 @@ st.caption(
     f"{fmt.usd_precise(result.teacher_usd_per_kreq)}, student {fmt.usd_precise(result.student_usd_per_kreq)}"
 )
 
-for warning in result.warnings:
-    st.warning(warning)
+show_warnings(result.warnings)
 
 st.plotly_chart(cost_charts.cumulative_costs(result.monthly, result.payback_months, result.upfront_usd),
                 config=PLOT_CONFIG, key="breakeven.cumulative")

@@ -14,20 +14,9 @@ import streamlit as st
 
 import econ
 from ui import state
+from ui.sections import SECTIONS
 from ui.sidebar.errors import problems_of, show_problems
 from ui.sidebar.form import JSON_FIELDS, Form
-
-SECTIONS = (  # (title, scenario field(s), expanded)
-    ("Traffic", ("traffic",), True),
-    ("Teacher (today)", ("teacher",), True),
-    ("Student (distilled)", ("student",), True),
-    ("Distillation spend", ("distillation",), False),
-    ("Quality and fallback", ("quality",), False),
-    ("Workload (tokens per request)", ("workload",), False),
-    ("Horizon and finance", ("name", "description", "horizon_months", "annual_discount_rate"), False),
-    ("Alternative: swap to an off-the-shelf model", ("swap",), False),
-    ("Risk settings (JSON; the Risk page edits them too)", ("risk",), False),
-)
 
 
 def render_sidebar() -> list[tuple[str, str]]:
