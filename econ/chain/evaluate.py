@@ -55,7 +55,7 @@ HEADLINE = (
                  True),
     HeadlineItem("npv_usd", "NPV", "usd", "Net present value of distilling over the horizon, upfront spend included.",
                  False),
-    HeadlineItem("irr_annual", "IRR (per year)", "percent", "The yearly discount rate at which the NPV is zero.",
+    HeadlineItem("irr_annual", "IRR (per year)", "irr", "The yearly discount rate at which the NPV is zero.",
                  False),
     HeadlineItem("roi", "ROI", "percent", "NPV ÷ the present value of the distilled path's costs (Forrester TEI).",
                  False),

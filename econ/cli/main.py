@@ -24,6 +24,7 @@ from econ.evidence.samples import load_samples
 from econ.io.formats import usd
 from econ.io.serialize import finite_or_none, json_text
 from econ.model.examples import EXAMPLE_SCENARIO
+from econ.model.plausibility import input_flags, output_flags
 from econ.model.scenario import Scenario
 from econ.model.scenario_files import load_scenario
 from econ.model.uncertainty import MAX_DRAWS
@@ -40,10 +41,14 @@ def _evaluate(args) -> int:
         sys.stdout.write(result.to_frame().to_csv(index=False))
         return 0
     answer = verdict(result.scenario, result)
+    flags = input_flags(result.scenario) + output_flags(result.headline())
     if args.format == "json":
-        print(json_text({"verdict": answer.to_dict(), **result.to_dict()}))
+        print(json_text({"verdict": answer.to_dict(), **result.to_dict(),
+                         "plausibility": [f.to_dict() for f in flags]}))
     else:
-        print(verdict_text(answer))
+        print(verdict_text(answer), end="")
+        checks = [f"check {', '.join(f.fields)}: {f.message}" for f in input_flags(result.scenario)]
+        print("\n".join(["", *checks] if checks else []))
         print()
         print(headline_text(result))
         print()

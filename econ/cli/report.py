@@ -1,12 +1,13 @@
 """Plain-text rendering of an evaluation for terminals: the headline and the monthly table.
 
-Imports pandas and `econ.chain.evaluate`/`econ.io.formats`/`econ.risk.verdict` only. Library code does not print; this returns strings.
+Imports pandas and `econ.chain.evaluate`/`econ.io.formats`/`econ.model.plausibility`/`econ.risk.verdict` only. Library code does not print; this returns strings.
 """
 
 from __future__ import annotations
 
 from econ.chain.evaluate import HEADLINE, Evaluation
 from econ.io.formats import FORMATTERS
+from econ.model.plausibility import output_flags
 from econ.risk.verdict import Verdict
 
 
@@ -14,7 +15,10 @@ def headline_text(result: Evaluation) -> str:
     """The headline answer as aligned lines, one per HEADLINE entry, then the warnings."""
     s = result.scenario
     rows = [("scenario", s.name)]
-    rows += [(item.label_for(s), FORMATTERS[item.kind](getattr(result, item.name))) for item in HEADLINE]
+    notes = {f.fields[0]: f.message for f in output_flags(result.headline())}
+    for item in HEADLINE:
+        note = f"  ({notes[item.name]})" if item.name in notes else ""
+        rows.append((item.label_for(s), FORMATTERS[item.kind](getattr(result, item.name)) + note))
     width = max(len(k) for k, _ in rows)
     lines = [f"{k:<{width}}  {v}" for k, v in rows]
     lines += [f"warning: {w}" for w in result.warnings]

@@ -18,13 +18,14 @@ words. The rule, in order:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from econ.chain.evaluate import Evaluation, evaluate
 from econ.chain.inputs import numeric_inputs
 from econ.io.formats import usd
 from econ.io.serialize import json_ready
+from econ.model.plausibility import input_flags
 from econ.model.quality import ERROR_COST_LABEL, Quality
 from econ.model.scenario import Scenario, SelfHostedServing
 from econ.risk.decision import Decision, decide
@@ -166,8 +167,18 @@ def _not_paying(scenario: Scenario, result: Evaluation, decision: Decision) -> s
 
 def verdict(scenario: Scenario, result: Evaluation | None = None, mc: MonteCarlo | None = None,
             decision: Decision | None = None) -> Verdict:
-    """The verdict on a scenario (its evaluation, Monte Carlo and decision are computed when not given)."""
-    result = result or evaluate(scenario)
+    """The verdict on a scenario (its evaluation, Monte Carlo and decision are computed when not given).
+
+    An input beyond its plausibility band (econ.model.plausibility) adds "check … first" to the reason.
+    """
+    answer = _verdict(scenario, result or evaluate(scenario), mc, decision)
+    doubtful = sorted({field for flag in input_flags(scenario) for field in flag.fields})
+    if not doubtful:
+        return answer
+    return replace(answer, reason=f"{answer.reason}; but check {', '.join(doubtful)} first (beyond the plausible range)")
+
+
+def _verdict(scenario: Scenario, result: Evaluation, mc: MonteCarlo | None, decision: Decision | None) -> Verdict:
     basis = quality_basis(scenario)
     missing = missing_inputs(scenario, result)
     if missing:

@@ -272,3 +272,14 @@ def test_nothing_is_evaluated_twice_in_one_rerun(monkeypatch):
     at.number_input(key="in:traffic.requests_per_day").set_value(60_000).run()  # one change, one evaluation
     assert len(calls) == 2 and calls[-1].traffic.requests_per_day == 60_000
     assert metric(at, "NPV at 10%/year") == fmt.usd(real(calls[-1]).npv_usd)
+
+
+def test_growth_typed_as_8_warns_beside_the_field_and_on_the_page():
+    at = start()
+    at.number_input(key="in:traffic.monthly_growth").set_value(8.0).run()
+    assert not at.exception and not errors(at)
+    beside = [w.value for w in at.sidebar.warning]
+    assert any(w.startswith("Monthly growth 8 = +800% a month") and "did you mean 0.08" in w for w in beside)
+    assert any("did you mean 0.08" in w.value for w in at.main.warning)  # it asks for action: in view
+    assert "check traffic.monthly_growth, traffic.requests_per_day first" in at.main.children[1].value
+    assert any(c.value.startswith("Discounted payback") and "IRR > 1,000%/year" in c.value for c in at.caption)
