@@ -120,7 +120,7 @@ cases = st.fixed_dictionaries({
     "traffic__requests_per_day": st.floats(100, 3e6),
     "traffic__monthly_growth": st.floats(-0.1, 0.3),
     "teacher__output_usd_per_mtok": st.floats(0.1, 60),
-    "student__requests_per_second_per_replica": st.floats(0.5, 200),
+    "student__requests_per_s_per_replica": st.floats(0.5, 200),
     "quality__teacher_error_rate": st.floats(0.0, 0.2),
     "quality__p_student_fails": st.floats(0.0, 0.9),
     "distillation__engineering_usd": st.floats(0, 2e6),
