@@ -19,6 +19,7 @@ SCENARIO_KEY = "scenario"
 _EVALUATION_KEY = "scenario.evaluation"  # (scenario, Evaluation) of the current scenario
 _PREVIOUS_KEY = "scenario.previous"  # Evaluation before the last change
 _BASELINE_KEY = "scenario.baseline"  # pinned Evaluation, or absent
+_VERDICT_KEY = "scenario.verdict"  # (scenario, Verdict) of the current scenario
 _SIDEBAR_SOURCE_KEY = "scenario.sidebar_source"  # the scenario the input widgets show
 INPUT_PREFIX = "in:"
 
@@ -52,6 +53,19 @@ def current_evaluation() -> econ.Evaluation:
     if cached is None or cached[0] is not scenario:
         cached = (scenario, econ.evaluate(scenario))
         st.session_state[_EVALUATION_KEY] = cached
+    return cached[1]
+
+
+def current_verdict():
+    """econ.risk.verdict.verdict(current scenario), computed once per change of the scenario."""
+    # Imported here: the Monte Carlo's modules load with the first page that asks for a verdict.
+    from econ.risk.verdict import verdict
+
+    scenario = current_scenario()
+    cached = st.session_state.get(_VERDICT_KEY)
+    if cached is None or cached[0] is not scenario:
+        cached = (scenario, verdict(scenario, current_evaluation()))
+        st.session_state[_VERDICT_KEY] = cached
     return cached[1]
 
 

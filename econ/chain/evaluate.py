@@ -55,7 +55,7 @@ HEADLINE = (
                  True),
     HeadlineItem("npv_usd", "NPV", "usd", "Net present value of distilling over the horizon, upfront spend included.",
                  False),
-    HeadlineItem("irr_annual", "IRR (per year)", "percent", "The yearly discount rate at which the NPV is zero.",
+    HeadlineItem("irr_annual", "IRR (per year)", "irr", "The yearly discount rate at which the NPV is zero.",
                  False),
     HeadlineItem("roi", "ROI", "percent", "NPV ÷ the present value of the distilled path's costs (Forrester TEI).",
                  False),
@@ -77,6 +77,17 @@ HEADLINE = (
 )
 HEADLINE_KEYS = tuple(item.name for item in HEADLINE)
 HEADLINE_BY_NAME = {item.name: item for item in HEADLINE}
+# Standing caveats: true of a scenario until someone measures, not a call to act now. The app gathers them
+# in one "Assumptions to check" box; every other warning stays in view.
+CAVEAT_MARKERS = ("capacity comes from an estimated profile", "quality was not measured on production traffic",
+                  "is an assumption", "teacher errors among fallbacks are assumed")
+
+
+def is_caveat(warning: str) -> bool:
+    """Whether a warning is a standing caveat (estimated profile, unmeasured quality), not a call to act."""
+    return any(marker in warning for marker in CAVEAT_MARKERS)
+
+
 MONTHLY_JSON_COLUMNS = ("month", "requests", "teacher_usd", "student_usd", "savings_usd", "cumulative_usd", "replicas")
 
 

@@ -168,7 +168,7 @@ def numeric_inputs(scenario: Scenario) -> tuple[NumericInputs, Derivation]:
         student=student,
         fallback_rate=_one(q.fallback_rate if rate[FALLBACK] is None else rate[FALLBACK]),
         router_usd_per_request=_one(q.router_usd_per_request),
-        usd_per_error=_one(q.usd_per_error),
+        usd_per_error=_one(q.usd_per_error_value),
         teacher_error_rate=_one(q.teacher_error_rate if rate[TEACHER_ERROR] is None else rate[TEACHER_ERROR]),
         student_error_rate=_one(q.student_error_rate if rate[STUDENT_ERROR] is None else rate[STUDENT_ERROR]),
         upfront_usd=_one(upfront.total_usd),

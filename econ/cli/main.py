@@ -18,7 +18,7 @@ from econ.cli.args import EXIT_BAD_INPUT, OneLineParser, bounded_int
 from econ.cli.methods import add_methods_command
 from econ.cli.prices import add_prices_command
 from econ.cli.quality import curve_frame, evidence_dict, evidence_text
-from econ.cli.report import headline_text, monthly_text
+from econ.cli.report import headline_text, monthly_text, verdict_text
 from econ.cli.screen import add_screen_command
 from econ.cli.usage import add_usage_command
 from econ.evidence.rates import quality_evidence
@@ -26,22 +26,32 @@ from econ.evidence.samples import load_samples
 from econ.io.formats import usd
 from econ.io.serialize import finite_or_none, json_text
 from econ.model.examples import EXAMPLE_SCENARIO
+from econ.model.plausibility import input_flags, output_flags
 from econ.model.scenario import Scenario
 from econ.model.scenario_files import load_scenario
 from econ.model.uncertainty import MAX_DRAWS
 from econ.risk import monte_carlo, settings_of, tornado
 from econ.risk.decision import decide
 from econ.risk.threshold import threshold_sweep
+from econ.risk.verdict import verdict
 from econ.traffic.forecast import DEFAULT_MONTHS, MAX_MONTHS, forecast_traffic, load_history
 
 
 def _evaluate(args) -> int:
     result = evaluate(load_scenario(args.file))
-    if args.format == "json":
-        print(json_text(result.to_dict()))
-    elif args.format == "csv":
+    if args.format == "csv":
         sys.stdout.write(result.to_frame().to_csv(index=False))
+        return 0
+    answer = verdict(result.scenario, result)
+    flags = input_flags(result.scenario) + output_flags(result.headline())
+    if args.format == "json":
+        print(json_text({"verdict": answer.to_dict(), **result.to_dict(),
+                         "plausibility": [f.to_dict() for f in flags]}))
     else:
+        print(verdict_text(answer), end="")
+        checks = [f"check {', '.join(f.fields)}: {f.message}" for f in input_flags(result.scenario)]
+        print("\n".join(["", *checks] if checks else []))
+        print()
         print(headline_text(result))
         print()
         print(monthly_text(result))
@@ -63,12 +73,13 @@ def _risk(args) -> int:
     mc = monte_carlo(scenario, settings, draws=args.draws, seed=args.seed)
     sensitivity = tornado(scenario, settings)
     decision = decide(scenario)
+    answer = verdict(scenario, mc=mc, decision=decision)
     if args.format == "json":
-        print(json_text({"name": scenario.name, **mc.to_dict(), "tornado": sensitivity.to_dict(),
-                          "decision": decision.to_dict()}))
+        print(json_text({"verdict": answer.to_dict(), "name": scenario.name, **mc.to_dict(),
+                         "tornado": sensitivity.to_dict(), "decision": decision.to_dict()}))
         return 0
     h = scenario.horizon_months
-    lines = [f"scenario  {scenario.name}", f"draws     {mc.n_draws:,} (seed {mc.seed})", ""]
+    lines = [verdict_text(answer), "", f"scenario  {scenario.name}", f"draws     {mc.n_draws:,} (seed {mc.seed})", ""]
     lines += mc.summary() + [""]
     n, p = mc.npv_usd, mc.payback_months
     lines += [

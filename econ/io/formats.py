@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import math
 
-MONEY_SUFFIXES = ((1e9, "B"), (1e6, "M"), (1e3, "k"))  # $12.3k, $1.2M
+MONEY_SUFFIXES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))  # $12.3k, $1.2M, $3.4T
+# Past a thousand trillion the suffix stays T and the digits are grouped: $110,632T, never
+# $110631917702153536.0B.
+MONEY_GROUPED_ABOVE = 1e15
+# An IRR above 1,000% a year is shown as "> 1,000%": the upfront spend is tiny next to the savings and the
+# exact figure (41 trillion percent for a mistyped growth) says nothing more.
+IRR_SHOWN_LIMIT = 10.0
 SI_SUFFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"))  # 102G FLOP/s, 1.2M tokens/s
 MISSING = "n/a"
 
@@ -26,6 +32,8 @@ def usd(value: float | None, precise: bool = False, digits: int = 3) -> str:
     if precise:
         return f"${value:,.{digits}f}"
     sign, v = ("-" if value < 0 else ""), abs(value)
+    if v >= MONEY_GROUPED_ABOVE:
+        return f"{sign}${v / 1e12:,.0f}T"
     for limit, suffix in MONEY_SUFFIXES:
         if v >= limit:
             return f"{sign}${v / limit:.1f}{suffix}"
@@ -40,6 +48,13 @@ def months(value: float | None) -> str:
 def percent(value: float | None, digits: int = 0) -> str:
     """0.37 → 37%."""
     return MISSING if missing(value) else f"{value:.{digits}%}"
+
+
+def irr(value: float | None) -> str:
+    """0.37 → 37%; above 1,000% a year → '> 1,000%'."""
+    if not missing(value) and value > IRR_SHOWN_LIMIT:
+        return f"> {IRR_SHOWN_LIMIT:,.0%}"
+    return percent(value)
 
 
 def per_day(value: float | None) -> str:
@@ -69,5 +84,6 @@ FORMATTERS = {  # a headline's kind → its formatter
     "usd": usd,
     "usd_precise": lambda v: usd(v, precise=True),
     "percent": percent,
+    "irr": irr,
     "per_day": per_day,
 }

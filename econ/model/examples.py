@@ -31,7 +31,7 @@ EXAMPLE_SCENARIO = {
     "distillation": {"data_generation_usd": 750, "training_usd": 3000, "evaluation_usd": 0,
                      "engineering_usd": 20000, "redistill_every_months": 6, "redistill_usd": 3750,
                      "monitoring_usd_per_month": 0},
-    "quality": {"fallback_rate": 0.05},
+    "quality": {"fallback_rate": 0.05, "usd_per_error": "not_priced"},
 }
 
 

@@ -8,6 +8,8 @@ written back.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_serializer, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -16,6 +18,15 @@ from econ.base.types import Fraction, Frozen, UsdPerError, UsdPerRequest
 # Rates the evidence can measure, as named in the scenario's quality block and in econ.model.uncertainty.
 FALLBACK, STUDENT_ERROR, TEACHER_ERROR = "fallback_rate", "student_error_rate", "teacher_error_rate"
 ALWAYS_MEASURED = (STUDENT_ERROR, "student_eval_on_production_traffic")
+NOT_PRICED = "not_priced"  # the explicit "decide on cost alone" value of quality.usd_per_error
+ERROR_COST_LABEL = "Cost of one wrong answer (USD/error)"  # the sidebar's label and the verdict's name for it
+# The default chance that a distilled student never reaches the quality bar, before any graded evidence.
+# A stated prior, not a measurement: the distillation papers report students that match their teacher
+# on narrow tasks (classification, extraction: Hsieh et al. 2023, "Distilling step-by-step") and fall
+# short on open-ended generation (Gudibande et al. 2023, "The false promise of imitating proprietary
+# LLMs"); one attempt in five missing the bar is the planning assumption for a narrow task with a clear
+# metric. Raise it for open-ended tasks; graded samples replace it (econ.evidence.failure).
+DEFAULT_P_STUDENT_FAILS = 0.2
 
 
 class Evidence(Frozen):
@@ -50,7 +61,10 @@ class Quality(Frozen):
     router_usd_per_request: UsdPerRequest = Field(
         0.0, description="Cost of routing/guarding each request (USD/request)."
     )
-    usd_per_error: UsdPerError = Field(0.0, description="Business cost of one wrong answer (USD/error).")
+    usd_per_error: UsdPerError | Literal["not_priced"] | None = Field(
+        None, description="Cost of one wrong answer (USD/error), or \"not_priced\" to decide on cost alone; "
+        "a scenario without it is not yet decidable.",
+    )
     teacher_error_rate: Fraction = Field(0.0, description="Teacher's error rate on the task (fraction).")
     student_error_rate: Fraction = Field(
         0.0, description="Error rate of the distilled system, fallback included (fraction)."
@@ -58,10 +72,32 @@ class Quality(Frozen):
     student_eval_on_production_traffic: bool = Field(
         False, description="The student's error rate was measured on real production traffic."
     )
+    p_student_fails: Fraction = Field(
+        DEFAULT_P_STUDENT_FAILS, description="Chance the student never reaches the quality bar (fraction; "
+        "a stated prior, replaced by graded samples).",
+    )
+    allowed_error_increase: Fraction = Field(
+        0.0, description="Error rate the student may add to the teacher's and still pass the bar (fraction).",
+    )
     evidence: Evidence | None = Field(
         None, description="Graded samples that measure fallback_rate, student_error_rate and (when graded) "
         "teacher_error_rate at a router threshold; those rates may then not be typed.",
     )
+
+    @property
+    def error_cost_stated(self) -> bool:
+        """A number or "not_priced" was given (None: the scenario never said)."""
+        return self.usd_per_error is not None
+
+    @property
+    def errors_priced(self) -> bool:
+        """A cost per wrong answer is a number (0 included)."""
+        return isinstance(self.usd_per_error, float | int)
+
+    @property
+    def usd_per_error_value(self) -> float:
+        """The cost per wrong answer the cash flows use: the number, else 0 (not stated or not priced)."""
+        return float(self.usd_per_error) if self.errors_priced else 0.0
 
     @model_validator(mode="after")
     def _measured_not_typed(self) -> Quality:

@@ -135,8 +135,12 @@ def decide(scenario: Scenario) -> Decision:
         reasons.append(f"{_phrase(best)} and {_phrase(runner_up)} are within {CLOSE_CALL:.0%} of each "
                        "other: a close call that rests on the assumptions (see the risk analysis)")
     q = scenario.quality
-    if q.usd_per_error == 0:
-        reasons.append("no cost per error is set (quality.usd_per_error = 0): error rates do not count yet")
+    if not q.error_cost_stated:
+        reasons.append("no cost per error is stated (quality.usd_per_error): error rates do not count yet")
+    elif not q.errors_priced:
+        reasons.append("on cost alone; errors not priced (quality.usd_per_error = \"not_priced\")")
+    elif q.usd_per_error_value == 0:
+        reasons.append("errors are priced at $0 (quality.usd_per_error = 0): error rates do not count")
     if scenario.swap is None:
         reasons.append("no off-the-shelf alternative is given (scenario.swap): only stay and distil are compared")
     if best.option == "distil" and not q.student_eval_on_production_traffic:

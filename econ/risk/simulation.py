@@ -1,7 +1,8 @@
 """The Monte Carlo: how likely payback is. Every uncertain input drawn (seeded), all draws evaluated at once.
 
-Imports numpy, pandas and the `econ` modules of the cost model. With no spread it reproduces
-`econ.chain.evaluate` exactly. The sentences in words are in `econ.risk.words`.
+Imports numpy, pandas and the `econ` modules of the cost model. With no spread and no chance of a failed
+student (`quality.p_student_fails` = 0) it reproduces `econ.chain.evaluate` exactly; a draw whose student
+never reaches the quality bar pays the upfront spend and stays on the teacher. The sentences in words are in `econ.risk.words`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from econ.chain.evaluate import ManyResults, evaluate_many
 from econ.chain.inputs import Derivation, NumericInputs, numeric_inputs
 from econ.evidence.measured import measured_inputs
 from econ.io.serialize import finite_or_none, json_ready
+from econ.model.quality import TEACHER_ERROR
 from econ.model.scenario import Scenario
 from econ.model.uncertainty import (
     INPUTS,
@@ -30,7 +32,7 @@ from econ.model.uncertainty import (
     default_distribution,
 )
 from econ.risk.levers import LEVERS, check_listed, merge_columns, settings_of
-from econ.risk.words import first_year_months, risk_sentences
+from econ.risk.words import failure_sentence, first_year_months, risk_sentences
 
 P_MID = 0.50
 # Evaluate the Monte Carlo in chunks of at most this many variant-months: ~14 arrays of 8-byte floats
@@ -68,6 +70,10 @@ class MonteCarlo:
     horizon_months: int
     seed: int
     assumptions: pd.DataFrame  # input, label, unit, base_value, distribution, p10, p90
+    # Share of draws in which the student never reaches the quality bar (they pay the upfront spend and stay
+    # on the teacher), and what it came from: "prior" (quality.p_student_fails) or "evidence" (graded samples).
+    p_student_fails: float = 0.0
+    failure_source: str = "prior"
 
     @property
     def n_draws(self) -> int:
@@ -81,8 +87,9 @@ class MonteCarlo:
     def summary(self) -> list[str]:
         """The answer in sentences a manager reads, ranges first."""
         year = first_year_months(self.horizon_months)
-        return risk_sentences(self.horizon_months, self.p_payback_within(year), self.p_payback_within_horizon,
-                              self.p_npv_positive, self.npv_usd.as_tuple(), self.payback_months.as_tuple())
+        out = risk_sentences(self.horizon_months, self.p_payback_within(year), self.p_payback_within_horizon,
+                             self.p_npv_positive, self.npv_usd.as_tuple(), self.payback_months.as_tuple())
+        return [*out, failure_sentence(self.p_student_fails, self.failure_source)]
 
     def to_frame(self) -> pd.DataFrame:
         """P10 / P50 / P90 of NPV and payback, one row per outcome."""
@@ -107,6 +114,8 @@ class MonteCarlo:
                 for r in self.payback_by_month.itertuples()
             ],
             "assumptions": self.assumptions.to_dict(orient="records"),
+            "p_student_fails": self.p_student_fails,
+            "failure_source": self.failure_source,
             "summary": self.summary(),
         })
 
@@ -147,6 +156,35 @@ def _percentiles(values: np.ndarray) -> Range:
     ordered = np.nan_to_num(values, nan=np.inf)
     q = np.quantile(ordered, [P_LOW, P_MID, P_HIGH], method="inverted_cdf")
     return Range(*(finite_or_none(v) for v in q))
+
+
+def bar_is_measured(scenario: Scenario, derivation: Derivation) -> bool:
+    """Graded samples measure the student, and the bar is known: the teacher graded too, or its rate typed."""
+    q = derivation.quality
+    return q is not None and (TEACHER_ERROR in q.rates or scenario.quality.teacher_error_rate > 0)
+
+
+def failed_draws(scenario: Scenario, x: NumericInputs, measured: bool, columns: dict[str, np.ndarray],
+                 rng: np.random.Generator, n: int) -> np.ndarray:
+    """Draws in which the student never reaches the bar (the teacher's error rate + the allowed increase).
+
+    With graded evidence, a draw fails when its drawn student error rate is above its teacher error rate
+    plus the margin (the posteriors decide); otherwise each draw fails with the stated prior
+    quality.p_student_fails. Drawn last, so the other inputs' draws do not move with it.
+    """
+    q = scenario.quality
+    if measured:
+        student = columns.get("student_error_rate", np.full(n, float(x.student_error_rate[0])))
+        teacher = columns.get("teacher_error_rate", np.full(n, float(x.teacher_error_rate[0])))
+        return student > teacher + q.allowed_error_increase
+    return rng.random(n) < q.p_student_fails
+
+
+def _with_failures(x: NumericInputs, columns: dict[str, np.ndarray], failed: np.ndarray,
+                   npv: np.ndarray, payback: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A failed student: the upfront spend is sunk at month 0 (NPV = −upfront) and every month stays on the teacher."""
+    upfront = columns.get("upfront_usd", np.full(failed.size, float(x.upfront_usd[0])))
+    return np.where(failed, -upfront, npv), np.where(failed, np.nan, payback)
 
 
 def _evaluate_chunked(x: NumericInputs, columns: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -198,11 +236,14 @@ def monte_carlo(scenario: Scenario, uncertainty: Uncertainty | None = None,
                             f"lognormal(median=1, sigma={sigma:.4g}) from the profile's CV",
                             float(np.exp(-sigma * Z_HIGH)), float(np.exp(sigma * Z_HIGH))))
     npv, payback = _evaluate_chunked(x, columns, n)
+    measured = bar_is_measured(scenario, derivation)
+    failed = failed_draws(scenario, x, measured, columns, rng, n)
+    npv, payback = _with_failures(x, columns, failed, npv, payback)
     det_npv, det_payback = _evaluate_chunked(x, {}, 1)
     months = np.arange(1, scenario.horizon_months + 1)
     paid = np.nan_to_num(payback, nan=np.inf)
     by_month = pd.DataFrame({"month": months, "p_paid_back": (paid[None, :] <= months[:, None]).mean(axis=1)})
-    draws_frame = pd.DataFrame({**columns, "npv_usd": npv, "payback_months": payback})
+    draws_frame = pd.DataFrame({**columns, "student_fails": failed, "npv_usd": npv, "payback_months": payback})
     return MonteCarlo(
         draws=draws_frame,
         npv_usd=_percentiles(npv),
@@ -216,4 +257,6 @@ def monte_carlo(scenario: Scenario, uncertainty: Uncertainty | None = None,
         seed=seed,
         assumptions=pd.DataFrame(assumptions, columns=["input", "label", "unit", "base_value", "distribution",
                                                        "p10", "p90"]),
+        p_student_fails=float(np.mean(failed)),
+        failure_source="evidence" if measured else "prior",
     )

@@ -97,7 +97,7 @@ def threshold_sweep(scenario: Scenario, evidence: GradedSampleRates,
         curve=table, best_threshold=float(table["threshold"].iloc[best]), best_npv_usd=float(npv[best]),
         best_payback_months=finite_or_none(best_payback),
         horizon_months=scenario.horizon_months, swept_of=int(curve.threshold.size),
-        errors_free=scenario.quality.usd_per_error == 0,
+        errors_free=scenario.quality.usd_per_error_value == 0,
     )
 
 
@@ -109,3 +109,19 @@ def with_evidence(scenario: Scenario, path: str, threshold: float | None) -> Sce
     kept = {k: v for k, v in scenario.quality.model_dump().items() if k not in drop}
     quality = Quality.model_validate({**kept, "evidence": evidence})
     return scenario.model_copy(update={"quality": quality})
+
+
+def quality_bar(scenario: Scenario, evidence: GradedSampleRates) -> float:
+    """The error rate the student must meet: the teacher's (measured when graded, else typed) + the allowed increase."""
+    teacher = evidence.teacher_error.rate if evidence.teacher_error is not None else scenario.quality.teacher_error_rate
+    return teacher + scenario.quality.allowed_error_increase
+
+
+def bar_threshold(curve: pd.DataFrame, bar: float) -> float | None:
+    """The lowest swept threshold whose residual error rate meets the bar (None: no threshold does).
+
+    What to offer when errors are not priced: the NPV-best threshold is then "never fall back" whatever the
+    errors, so the least fallback that keeps the student's errors at the teacher's level is offered instead.
+    """
+    meets = curve.loc[curve["error_rate"] <= bar, "threshold"]
+    return float(meets.min()) if not meets.empty else None

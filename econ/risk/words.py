@@ -75,3 +75,12 @@ def risk_sentences(horizon_months: int, p_payback_within_year: float, p_payback_
         mid = f"{p50:.1f} months" if p50 is not None else f"beyond {period_words(h)}"
         out.append(f"Payback between {p10:.1f} months and {high} (P10–P90), median {mid}.")
     return out
+
+
+def failure_sentence(p_fails: float, source: str) -> str:
+    """'2 in 10 chance that the student never reaches the quality bar (stated prior): ...'."""
+    whence = ("measured: graded samples, student vs teacher error rate" if source == "evidence"
+              else "stated prior, quality.p_student_fails")
+    text = chance_words(p_fails)
+    return (f"{text[0].upper()}{text[1:]} that the student never reaches the quality bar ({whence}); "
+            "those draws pay the upfront spend and stay on the teacher.")

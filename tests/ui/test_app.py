@@ -15,8 +15,10 @@ from app_support import APP, TIMEOUT, profile_dict, scenario_with_profile
 from streamlit.testing.v1 import AppTest
 
 import econ
+from econ.chain.evaluate import is_caveat
 from ui import format as fmt
 from ui.state import SCENARIO_KEY
+from ui.verdicts import sentence
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["ui/pages/breakeven.py", "ui/pages/serving.py", "ui/pages/profiles.py", "ui/pages/scenarios.py",
@@ -72,7 +74,32 @@ def test_landing_page_shows_econs_headline_and_both_charts():
     assert metric(at, "Payback") == fmt.months(result.payback_months)
     assert metric(at, "NPV at 10%/year") == fmt.usd(result.npv_usd)
     assert len(at.get("plotly_chart")) == 2
-    assert [w.value for w in at.warning] == list(result.warnings)
+    # Warnings that ask for action stay in view, as sentences; standing caveats go in one box.
+    action = [w for w in result.warnings if not is_caveat(w)]
+    assert [w.value for w in at.warning] == [sentence(w) for w in action]
+    assert action and all(w.value[0].isupper() and w.value.endswith(".") for w in at.warning)
+    box = next(e for e in at.expander if e.label.startswith("Assumptions to check"))
+    assert "quality was not measured on production traffic" in box.markdown[0].value
+
+
+def test_the_verdict_is_the_first_line_of_the_landing_page():
+    at = start()
+    first = at.main.children[1]  # after the title
+    assert first.value.startswith("**Distil**: Pays back in 4.3 months with 8 in 10 confidence")
+    assert "on cost alone; errors not priced" in first.value
+
+
+def test_not_yet_decidable_names_the_input_and_where_to_supply_it():
+    data = json.loads(econ.example_scenario().model_dump_json())
+    data["quality"].pop("usd_per_error")  # an old scenario file: the error cost never stated
+    at = start(econ.parse_scenario(data))
+    box = at.warning[0].value
+    assert box.startswith("**Not yet decidable**: No cost per wrong answer is stated")
+    assert "Supply **Cost of one wrong answer (USD/error)** in the sidebar under *Quality and fallback*" in box
+    # Stating it in the sidebar decides it.
+    at.radio(key="in:quality.usd_per_error.__mode").set_value("Not priced: decide on cost alone").run()
+    assert at.main.children[1].value.startswith("**Distil**")
+    assert at.session_state[SCENARIO_KEY].quality.usd_per_error == "not_priced"
 
 
 def test_changing_requests_per_day_updates_payback_to_econs_value():
@@ -245,3 +272,14 @@ def test_nothing_is_evaluated_twice_in_one_rerun(monkeypatch):
     at.number_input(key="in:traffic.requests_per_day").set_value(60_000).run()  # one change, one evaluation
     assert len(calls) == 2 and calls[-1].traffic.requests_per_day == 60_000
     assert metric(at, "NPV at 10%/year") == fmt.usd(real(calls[-1]).npv_usd)
+
+
+def test_growth_typed_as_8_warns_beside_the_field_and_on_the_page():
+    at = start()
+    at.number_input(key="in:traffic.monthly_growth").set_value(8.0).run()
+    assert not at.exception and not errors(at)
+    beside = [w.value for w in at.sidebar.warning]
+    assert any(w.startswith("Monthly growth 8 = +800% a month") and "did you mean 0.08" in w for w in beside)
+    assert any("did you mean 0.08" in w.value for w in at.main.warning)  # it asks for action: in view
+    assert "check traffic.monthly_growth, traffic.requests_per_day first" in at.main.children[1].value
+    assert any(c.value.startswith("Discounted payback") and "IRR > 1,000%/year" in c.value for c in at.caption)

@@ -152,3 +152,32 @@ def test_a_file_over_50_mib_is_refused_beside_the_uploader():
     at = upload(at, "huge.csv", b"x" * (50 * 2**20 + 1))
     assert [e.value for e in at.error] == ["huge.csv: 50.0 MiB is over the 50 MiB limit"]
     assert at.session_state[SCENARIO_KEY] is before and not at.exception
+
+
+def test_unpriced_errors_never_offer_the_zero_dollar_optimum_as_the_main_action():
+    # The example states "not_priced": at $0 per error the NPV-best threshold is 0, "never fall back",
+    # with the student wrong 9.0% of the time against the teacher's 3.0%.
+    at = upload(open_page(econ.example_scenario()), "samples.csv", EXAMPLE.read_bytes())
+    assert not at.exception and not at.error
+    assert metric(at, "The bar: teacher's error rate") == "3.0%"  # 18 of 600 production rows
+    assert not any(m.label == "Best threshold (NPV)" for m in at.metric)
+    evidence = econ.quality_evidence(econ.load_samples(EXAMPLE))
+    curve = econ.threshold_sweep(econ.example_scenario(), evidence).curve
+    lowest = curve.loc[curve["error_rate"] <= 18 / 600, "threshold"].min()
+    assert metric(at, "Lowest threshold meeting the bar") == f"{lowest:.3g}"
+    assert at.slider(key="quality.threshold").value == round(lowest, 2) > 0
+    assert any("Errors are not priced" in w.value for w in at.warning)
+
+
+def test_the_page_edits_the_error_cost_and_the_apply_confirms_what_changed():
+    at = upload(open_page(econ.example_scenario()), "samples.csv", EXAMPLE.read_bytes())
+    at.number_input(key="quality.usd_per_error").set_value(0.5).run()
+    assert not at.exception and not at.error
+    assert at.session_state[SCENARIO_KEY].quality.usd_per_error == 0.5
+    assert at.number_input(key="in:quality.usd_per_error").value == 0.5  # the sidebar follows
+    best = float(metric(at, "Best threshold (NPV)"))
+    assert best > 0  # priced errors: falling back pays
+    at.slider(key="quality.threshold").set_value(0.7).run()
+    at.button(key="quality.apply").click().run()
+    (done,) = [s.value for s in at.success]
+    assert done.startswith("Applied to the scenario") and "Before: typed rates" in done and "Now: threshold 0.70" in done

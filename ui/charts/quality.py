@@ -46,9 +46,10 @@ def _mark(fig: go.Figure, x: float, y: float, text: str, color: str, symbol: str
                              hovertemplate=f"{text}<extra></extra>"))
 
 
-def router_tradeoff(curve: pd.DataFrame, chosen: float | None = None, best: float | None = None) -> go.Figure:
+def router_tradeoff(curve: pd.DataFrame, chosen: float | None = None, best: float | None = None,
+                    bar: float | None = None) -> go.Figure:
     """Fallback rate (x) against residual error rate (y), one point per threshold; curve: threshold,
-    fallback_rate, error_rate."""
+    fallback_rate, error_rate. `bar`: the teacher's error rate, drawn as the line the student must stay under."""
     fig = go.Figure(go.Scatter(
         x=curve["fallback_rate"], y=curve["error_rate"], mode="lines+markers", line={"color": palette.STUDENT},
         marker={"size": 4}, customdata=curve["threshold"], name="router curve (measured)",
@@ -61,6 +62,9 @@ def router_tradeoff(curve: pd.DataFrame, chosen: float | None = None, best: floa
         if value is not None:
             row = curve.iloc[(curve["threshold"] - value).abs().argmin()]
             _mark(fig, row.fallback_rate, row.error_rate, f"{text} ({value:.3g})", color, symbol)
+    if bar is not None:
+        fig.add_hline(y=bar, line={"color": palette.TEACHER, "dash": "dash"},
+                      annotation_text=f"the bar: teacher's error rate {bar:.1%}", annotation_position="top right")
     fig = apply_layout(fig, "Router trade-off (measured)", "fallback rate (to the teacher)",
                        "residual error rate", Look(money=False, height=380, hovermode="closest"))
     fig.update_layout(showlegend=False)  # the marked points carry their own labels

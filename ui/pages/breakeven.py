@@ -1,4 +1,4 @@
-"""Break-even page (landing): the headline answer, the cumulative curves with their crossing, the
+"""Break-even page (landing): the verdict in one line, then the headline answer, the cumulative curves with their crossing, the
 monthly breakdown and econ's warnings. Imports streamlit, econ and ui; every number comes from econ, each
 headline card's name and format from econ.chain.evaluate.HEADLINE.
 """
@@ -7,17 +7,20 @@ import streamlit as st
 
 from econ.chain.evaluate import HEADLINE_BY_NAME
 from econ.chain.methods import compare_methods
-from econ.io.formats import FORMATTERS
+from econ.io.formats import FORMATTERS, irr
 from econ.model.distill_run import DistillationRun
+from econ.model.plausibility import input_flags, output_flags
 from ui import format as fmt
 from ui import state
 from ui.charts import costs as cost_charts
+from ui.verdicts import show_verdict, show_warnings
 
 PLOT_CONFIG = {"displaylogo": False}
 
 result = state.current_evaluation()
 scenario = result.scenario
 st.title("Does distilling pay off?")
+show_verdict(state.current_verdict())
 st.caption(f"Scenario **{scenario.name}** · {scenario.horizon_months} months · "
            f"discount rate {scenario.annual_discount_rate:.0%}/year. Edit any input in the sidebar.")
 
@@ -47,15 +50,17 @@ for names in (("payback_months", "npv_usd", "total_savings_usd"),
         column.metric(item.label_for(scenario), FORMATTERS[item.kind](getattr(result, name)),
                       fmt.delta(getattr(result, name), was(name), item.kind), border=True, help=item.help,
                       delta_color=fmt.delta_color(item))
+notes = {flag.fields[0]: flag.message for flag in output_flags(result.headline())}
 st.caption(
     f"Discounted payback {fmt.months(result.discounted_payback_months)} · "
-    f"IRR {fmt.percent(result.irr_annual)}/year · ROI {fmt.percent(result.roi)} · "
+    f"IRR {irr(result.irr_annual)}/year · ROI {fmt.percent(result.roi)} · "
     f"upfront {fmt.usd(result.upfront_usd)} · per 1k requests: teacher "
     f"{fmt.usd_precise(result.teacher_usd_per_kreq)}, student {fmt.usd_precise(result.student_usd_per_kreq)}"
 )
 
-for warning in result.warnings:
-    st.warning(warning)
+for name, note in notes.items():  # a headline beyond its band says so beside the numbers
+    st.caption(f"{HEADLINE_BY_NAME[name].label}: {note}")
+show_warnings([flag.message for flag in input_flags(scenario)] + list(result.warnings))
 
 st.plotly_chart(cost_charts.cumulative_costs(result.monthly, result.payback_months, result.upfront_usd),
                 config=PLOT_CONFIG, key="breakeven.cumulative")

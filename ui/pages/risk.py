@@ -15,10 +15,12 @@ from econ import risk
 from econ.base.units import DAYS_PER_MONTH
 from econ.model.uncertainty import UncertainInput, Uncertainty
 from econ.risk import decision
+from econ.risk.verdict import verdict
 from econ.traffic import forecast
 from ui import format as fmt
 from ui import state
 from ui.charts import risk as risk_charts
+from ui.verdicts import show_verdict
 
 PLOT_CONFIG = {"displaylogo": False}
 DRAW_CHOICES = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000)
@@ -33,7 +35,8 @@ def run_risk(scenario_json: str, settings_json: str):
     """Monte Carlo, tornado and decision of one scenario under one set of risk settings (cached)."""
     scenario = econ.parse_scenario(scenario_json)
     settings = Uncertainty.model_validate_json(settings_json)
-    return risk.monte_carlo(scenario, settings), risk.tornado(scenario, settings), decision.decide(scenario)
+    mc, choice = risk.monte_carlo(scenario, settings), decision.decide(scenario)
+    return mc, risk.tornado(scenario, settings), choice, verdict(scenario, mc=mc, decision=choice)
 
 
 @st.cache_data(show_spinner="Fitting the forecast…", max_entries=8)
@@ -82,12 +85,13 @@ if settings != base:
     state.set_scenario(econ.Scenario.model_validate({**scenario.model_dump(), "risk": settings.model_dump()}))
     st.rerun()
 try:
-    mc, sensitivity, choice = run_risk(scenario.model_dump_json(), settings.model_dump_json())
+    mc, sensitivity, choice, answer = run_risk(scenario.model_dump_json(), settings.model_dump_json())
 except ValueError as exc:
     st.error(str(exc))
     st.stop()
 
 h = scenario.horizon_months
+show_verdict(answer)
 st.subheader("How likely is payback?")
 year = risk.first_year_months(h)
 row = st.columns(2)

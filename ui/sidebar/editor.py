@@ -4,6 +4,7 @@ Imports streamlit and econ (plus `ui.sidebar`/`ui.state`). Labels, units, help t
 from each field (defaults live once, on the model). Every run the widgets are assembled into a dict and
 validated by econ as a whole; only a changed scenario is evaluated here, once. A valid, evaluable result replaces the current scenario; an invalid one
 shows each validation message under its field and leaves the last valid scenario, and its result, in place.
+A valid one beyond a plausibility band (econ.model.plausibility) gets a warning under the field it names.
 """
 
 from __future__ import annotations
@@ -13,21 +14,11 @@ from typing import Any
 import streamlit as st
 
 import econ
+from econ.model.plausibility import input_flags
 from ui import state
-from ui.sidebar.errors import problems_of, show_problems
+from ui.sections import SECTIONS
+from ui.sidebar.errors import problems_of, show_flags, show_problems
 from ui.sidebar.form import JSON_FIELDS, Form
-
-SECTIONS = (  # (title, scenario field(s), expanded)
-    ("Traffic", ("traffic",), True),
-    ("Teacher (today)", ("teacher",), True),
-    ("Student (distilled)", ("student",), True),
-    ("Distillation spend", ("distillation",), False),
-    ("Quality and fallback", ("quality",), False),
-    ("Workload (tokens per request)", ("workload",), False),
-    ("Horizon and finance", ("name", "description", "horizon_months", "annual_discount_rate"), False),
-    ("Alternative: swap to an off-the-shelf model", ("swap",), False),
-    ("Risk settings (JSON; the Risk page edits them too)", ("risk",), False),
-)
 
 
 def render_sidebar() -> list[tuple[str, str]]:
@@ -61,6 +52,7 @@ def render_sidebar() -> list[tuple[str, str]]:
         show_problems(form, problems, general)
         state.mark_sidebar_source(scenario)
         return problems
+    show_flags(form, input_flags(candidate))
     if candidate is not scenario:  # problems_of returns the current scenario itself when nothing changed
         state.set_scenario(candidate, evaluation)
     state.mark_sidebar_source(candidate)

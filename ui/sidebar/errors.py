@@ -68,3 +68,14 @@ def show_problems(form, problems: list[tuple[str, str]], general) -> None:
         by_slot.setdefault(target or "", []).append(message if target == path else f"{path}: {message}")
     for target, messages in by_slot.items():
         (form.slots[target] if target else general).error("\n\n".join(messages))
+
+
+def show_flags(form, flags) -> None:
+    """Each plausibility warning (econ.model.plausibility) under every field it names that has a slot."""
+    by_slot: dict[str, list[str]] = {}
+    for flag in flags:
+        for path in flag.fields:
+            if path in form.slots:
+                by_slot.setdefault(path, []).append(flag.message)
+    for path, messages in by_slot.items():
+        form.slots[path].warning("\n\n".join(messages))

@@ -103,6 +103,8 @@ class Form(ServingWidgets, QualityWidgets):
         value = getattr(obj, name) if obj is not None else default_of(info)
         if path in JSON_FIELDS:
             return self.json(where, info, path, value)
+        if path == "quality.usd_per_error":
+            return self.error_cost(where, info, path, value)
         members, optional = members_of(info.annotation)
         first = members[0]
         if {econ.ApiServing, econ.SelfHostedServing} <= set(members):

@@ -14,7 +14,10 @@ import streamlit as st
 
 import econ
 from econ.evidence.measured import measured_fields
+from econ.model.quality import ERROR_COST_LABEL, NOT_PRICED
 from ui import state
+
+PRICED, UNPRICED, UNSTATED = "Priced (USD per wrong answer)", "Not priced: decide on cost alone", "Not stated yet"
 
 
 class QualityWidgets:
@@ -42,3 +45,19 @@ class QualityWidgets:
             where.caption(f"Measured from graded samples ({Path(evidence.path).name}, router threshold "
                           f"{threshold:.3g}): {', '.join(skip)} come from the evidence; see the Quality page.")
         return self.model(where, econ.Quality, path, value, skip=skip)
+
+    def error_cost(self, where, info, path: str, value):
+        """The cost of a wrong answer is a decision: a number, "not_priced", or (until stated) nothing."""
+        mode_key, key = state.INPUT_PREFIX + path + ".__mode", state.INPUT_PREFIX + path
+        mode = UNSTATED if value is None else UNPRICED if value == NOT_PRICED else PRICED
+        self._init(mode_key, mode)
+        self._init(key, float(value) if mode == PRICED else None)
+        picked = where.radio(ERROR_COST_LABEL, [PRICED, UNPRICED, UNSTATED], key=mode_key,
+                             help=self.help(info, path))
+        out = None if picked == UNSTATED else NOT_PRICED
+        if picked == PRICED:
+            out = where.number_input("USD per wrong answer", key=key, value=None, step=0.1, format="%g",
+                                     help="What one wrong answer costs the business: a refund, an escalation, "
+                                          "a support ticket, a lost customer's share.")
+        self.slot(path, where)
+        return out

@@ -127,7 +127,7 @@ def test_an_out_of_range_low_high_is_an_error():
 # --- Monte Carlo ---
 
 def test_zero_spread_equals_the_deterministic_result_exactly():
-    s = scenario()
+    s = scenario(quality__p_student_fails=0.0)  # a student sure to reach the bar: only spreads move the draws
     result = econ.evaluate(s)
     mc = monte_carlo(s, Uncertainty(default_spread=0.0, draws=50))
     assert (mc.draws["npv_usd"] == result.npv_usd).all()
@@ -138,7 +138,7 @@ def test_zero_spread_equals_the_deterministic_result_exactly():
 
 
 def test_listed_distributions_with_no_spread_also_equal_the_deterministic_result():
-    s = scenario(quality__student_error_rate=0.03, quality__usd_per_error=0.5)
+    s = scenario(quality__student_error_rate=0.03, quality__usd_per_error=0.5, quality__p_student_fails=0.0)
     inputs = [
         UncertainInput(input="gpu_usd_per_hour", distribution=Normal(mean=2.69, sd=0)),
         UncertainInput(input="student_requests_per_s_per_replica", distribution=LogNormal(median=40, sigma=0)),
@@ -205,7 +205,8 @@ def test_payback_probability_by_month_climbs_to_the_horizon_share():
 
 def test_profile_spread_varies_capacity_around_the_measured_value():
     s = scenario(student={"kind": "self_hosted", "gpu_usd_per_hour": 2.69, "profile": measured_profile(cv=0.2)},
-                 traffic__requests_per_day=3_000_000)  # several replicas, so capacity matters
+                 traffic__requests_per_day=3_000_000,  # several replicas, so capacity matters
+                 quality__p_student_fails=0.0)
     held = monte_carlo(s, Uncertainty(default_spread=0.0, profile_spread=False, draws=400))
     assert (held.draws["npv_usd"] == econ.evaluate(s).npv_usd).all()
     spread = monte_carlo(s, Uncertainty(default_spread=0.0, draws=4000))
