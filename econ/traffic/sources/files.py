@@ -77,13 +77,13 @@ def _columns(con, relation: str) -> Columns:
     return Columns({name.lower(): (name, kind) for name, kind, *_ in described if name != "filename"})
 
 
-def _locate(con, rows: str, problem: str, origin: str) -> SourceError:
-    """The first row (file and data row number) whose `problem` column is unusable; run only on the error path."""
+def _locate(con, rows: str, origin: str) -> SourceError:
+    """The first row (file and data row number) with an unusable value, and its column; the error path only."""
     con.execute("SET preserve_insertion_order = true")
-    found = con.execute(f"SELECT filename, row FROM (SELECT problem, filename, ROW_NUMBER() OVER "
-                        f"(PARTITION BY filename) AS row FROM ({rows})) WHERE problem = ? LIMIT 1",
-                        [problem]).fetchone()
-    where, row = (found[0], int(found[1])) if found else (origin, None)
+    found = con.execute(f"SELECT filename, row, problem FROM (SELECT problem, filename, ROW_NUMBER() OVER "
+                        f"(PARTITION BY filename) AS row FROM ({rows})) WHERE problem IS NOT NULL "
+                        "ORDER BY filename, row LIMIT 1").fetchone()
+    where, row, problem = (found[0], int(found[1]), found[2]) if found else (origin, None, "?")
     what = ("is missing or not a timestamp" if problem.lower() in ("timestamp", "date", "starttime", "start_time",
                                                                    "starttimeunixnano")
             else "is not a number, or is negative")
@@ -130,9 +130,8 @@ def read_files(source: str, task_key: str | None = None, since: str | None = Non
         relation, cols, found = _plan(con, files, kind, fmt, source)
         rows, hourly = rows_sql(found, cols, relation, task_key, source, extra=("filename",))
         by_model = con.execute(daily_sql(rows, since, until)).df()
-        problems = by_model["problem"].dropna()
-        if len(problems):
-            raise _locate(con, rows, str(problems.min()), source)
+        if by_model["problems"].sum() > 0:
+            raise _locate(con, rows, source)
         shape = con.execute(shape_sql(rows, since, until)).df()
         if not hourly:  # daily totals: no hours, no per-request tokens
             shape = shape.loc[:, ["task"]].assign(**{c: float("nan") for c in shape.columns if c != "task"})

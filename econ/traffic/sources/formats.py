@@ -15,7 +15,6 @@ from econ.traffic.sources.normalize import (
     LITELLM_CACHED,
     OTEL_ERROR_CODES,
     Columns,
-    model_expr,
     number,
     problem_expr,
     select,
@@ -76,7 +75,7 @@ def canonical_parts(cols: Columns, key: str, origin: str) -> tuple[dict, bool]:
               ("output_tokens", cols.ref("output_tokens"), number(cols.ref("output_tokens")))]
     checks += [(c, cols.ref(c), number(cols.ref(c))) for c in ("requests", "usd", "cost_cents", "cached_input_tokens",
                                                                  "cache_read_input_tokens") if cols.has(c)]
-    model = model_expr(cols.text("model")) if cols.has("model") else "CAST(NULL AS VARCHAR)"
+    model = cols.text("model") if cols.has("model") else "CAST(NULL AS VARCHAR)"
     parts = {"ts": ts, "task": task_expr("canonical", cols, key), "model": model, "requests": requests,
              "input_tokens": input_tokens, "cached_input_tokens": cached,
              "output_tokens": number(cols.ref("output_tokens")), "usd": usd, "failed": _status_failed(cols),
@@ -94,7 +93,7 @@ def litellm_parts(cols: Columns, key: str) -> dict:
     prompt, completion, spend = (number(cols.ref(c)) for c in ("prompt_tokens", "completion_tokens", "spend"))
     checks = [("startTime", cols.ref("startTime"), ts), ("prompt_tokens", cols.ref("prompt_tokens"), prompt),
               ("completion_tokens", cols.ref("completion_tokens"), completion), ("spend", cols.ref("spend"), spend)]
-    return {"ts": ts, "task": task_expr("litellm", cols, key), "model": model_expr(cols.text("model")),
+    return {"ts": ts, "task": task_expr("litellm", cols, key), "model": cols.text("model"),
             "requests": "1", "input_tokens": f"COALESCE({prompt}, 0)", "cached_input_tokens": cached,
             "output_tokens": f"COALESCE({completion}, 0)", "usd": spend, "failed": _status_failed(cols),
             "cache_hit": cache_hit, "problem": problem_expr(checks)}
@@ -123,7 +122,7 @@ def langfuse_parts(cols: Columns, key: str) -> dict:
     if cols.has("total_cost"):
         checks.append(("total_cost", cols.ref("total_cost"), usd))
     return {"ts": ts, "task": task_expr("langfuse", cols, key),
-            "model": model_expr(cols.text(model_col)) if model_col else "CAST(NULL AS VARCHAR)",
+            "model": cols.text(model_col) if model_col else "CAST(NULL AS VARCHAR)",
             "requests": "1", "input_tokens": input_tokens, "cached_input_tokens": cached,
             "output_tokens": _json_number(usage, ("output",)), "usd": usd, "failed": failed,
             "cache_hit": "FALSE", "problem": problem_expr(checks)}
@@ -144,6 +143,10 @@ OTEL_SPANS = (
 )
 
 
+def otel_model() -> str:
+    return f"COALESCE({otel_attr('gen_ai.response.model')}, {otel_attr('gen_ai.request.model')})"
+
+
 def otel_parts(key: str) -> tuple[dict, str]:
     """OTLP JSON spans: gen_ai.usage.input_tokens include cached tokens; no cost; status code 2 = failed."""
     cols = Columns({})
@@ -152,12 +155,12 @@ def otel_parts(key: str) -> tuple[dict, str]:
     tokens_in = f"TRY_CAST({otel_attr('gen_ai.usage.input_tokens')} AS DOUBLE)"
     tokens_out = f"TRY_CAST({otel_attr('gen_ai.usage.output_tokens')} AS DOUBLE)"
     cached = f"COALESCE(TRY_CAST({otel_attr('gen_ai.usage.cache_read.input_tokens')} AS DOUBLE), 0)"
-    model = f"COALESCE({otel_attr('gen_ai.response.model')}, {otel_attr('gen_ai.request.model')})"
+    model = otel_model()
     failed = f"COALESCE(span->>'$.status.code' IN {OTEL_ERROR_CODES}, FALSE)"
     checks = [("startTimeUnixNano", "span->>'startTimeUnixNano'", ts),
               ("gen_ai.usage.input_tokens", otel_attr("gen_ai.usage.input_tokens"), tokens_in),
               ("gen_ai.usage.output_tokens", otel_attr("gen_ai.usage.output_tokens"), tokens_out)]
-    parts = {"ts": ts, "task": task_expr("otel", cols, key, otel_attr), "model": model_expr(model),
+    parts = {"ts": ts, "task": task_expr("otel", cols, key, otel_attr, otel_model), "model": model,
              "requests": "1", "input_tokens": f"COALESCE({tokens_in}, 0)", "cached_input_tokens": cached,
              "output_tokens": f"COALESCE({tokens_out}, 0)", "usd": "CAST(NULL AS DOUBLE)", "failed": failed,
              "cache_hit": "FALSE", "problem": problem_expr(checks)}

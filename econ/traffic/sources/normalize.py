@@ -3,8 +3,9 @@
 Imports the standard library and `econ.traffic.sources.errors`; it builds SQL, it runs nothing. The
 normalized rows (`NORMALIZED`) are one row per request (or per task-day for daily totals):
 
-- `ts` a UTC timestamp without zone; `task` (NULL when the row lacks the task key); `model` without
-  its provider prefix (`azure/gpt-4o` → `gpt-4o`);
+- `ts` a UTC timestamp without zone; `task` (NULL or blank when the row lacks the task key); `model` as
+  the source spells it (the aggregation groups on the raw text first, then trims the task and removes the
+  model's provider prefix, `azure/gpt-4o` → `gpt-4o`, on the few grouped rows: `sql.daily_sql`);
 - `requests`; `input_tokens` **with** cached tokens included (OpenAI and OTel count them in the
   input; Anthropic's raw usage and Langfuse's `usage_details` do not, so their cache reads and writes
   are added); `cached_input_tokens`; `output_tokens`;
@@ -80,6 +81,14 @@ def task_key_choices(fmt: str | None, columns: list[str]) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+EMPTY = "''"
+
+
+def clean_task(expr: str) -> str:
+    """A task text trimmed, blank as NULL (applied after the first grouping)."""
+    return f"NULLIF(TRIM({expr}), '')"
+
+
 def model_expr(text: str) -> str:
     """A model name trimmed, with any provider prefix (`azure/`, `openai/`, `bedrock/`) removed."""
     return f"NULLIF(REGEXP_REPLACE(TRIM({text}), '^[A-Za-z0-9_.-]+/', ''), '')"
@@ -111,8 +120,9 @@ def tag_expr(tags_text: str, name: str) -> str:
     return f"NULLIF(REGEXP_EXTRACT({tags_text}, '\"{pattern}:([^\"]*)\"', 1), '')"
 
 
-def task_expr(fmt: str, cols: Columns, key: str, otel_attr=None) -> str:
-    """SQL for the task of a row under `--task-key KEY` (NULL where the row lacks it)."""
+def task_expr(fmt: str, cols: Columns, key: str, otel_attr=None, otel_model=None) -> str:
+    """SQL for the task of a row under `--task-key KEY` (NULL or blank where the row lacks it: `clean_task`
+    turns blanks into NULL after grouping)."""
     options = []
     for one in key.split("|"):
         one = one.strip()
@@ -128,7 +138,8 @@ def task_expr(fmt: str, cols: Columns, key: str, otel_attr=None) -> str:
                 raise SourceError("--task-key", f"{key!r} needs a metadata column; the source has none")
             options.append(f"JSON_EXTRACT_STRING({cols.json('metadata')}, '$.{path}')")
         elif one == "model":
-            options.append("model")
+            options.append(model_expr(otel_model() if fmt == "otel" else cols.text(
+                next((c for c in ("model", "provided_model_name") if cols.has(c)), "model"))))
         elif fmt == "otel" and one.startswith("gen_ai."):
             options.append(otel_attr(_check_name(key, one)))
         elif cols.has(_check_name(key, one)):
@@ -136,8 +147,9 @@ def task_expr(fmt: str, cols: Columns, key: str, otel_attr=None) -> str:
         else:
             raise SourceError("--task-key", f"{one!r} is not a column of the source; columns: "
                               + ", ".join(v[0] for v in cols.spelled.values()))
-    trimmed = [f"NULLIF(TRIM({o}), '')" for o in options]
-    return trimmed[0] if len(trimmed) == 1 else f"COALESCE({', '.join(trimmed)})"
+    if len(options) == 1:
+        return options[0]  # trimmed after grouping (sql.daily_sql), where the rows are few
+    return f"COALESCE({', '.join(f'NULLIF(TRIM({o}), {EMPTY})' for o in options)})"
 
 
 def problem_expr(checks: list[tuple[str, str, str]]) -> str:

@@ -48,7 +48,7 @@ def _tag_spend_sql(tag: str, before: str | None) -> tuple[str, list]:
            "SUM(prompt_tokens) AS input_tokens, SUM(COALESCE(cache_read_input_tokens, 0)) AS cached_input_tokens, "
            "SUM(completion_tokens) AS output_tokens, SUM(spend) AS usd, 0 AS unpriced_requests, "
            "0 AS unpriced_input_tokens, 0 AS unpriced_cached_input_tokens, 0 AS unpriced_output_tokens, "
-           f'NULL AS problem FROM "{DAILY_TAG_SPEND}" WHERE {where} GROUP BY 1, 2, 3')
+           f'0 AS problems FROM "{DAILY_TAG_SPEND}" WHERE {where} GROUP BY 1, 2, 3')
     return sql, params
 
 
@@ -129,11 +129,11 @@ def read_postgres(dsn: str, task_key: str | None = None, since: str | None = Non
         raise SourceError(shown, one_line(exc)) from None
     finally:
         con.close()
-    if not by_model.empty and by_model["problem"].notna().any():
-        problem = by_model["problem"].dropna().min()
-        raise SourceError(shown, "is not a number, or is negative, in some rows", column=str(problem))
+    if not by_model.empty and by_model["problems"].fillna(0).sum() > 0:
+        raise SourceError(shown, f"{int(by_model['problems'].sum()):,} row(s) with a missing time or a negative "
+                          "token count or spend", column=SPEND_LOGS)
     meta = {"origin": shown, "format": "litellm", "task_key": key, "task_key_given": task_key is not None,
             "cost_source": "LiteLLM's spend (USD)", "window": bool(since or until), "notes": notes,
             "rows_read": int(by_model[["requests", "failed_requests", "cache_hit_requests"]].to_numpy(float).sum())
             if not by_model.empty else 0}
-    return usage_table(by_model.drop(columns="problem", errors="ignore").assign(problem=None), shape, meta)
+    return usage_table(by_model.drop(columns="problems", errors="ignore"), shape, meta)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from econ.traffic.sources.errors import SourceError
 from econ.traffic.sources.formats import rows_sql
-from econ.traffic.sources.normalize import Columns
+from econ.traffic.sources.normalize import Columns, clean_task, model_expr
 
 UNTAGGED = "(untagged)"
 DIALECTS = ("postgres", "duckdb", "bigquery", "snowflake", "spark", "trino")
@@ -28,6 +28,9 @@ LITELLM_COLUMNS = {"request_id": "TEXT", "startTime": "TIMESTAMP", "model": "TEX
                    "completion_tokens": "INTEGER", "spend": "DOUBLE", "request_tags": "JSONB",
                    "metadata": "JSONB", "status": "TEXT", "cache_hit": "TEXT"}
 _OK = "NOT failed AND NOT cache_hit"
+SUM_COLUMNS = ("requests", "failed_requests", "cache_hit_requests", "input_tokens", "cached_input_tokens",
+               "output_tokens", "usd", "unpriced_requests", "unpriced_input_tokens", "unpriced_cached_input_tokens",
+               "unpriced_output_tokens")
 
 
 def _window(since: str | None, until: str | None) -> str:
@@ -41,12 +44,16 @@ def _window(since: str | None, until: str | None) -> str:
 
 
 def daily_sql(rows: str, since: str | None = None, until: str | None = None) -> str:
-    """Per (date, task, model): requests, failed, cache hits, tokens, known USD, unpriced tokens, first problem."""
+    """Per (date, task, model): requests, failed, cache hits, tokens, known USD, unpriced tokens, unusable rows.
+
+    Two levels: the rows are grouped on the raw task and model text first (cheap per row), then the few
+    groups get the task trimmed and the model's provider prefix removed, and are totalled again."""
     ok_sum = lambda col: f"SUM(CASE WHEN {_OK} THEN {col} ELSE 0 END)"  # noqa: E731
     unpriced = lambda col: f"SUM(CASE WHEN {_OK} AND usd IS NULL THEN {col} ELSE 0 END)"  # noqa: E731
+    again = ",\n  ".join(f"SUM({c}) AS {c}" for c in SUM_COLUMNS)
     return (
-        f"WITH normalized AS (\n{rows}\n)\n"
-        "SELECT CAST(ts AS DATE) AS date, COALESCE(task, '" + UNTAGGED + "') AS task, COALESCE(model, '') AS model,\n"
+        f"WITH normalized AS (\n{rows}\n),\ngrouped AS (\n"
+        "SELECT CAST(ts AS DATE) AS date, task, model,\n"
         f"  {ok_sum('requests')} AS requests,\n"
         "  SUM(CASE WHEN failed THEN requests ELSE 0 END) AS failed_requests,\n"
         "  SUM(CASE WHEN cache_hit AND NOT failed THEN requests ELSE 0 END) AS cache_hit_requests,\n"
@@ -56,8 +63,10 @@ def daily_sql(rows: str, since: str | None = None, until: str | None = None) -> 
         f"  {unpriced('requests')} AS unpriced_requests,\n  {unpriced('input_tokens')} AS unpriced_input_tokens,\n"
         f"  {unpriced('cached_input_tokens')} AS unpriced_cached_input_tokens,\n"
         f"  {unpriced('output_tokens')} AS unpriced_output_tokens,\n"
-        "  MIN(problem) AS problem\n"
-        f"FROM normalized\nWHERE {_window(since, until)}\nGROUP BY 1, 2, 3"
+        "  COUNT(problem) AS problems\n"
+        f"FROM normalized\nWHERE {_window(since, until)}\nGROUP BY 1, 2, 3\n)\n"
+        f"SELECT date, COALESCE({clean_task('task')}, '{UNTAGGED}') AS task, COALESCE({model_expr('model')}, '') AS model,"
+        f"\n  {again},\n  SUM(problems) AS problems\nFROM grouped\nGROUP BY 1, 2, 3"
     )
 
 
@@ -68,7 +77,7 @@ def shape_sql(rows: str, since: str | None = None, until: str | None = None, app
                       for side in ("input", "output") for q in QUANTILES)
     return (
         f"WITH normalized AS (\n{rows}\n),\n"
-        "ok AS (SELECT COALESCE(task, '" + UNTAGGED + "') AS task, ts, requests, input_tokens, output_tokens "
+        f"ok AS (SELECT COALESCE({clean_task('task')}, '{UNTAGGED}') AS task, ts, requests, input_tokens, output_tokens "
         f"FROM normalized WHERE {_OK} AND problem IS NULL AND {_window(since, until)}),\n"
         f"tokens AS (SELECT task,\n  {qs}\nFROM ok GROUP BY task),\n"
         "hourly AS (SELECT task, DATE_TRUNC('hour', ts) AS hour, SUM(requests) AS n FROM ok GROUP BY 1, 2),\n"
