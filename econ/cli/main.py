@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from pydantic import ValidationError
 
 from econ.base.errors import describe_validation_error
 from econ.chain.evaluate import evaluate
 from econ.cli.args import EXIT_BAD_INPUT, OneLineParser, bounded_int
+from econ.cli.decision_report import report_html, report_inputs, report_pdf
 from econ.cli.methods import add_methods_command
 from econ.cli.prices import add_prices_command
 from econ.cli.quality import curve_frame, evidence_dict, evidence_text
@@ -28,7 +30,7 @@ from econ.io.serialize import finite_or_none, json_text
 from econ.model.examples import EXAMPLE_SCENARIO
 from econ.model.plausibility import input_flags, output_flags
 from econ.model.scenario import Scenario
-from econ.model.scenario_files import load_scenario
+from econ.model.scenario_files import load_scenario, save_scenario
 from econ.model.uncertainty import MAX_DRAWS
 from econ.risk import monte_carlo, settings_of, tornado
 from econ.risk.decision import decide
@@ -139,6 +141,31 @@ def _quality(args) -> int:
     return 0
 
 
+def _report(args) -> int:
+    """The 1–2 page decision report: report.html (with the scenario JSON beside it) or report.pdf (JSON attached)."""
+    out = Path(args.out)
+    if out.suffix.lower() not in (".html", ".pdf"):
+        raise ValueError(f"--out: {args.out} must end in .html or .pdf")
+    scenario = load_scenario(args.file)
+    inputs = report_inputs(scenario)
+    scenario_json = scenario.model_dump_json(indent=2, exclude_none=True) + "\n"
+    if out.suffix.lower() == ".pdf":
+        data = report_pdf(inputs, scenario_json, name=f"{out.stem}.scenario.json")
+    else:
+        beside = out.with_name(f"{out.stem}.scenario.json")
+        save_scenario(scenario, beside)
+        data = report_html(inputs, scenario_file=beside.name).encode()
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ValueError(f"--out: {args.out}: cannot write ({exc.strerror or exc})") from None
+    print(f"{out}: {inputs.answer.line()}")
+    return 0
+
+
 def _schema(_args) -> int:
     print(json_text(Scenario.model_json_schema()))
     return 0
@@ -178,6 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
     qu.add_argument("--format", choices=("table", "json", "csv"), default="table",
                     help="csv: the router curve (with NPV and payback per threshold given --scenario)")
     qu.set_defaults(handler=_quality)
+    rep = sub.add_parser("report", help="1–2 page decision report (verdict, headline, chart, risk, assumptions)")
+    rep.add_argument("file", help="scenario JSON file")
+    rep.add_argument("--out", required=True, help="report.html (scenario JSON written beside it) or report.pdf "
+                                                  "(scenario JSON attached)")
+    rep.set_defaults(handler=_report)
     add_prices_command(sub)
     add_methods_command(sub)
     sub.add_parser("schema", help="print the scenario JSON schema").set_defaults(handler=_schema)

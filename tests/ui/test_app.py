@@ -283,3 +283,11 @@ def test_growth_typed_as_8_warns_beside_the_field_and_on_the_page():
     assert any("did you mean 0.08" in w.value for w in at.main.warning)  # it asks for action: in view
     assert "check traffic.monthly_growth, traffic.requests_per_day first" in at.main.children[1].value
     assert any(c.value.startswith("Discounted payback") and "IRR > 1,000%/year" in c.value for c in at.caption)
+
+
+def test_the_scenarios_page_offers_the_decision_report_as_pdf_and_html_beside_the_json():
+    at = start()
+    at.switch_page("ui/pages/scenarios.py").run()
+    assert not at.exception and not errors(at)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[:4] == ["Scenario JSON", "Monthly table CSV", "Report (PDF)", "Report (HTML)"]

@@ -7,7 +7,6 @@ No streamlit runtime needed: the builders never import streamlit.
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 
@@ -37,7 +36,7 @@ def _never_pays() -> econ.Evaluation:
 
 
 def test_chart_builders_never_import_streamlit():
-    code = "import sys, ui.charts.costs, ui.charts.serving, ui.charts.risk, ui.tables, ui.uploads, ui.html_report; print('streamlit' in sys.modules)"
+    code = "import sys, ui.charts.costs, ui.charts.serving, ui.charts.risk, ui.tables, ui.uploads; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -209,18 +208,6 @@ def test_cost_sweep_matches_the_gpu_bill_at_full_utilization():
     teacher = serving_cost_curve.__wrapped__(scenario.model_dump_json(), "teacher")
     # API: (1000 × $3 + 300 × $15) / 1300 tokens = $5.769 per 1M, whatever the volume.
     assert teacher["usd_per_mtok_served"].iloc[0] == pytest.approx(7500 / 1300)
-
-
-def test_html_report_is_self_contained(example):
-    from ui.html_report import report_html
-
-    page = report_html(example)
-    assert page.startswith("<!DOCTYPE html>")
-    assert f"Pays back after {fmt.months(example.payback_months)}" in page
-    # plotly.js is inlined (no <script src=...>): the file opens offline.
-    assert not re.search(r"<script[^>]*\bsrc=", page)
-    assert "Plotly" in page and len(page) > 1_000_000
-    assert page.count("Plotly.newPlot") >= 3
 
 
 def test_an_uploaded_scenario_may_not_read_graded_samples_from_an_arbitrary_server_path(tmp_path, monkeypatch):

@@ -37,10 +37,13 @@ def test_the_breakeven_page_shows_the_methods_for_a_distillation_run():
     assert any("Cheapest: **sequence**" in c.value for c in at.caption)
 
 
-def test_the_html_report_lists_every_phase():
-    from ui.html_report import report_html
+def test_the_decision_report_lists_every_phase_under_the_upfront_total():
+    from econ.cli.decision_report import report_html, report_inputs
 
-    page = report_html(econ.evaluate(econ.load_scenario(str(EXAMPLE))))
-    for line in ("teacher scoring", "student sampling", "student training", "logit storage"):
-        assert f"<td>· {line}</td>" in page
-    assert "<td>· teacher scoring</td>" not in report_html(econ.evaluate(econ.example_scenario()))
+    page = report_html(report_inputs(econ.load_scenario(str(EXAMPLE))))
+    rows = [f"<td class='phase'>· {line}</td>" for line in
+            ("teacher scoring", "student sampling", "student training", "logit storage")]
+    assert all(row in page for row in rows)
+    assert page.index("Upfront") < page.index(rows[0])
+    plain = report_html(report_inputs(econ.example_scenario()))
+    assert "<td class='phase'>" not in plain

@@ -1,5 +1,6 @@
 """Scenarios page: save the current scenario (JSON download), load one (upload, validated), keep a
-library for this session, compare two side by side, export the monthly table (CSV) and an HTML report.
+library for this session, compare two side by side, export the monthly table (CSV) and the decision report
+(econ.cli.decision_report: one to two A4 pages, HTML or PDF; the scenario JSON is its own download).
 
 Imports streamlit, pandas, econ and ui.
 """
@@ -10,12 +11,12 @@ import streamlit as st
 
 import econ
 from econ.chain.evaluate import HEADLINE_BY_NAME
+from econ.cli.decision_report import report_html, report_inputs, report_pdf
 from econ.io.files import slug
 from econ.io.formats import FORMATTERS
 from ui import format as fmt
 from ui import state, tables, uploads
 from ui.charts import costs as cost_charts
-from ui.html_report import report_html
 
 PLOT_CONFIG = {"displaylogo": False}
 LIBRARY_KEY = "scenarios.library"  # name → Evaluation, this session only
@@ -29,14 +30,21 @@ st.title("Scenarios: save, load, compare, export")
 
 # --- save and export -------------------------------------------------------------------------
 st.subheader("Save and export the current scenario")
-cols = st.columns(3)
+cols = st.columns(4)
 stem = slug(scenario.name, "scenario")
-cols[0].download_button("Scenario JSON", uploads.scenario_json(scenario), file_name=f"{stem}.json",
+scenario_text = uploads.scenario_json(scenario)
+cols[0].download_button("Scenario JSON", scenario_text, file_name=f"{stem}.json",
                         mime="application/json", icon=":material/download:", key="scenarios.save")
 cols[1].download_button("Monthly table CSV", result.monthly.to_csv(index=False), file_name=f"{stem}-monthly.csv",
                         mime="text/csv", icon=":material/table:", key="scenarios.csv")
-cols[2].download_button("HTML report (works offline)", lambda: report_html(result), file_name=f"{stem}-report.html",
-                        mime="text/html", icon=":material/description:", key="scenarios.html")
+cols[2].download_button("Report (PDF)", lambda: report_pdf(report_inputs(scenario), scenario_text, f"{stem}.json"),
+                        file_name=f"{stem}-report.pdf", mime="application/pdf", icon=":material/description:",
+                        key="scenarios.pdf", help="One to two A4 pages: the verdict, the headline, the cumulative "
+                        "cost, the risk and the assumptions; the scenario JSON is attached to the PDF.")
+cols[3].download_button("Report (HTML)", lambda: report_html(report_inputs(scenario), scenario_file=f"{stem}.json"),
+                        file_name=f"{stem}-report.html", mime="text/html", icon=":material/description:",
+                        key="scenarios.html", help=f"The same report as a web page; it links to {stem}.json "
+                        "(download the scenario JSON beside it).")
 name = st.text_input("Keep the current scenario in this session's library as", value=scenario.name,
                      key="scenarios.keep_name")
 if st.button("Keep for comparison", key="scenarios.keep"):

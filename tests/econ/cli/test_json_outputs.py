@@ -19,6 +19,7 @@ from builders import scenario_dict
 from econ.cli.main import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[3]
+NO_JSON = {"report"}  # writes an HTML or PDF file and prints one line about it
 
 
 def _strict(text: str):
@@ -32,6 +33,8 @@ def _json_commands() -> set[str]:
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     out = set()
     for name, parser in sub.choices.items():
+        if name in NO_JSON:
+            continue
         formats = [a for a in parser._actions if "--format" in a.option_strings]
         if not formats or "json" in formats[0].choices:
             out.add(name)
