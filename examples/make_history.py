@@ -1,4 +1,4 @@
-"""Make `examples/history.csv`: 180 days of daily request counts for `python -m econ forecast`, with known truth.
+"""Make `examples/history.csv`: 180 days of daily requests for `python -m econ forecast`, with known truth.
 
 Imports numpy, pandas and `econ.base.units`. Run from the repository root:
 
@@ -35,7 +35,8 @@ def history(seed: int = 0) -> pd.DataFrame:
     weekly = WEEKDAY_FACTORS / WEEKDAY_FACTORS.mean()
     expected = REQUESTS_PER_DAY * (1 + MONTHLY_GROWTH) ** -months_before_end * weekly[dates.day_of_week]
     noise = rng.lognormal(-NOISE_CV**2 / 2, NOISE_CV, DAYS)  # mean 1
-    return pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "requests": np.rint(expected * noise).astype(int)})
+    requests = np.rint(expected * noise).astype(int)
+    return pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "requests": requests})
 
 
 if __name__ == "__main__":
