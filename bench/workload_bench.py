@@ -87,7 +87,8 @@ def _capacity(url: str, out: Path, *lengths: str) -> tuple[float, str]:
     profile = _load(url, out, *lengths, "--rates", "1", "--find-capacity", *SLO, "--requests", "30",
                     "--warmup", "4", "--min-seconds", "5", "--metrics-interval-s", "0.5")
     c = profile.capacity
-    return c.requests_per_s or 0.0, f"{len(c.probes)} probes, {c.ended}; limit: {c.binding_limit or 'not named'}"
+    limit = c.binding_limit or "not named"
+    return c.requests_per_s or 0.0, f"{len(c.probes)} probes, {c.ended}; limit: {limit}"
 
 
 def _prefix_ttft(url: str, out: Path) -> tuple[float, float, float | None]:

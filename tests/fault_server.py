@@ -42,9 +42,10 @@ HOSTILE_FAULTS = ("gzipbomb", "gzipline", "bigline", "deepjson", "usageneg", "us
 
 @functools.cache
 def gzip_zeros(mib: int, fill: bytes = b"\0") -> bytes:
-    """A gzip stream that inflates to `mib` MiB of `fill` bytes (no newline), built in well under a second:
-    one 1 MiB block compressed after a full flush is the same bytes every time, so it is repeated. Its
-    trailer's checksum covers only the first 2 MiB: a client that inflates it all finds it wrong at the end."""
+    """A gzip stream that inflates to `mib` MiB of `fill` bytes (no newline), built in well under a
+    second: one 1 MiB block compressed after a full flush is the same bytes every time, so it is repeated.
+    Its trailer's checksum covers only the first 2 MiB: a client that inflates it all finds it wrong at
+    the end."""
     block = fill * MIB
     packer = zlib.compressobj(9, zlib.DEFLATED, 31)
     first = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
@@ -91,7 +92,8 @@ def _last_line(fault: str, prompt_tokens: int) -> bytes:
         return b"data: " + b"[" * DEEP_JSON + b"]" * DEEP_JSON + b"\n\n"
     if fault == "usageneg":
         return _chunk({"choices": [], "usage": {"prompt_tokens": -1, "completion_tokens": -1}})
-    return _chunk({"choices": [], "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": HUGE_TOKENS}})
+    usage = {"prompt_tokens": prompt_tokens, "completion_tokens": HUGE_TOKENS}
+    return _chunk({"choices": [], "usage": usage})
 
 
 async def _hostile(request: web.Request, fault: str, tokens: int, prompt_tokens: int) -> web.StreamResponse:
@@ -123,7 +125,9 @@ vllm:prefix_cache_hits_total{{engine="0",model_name="m"}} {hits}
 PROM_KV_SLOTS = 8
 
 
-def make_app(gap_s: float = 0.0, redirect_to: str | None = None, replay: dict | None = None) -> web.Application:
+def make_app(
+    gap_s: float = 0.0, redirect_to: str | None = None, replay: dict | None = None
+) -> web.Application:
     state = {"running": 0, "served": 0}
 
     async def metrics(request: web.Request) -> web.Response:
@@ -135,8 +139,9 @@ def make_app(gap_s: float = 0.0, redirect_to: str | None = None, replay: dict | 
         if fault != "prom":
             return web.Response(status=404, text="not found")
         running, served = state["running"], state["served"]
-        return web.Response(text=PROM_TEXT.format(running=float(running), kv=min(running / PROM_KV_SLOTS, 1.0),
-                                                  served=served, queries=100 * served, hits=25 * served))
+        text = PROM_TEXT.format(running=float(running), kv=min(running / PROM_KV_SLOTS, 1.0),
+                                served=served, queries=100 * served, hits=25 * served)
+        return web.Response(text=text)
 
     async def completions(request: web.Request) -> web.StreamResponse:
         body = await request.json()
@@ -146,7 +151,8 @@ def make_app(gap_s: float = 0.0, redirect_to: str | None = None, replay: dict | 
                                 body=replay["body"])
         probe = body["max_tokens"] <= PROBE_MAX_TOKENS
         prompt = body.get("prompt") or body.get("messages")
-        prompt_tokens = len(prompt) if isinstance(prompt, list) and prompt and isinstance(prompt[0], int) else 0
+        is_token_ids = isinstance(prompt, list) and bool(prompt) and isinstance(prompt[0], int)
+        prompt_tokens = len(prompt) if is_token_ids else 0
         if fault == "redirect":
             return web.Response(status=307, headers={"Location": f"{redirect_to}/ok/v1/completions"})
         if fault == "dead500" or (fault == "http500" and not probe):

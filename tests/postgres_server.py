@@ -23,7 +23,8 @@ import pytest
 
 SPEND_LOGS_DDL = """
 CREATE TABLE "LiteLLM_SpendLogs" (
-  request_id TEXT PRIMARY KEY, call_type TEXT NOT NULL DEFAULT 'acompletion', api_key TEXT NOT NULL DEFAULT '',
+  request_id TEXT PRIMARY KEY, call_type TEXT NOT NULL DEFAULT 'acompletion',
+  api_key TEXT NOT NULL DEFAULT '',
   spend DOUBLE PRECISION NOT NULL DEFAULT 0.0, total_tokens INTEGER NOT NULL DEFAULT 0,
   prompt_tokens INTEGER NOT NULL DEFAULT 0, completion_tokens INTEGER NOT NULL DEFAULT 0,
   "startTime" TIMESTAMP(3) NOT NULL, "endTime" TIMESTAMP(3) NOT NULL, "completionStartTime" TIMESTAMP(3),
@@ -106,7 +107,8 @@ def create_spend_logs(dsn: str, frame, daily_tag_spend=None) -> None:
         con.execute(SPEND_LOGS_DDL)
         con.execute(DAILY_TAG_SPEND_DDL)
         quoted = ", ".join(f'"{c}"' for c in columns)
-        with con.cursor() as cur, cur.copy(f'COPY "LiteLLM_SpendLogs" ({quoted}) FROM STDIN (FORMAT csv)') as copy:
+        copy_rows = f'COPY "LiteLLM_SpendLogs" ({quoted}) FROM STDIN (FORMAT csv)'
+        with con.cursor() as cur, cur.copy(copy_rows) as copy:
             buffer = io.StringIO()
             table.to_csv(buffer, index=False, header=False)
             copy.write(buffer.getvalue())

@@ -62,7 +62,8 @@ def _extra(unit: str | None, step: float | None) -> dict[str, Any] | None:
 
 def real(unit: str | None = None, step: float | None = None, **bounds):
     """A strict, finite float with bounds (ge/gt/le/lt) and its unit for the form."""
-    return Annotated[float, Field(strict=True, allow_inf_nan=False, json_schema_extra=_extra(unit, step), **bounds)]
+    field = Field(strict=True, allow_inf_nan=False, json_schema_extra=_extra(unit, step), **bounds)
+    return Annotated[float, field]
 
 
 def whole(unit: str | None = None, **bounds):

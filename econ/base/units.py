@@ -31,5 +31,8 @@ def monthly_rate(annual_rate: float):
 
 
 def discount_factor(rate_per_period, period):
-    """The one discount rule: 1 / (1 + r)^m for a flow at the end of period m (upfront, m = 0, is 1). numpy-friendly."""
+    """The one discount rule: 1 / (1 + r)^m for a flow at the end of period m (upfront, m = 0, is 1).
+
+    numpy-friendly.
+    """
     return (1.0 + rate_per_period) ** -period

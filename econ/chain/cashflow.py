@@ -1,7 +1,7 @@
 """Monthly cash flows of "stay on the teacher" and "distil", for one or many variants at once.
 
-Imports numpy, `econ.base.units`, `econ.serving.capacity`, `econ.chain.inputs`. Every function works on arrays: inputs of
-shape (V,) become columns (V, 1) and broadcast against months (1, M). The chain (DESIGN.md):
+Imports numpy, `econ.base.units`, `econ.serving.capacity`, `econ.chain.inputs`. Every function works on
+arrays: inputs of shape (V,) become columns (V, 1) and broadcast against months (1, M). The chain (DESIGN.md):
 traffic → average and peak requests/s → serving cost per side → fallback, router, errors →
 re-distillation and monitoring.
 """
@@ -54,15 +54,17 @@ class Fleet:
     utilization: np.ndarray  # average requests/s ÷ fleet capacity; NaN for an API or an empty fleet
 
 
-def fleet_replicas(side: SideInputs, requests: np.ndarray, peak_to_average, keep_min: np.ndarray | bool = True):
+def fleet_replicas(
+    side: SideInputs, requests: np.ndarray, peak_to_average, keep_min: np.ndarray | bool = True
+):
     """Replicas a self-hosted side runs: a whole-replica staircase for peak, or autoscaled for average."""
     average_rps = requests / SECONDS_PER_MONTH
     min_replicas = np.where(keep_min, col(side.min_replicas), 0.0)
+    rps_per_replica, target = col(side.requests_per_s_per_replica), col(side.target_utilization)
     if side.always_on:
-        return replicas_for_peak(
-            average_rps * col(peak_to_average), col(side.requests_per_s_per_replica), col(side.target_utilization), min_replicas
-        )
-    return autoscaled_replicas(average_rps, col(side.requests_per_s_per_replica), col(side.target_utilization), min_replicas)
+        peak_rps = average_rps * col(peak_to_average)
+        return replicas_for_peak(peak_rps, rps_per_replica, target, min_replicas)
+    return autoscaled_replicas(average_rps, rps_per_replica, target, min_replicas)
 
 
 def serving_fleet(
@@ -84,7 +86,8 @@ def serving_fleet(
         replicas = fleet_replicas(side, requests, peak_to_average, keep_min)
     usd = gpu_month_usd(col(side.gpu_usd_per_hour), replicas * col(side.gpus_per_replica))
     with np.errstate(divide="ignore", invalid="ignore"):
-        utilization = np.where(replicas > 0, requests / SECONDS_PER_MONTH / (replicas * col(side.requests_per_s_per_replica)), np.nan)
+        capacity_rps = replicas * col(side.requests_per_s_per_replica)
+        utilization = np.where(replicas > 0, requests / SECONDS_PER_MONTH / capacity_rps, np.nan)
     return Fleet(usd, replicas, utilization)
 
 
@@ -127,17 +130,22 @@ class MonthCosts:
     @property
     def student_usd(self) -> np.ndarray:
         """Serving, fallback, router and errors of the distilled path."""
-        return self.student_serving_usd + self.student_fallback_usd + self.student_router_usd + self.student_errors_usd
+        return (self.student_serving_usd + self.student_fallback_usd + self.student_router_usd
+                + self.student_errors_usd)
 
 
 @dataclass(frozen=True)
 class MonthlyFlows(MonthCosts):
-    """Every monthly cost line, shape (V, M), USD: the month costs plus the calendar's. Savings = teacher − student."""
+    """Every monthly cost line, shape (V, M), USD: the month costs plus the calendar's.
+
+    Savings = teacher − student.
+    """
 
     requests: np.ndarray
     student_redistill_usd: np.ndarray
     student_monitoring_usd: np.ndarray
-    student_lead_teacher_usd: np.ndarray  # the teacher's bill the distil path still pays before the student serves
+    # the teacher's bill the distil path still pays before the student serves
+    student_lead_teacher_usd: np.ndarray
     discount_factor: np.ndarray  # 1 / (1 + r_m)^m
     upfront_usd: np.ndarray  # (V, 1), spent at t = 0
 
@@ -151,7 +159,9 @@ class MonthlyFlows(MonthCosts):
         return self.teacher_usd - self.student_usd
 
 
-def month_costs(x: NumericInputs, requests: np.ndarray, month: np.ndarray, sizing: np.ndarray | None = None) -> MonthCosts:
+def month_costs(
+    x: NumericInputs, requests: np.ndarray, month: np.ndarray, sizing: np.ndarray | None = None
+) -> MonthCosts:
     """Every volume-driven cost line at `requests` per month; fleets sized for `sizing` (default: `requests`).
 
     The one rule for what a month costs, shared by the cash flow (`monthly_flows`) and break-even
@@ -187,7 +197,8 @@ def effective_upfront_usd(x: NumericInputs) -> np.ndarray:
     tokens ÷ tokens/s × price, so token volumes scale the whole run and scoring speed divides its scoring.
     Both scales at 1 (a scenario's own values) leave upfront_usd exactly as it is."""
     tokens, speed = col(x.distill_tokens_scale), col(x.scoring_speed_scale)
-    return col(x.upfront_usd) + col(x.run_usd) * (tokens - 1.0) + col(x.scoring_usd) * tokens * (1.0 / speed - 1.0)
+    return (col(x.upfront_usd) + col(x.run_usd) * (tokens - 1.0)
+            + col(x.scoring_usd) * tokens * (1.0 / speed - 1.0))
 
 
 STUDENT_LINES = ("student_serving_usd", "student_fallback_usd", "student_router_usd", "student_errors_usd")
@@ -205,11 +216,13 @@ def monthly_flows(x: NumericInputs) -> MonthlyFlows:
     share = serving_share(x.lead_time_months, x.months)
     steady = month_costs(x, requests, m)
     costs = with_lead_time(steady, share)
-    redistill = redistill_months(x.redistill_every_months, x.months, x.lead_time_months) * col(x.redistill_usd)
+    redistill_due = redistill_months(x.redistill_every_months, x.months, x.lead_time_months)
+    redistill = redistill_due * col(x.redistill_usd)
     monitoring = col(x.monitoring_usd_per_month) * share
     lead_teacher = (1.0 - share) * steady.teacher_usd
     upfront = effective_upfront_usd(x)
-    lines = [getattr(costs, f.name) for f in fields(costs)] + [requests, redistill, monitoring, lead_teacher, upfront]
+    cost_lines = [getattr(costs, f.name) for f in fields(costs)]
+    lines = cost_lines + [requests, redistill, monitoring, lead_teacher, upfront]
     shape = np.broadcast_shapes(*(np.shape(line) for line in lines))
 
     def full(a):

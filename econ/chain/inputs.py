@@ -70,7 +70,8 @@ class NumericInputs:
     @property
     def variants(self) -> int:
         """V: the longest (V,) array; every other array has length 1 and broadcasts."""
-        arrays = [getattr(self, f.name) for f in fields(self) if f.name not in ("seasonality", "explicit_requests")]
+        by_month = ("seasonality", "explicit_requests")
+        arrays = [getattr(self, f.name) for f in fields(self) if f.name not in by_month]
         arrays += [getattr(side, f.name) for side in (self.teacher, self.student) for f in fields(side)]
         return max(a.size for a in arrays if isinstance(a, np.ndarray))
 
@@ -91,7 +92,10 @@ def _one(value: float) -> np.ndarray:
 
 
 def api_usd_per_request(side: ApiServing, input_tokens: int, output_tokens: int) -> float:
-    """The API side's price of one request at its token counts (econ.serving.unit_costs.api_usd_per_request)."""
+    """The API side's price of one request at its token counts.
+
+    The rule is econ.serving.unit_costs.api_usd_per_request.
+    """
     return unit_costs.api_usd_per_request(input_tokens, output_tokens, side.input_usd_per_mtok,
                                           side.output_usd_per_mtok, side.cached_input_share,
                                           side.cached_input_usd_per_mtok or 0.0)
@@ -154,7 +158,10 @@ def numeric_inputs(scenario: Scenario) -> tuple[NumericInputs, Derivation]:
         explicit = np.asarray(t.monthly_requests[: scenario.horizon_months], dtype=float)
     warnings = tuple(w for cap in (teacher_cap, student_cap) if cap for w in cap.warnings)
     quality = measured(q.evidence, q.model_fields_set) if q.evidence is not None else None
-    rate = {name: (quality.rates.get(name) if quality else None) for name in (FALLBACK, STUDENT_ERROR, TEACHER_ERROR)}
+    rate = {
+        name: (quality.rates.get(name) if quality else None)
+        for name in (FALLBACK, STUDENT_ERROR, TEACHER_ERROR)
+    }
     inputs = NumericInputs(
         months=scenario.horizon_months,
         annual_discount_rate=_one(scenario.annual_discount_rate),
@@ -198,7 +205,8 @@ def vary(inputs: NumericInputs, **arrays) -> NumericInputs:
                 raise ValueError(f"unknown input {name!r}")
             sides[side][field] = arr
         else:
-            if name not in {f.name for f in fields(NumericInputs)} or name in ("months", "teacher", "student"):
+            not_an_array = name in ("months", "teacher", "student")
+            if name not in {f.name for f in fields(NumericInputs)} or not_an_array:
                 raise ValueError(f"unknown input {name!r}")
             top[name] = arr
     for side, changes in sides.items():

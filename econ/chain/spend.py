@@ -1,7 +1,8 @@
 """Distillation spend: upfront (data generation, training, evaluation, engineering) and re-distillation.
 
-Imports `econ.model.scenario`, `econ.serving.capacity`, `econ.serving.unit_costs`, `econ.base` (units, the training-FLOP rule). Each upfront line is either a USD number or
-an object that derives it; `upfront_spend` returns every line in USD with how it was derived.
+Imports `econ.model.scenario`, `econ.serving.capacity`, `econ.serving.unit_costs`, `econ.base` (units,
+the training-FLOP rule). Each upfront line is either a USD number or an object that derives it;
+`upfront_spend` returns every line in USD with how it was derived.
 """
 
 from __future__ import annotations
@@ -118,10 +119,14 @@ def upfront_spend(scenario: Scenario) -> UpfrontSpend:
     train, train_note = (run.total_usd, "phases") if run is not None else training_usd(dist.training_usd)
     for field, value in (("data_generation_usd", data), ("training_usd", train)):
         if not value <= MAX_USD:  # also catches inf and NaN
-            raise FieldError(f"distillation.{field}", f"derives {usd(value)}, above the {usd(MAX_USD)} bound of any "
-                                                      "distillation budget; check its inputs")
-    notes = tuple(f"{name}: {note}" for name, note in (("data generation", data_note), ("training", train_note))
-                  if note not in ("typed", "phases")) + (run.notes if run is not None else ())
+            raise FieldError(
+                f"distillation.{field}",
+                f"derives {usd(value)}, above the {usd(MAX_USD)} bound of any distillation budget; "
+                "check its inputs",
+            )
+    derived = (("data generation", data_note), ("training", train_note))
+    notes = tuple(f"{name}: {note}" for name, note in derived if note not in ("typed", "phases"))
+    notes += run.notes if run is not None else ()
     return UpfrontSpend(data, train, dist.evaluation_usd, engineering_usd(dist.engineering_usd), notes, run)
 
 

@@ -92,8 +92,11 @@ class GradedSamples:
 
 def _decode(data: bytes, origin: str) -> str:
     if len(data) > MAX_SAMPLES_BYTES:
-        raise SamplesError(origin, f"{len(data) / 2**20:.1f} MiB is over the {MAX_SAMPLES_BYTES // 2**20} MiB "
-                                   "limit for a samples file")
+        raise SamplesError(
+            origin,
+            f"{len(data) / 2**20:.1f} MiB is over the {MAX_SAMPLES_BYTES // 2**20} MiB "
+            "limit for a samples file",
+        )
     try:
         return decode_text(data, origin, origin)
     except FieldError as exc:
@@ -135,12 +138,22 @@ def _fast_header(text: str, origin: str) -> list[str] | None:
 
 
 def _c_read(text: str, names: list[str], **options) -> pd.DataFrame | None:
-    """pandas' C reader over the text with the given header names; None when it refuses or would drop cells."""
+    """pandas' C reader over the text with the given header names.
+
+    None when it refuses or would drop cells.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)  # extra fields would be dropped silently
         try:
-            return pd.read_csv(io.StringIO(text), index_col=False, engine="c", skip_blank_lines=True, header=0,
-                               names=names, **options)
+            return pd.read_csv(
+                io.StringIO(text),
+                index_col=False,
+                engine="c",
+                skip_blank_lines=True,
+                header=0,
+                names=names,
+                **options,
+            )
         except (ValueError, pd.errors.ParserWarning, csv.Error):
             return None
 
@@ -240,7 +253,8 @@ def _text_table(text: str, origin: str) -> pd.DataFrame:
     if table.empty:
         raise SamplesError(origin, "no graded rows after the header", FIRST_DATA_LINE)
     if len(table) > MAX_SAMPLES_ROWS:
-        raise SamplesError(origin, f"more than {MAX_SAMPLES_ROWS:,} rows", line_of_record(text, MAX_SAMPLES_ROWS))
+        line = line_of_record(text, MAX_SAMPLES_ROWS)
+        raise SamplesError(origin, f"more than {MAX_SAMPLES_ROWS:,} rows", line)
     return table
 
 
@@ -260,5 +274,7 @@ def parse_samples(data: str | bytes, origin: str = "samples") -> GradedSamples:
 
 
 def load_samples(path: str | Path) -> GradedSamples:
-    """Read a graded-samples CSV file: a regular file of at most 50 MiB (econ.io.files), then parse_samples."""
-    return parse_samples(read_csv_bytes(path, MAX_SAMPLES_BYTES, SamplesError), origin=str(path))
+    """Read a graded-samples CSV file: a regular file of at most 50 MiB (econ.io.files), then
+    parse_samples."""
+    data = read_csv_bytes(path, MAX_SAMPLES_BYTES, SamplesError)
+    return parse_samples(data, origin=str(path))

@@ -80,13 +80,17 @@ class CsvRow:
         if not math.isfinite(value):
             raise self.error(column, f"{raw!r} is not a finite number")
         if minimum is not None and value < minimum:
-            raise self.error(column, f"{value:g} is negative" if minimum == 0 else f"{value:g} is below {minimum:g}")
+            problem = f"{value:g} is negative" if minimum == 0 else f"{value:g} is below {minimum:g}"
+            raise self.error(column, problem)
         if maximum is not None and value > maximum:
             raise self.error(column, f"{value:g} is above {maximum:g}")
         return value
 
     def date(self, column: str) -> date:
-        """A date written YYYY-MM-DD in EARLIEST_DATE..LATEST_DATE (20240105 and other ISO forms are refused)."""
+        """A date written YYYY-MM-DD in EARLIEST_DATE..LATEST_DATE.
+
+        20240105 and other ISO forms are refused.
+        """
         raw = self.text(column)
         try:
             if len(raw) != ISO_DATE_CHARS or raw[4] != "-" or raw[7] != "-":
@@ -169,10 +173,12 @@ def parse_csv(text: str | bytes, origin: str, required: Sequence[str], optional:
             if not any(cell.strip() for cell in cells):
                 continue  # blank lines (a trailing newline) carry nothing
             if len(cells) != len(columns):
-                raise error(origin, f"expected {len(columns)} columns ({','.join(columns)}), got {len(cells)}", line)
+                expected = f"expected {len(columns)} columns ({','.join(columns)})"
+                raise error(origin, f"{expected}, got {len(cells)}", line)
             if len(rows) >= max_rows:
                 raise error(origin, f"more than {max_rows:,} rows", line)
-            rows.append(CsvRow(origin, line, {c: v.strip() for c, v in zip(columns, cells, strict=True)}, error))
+            values = {c: v.strip() for c, v in zip(columns, cells, strict=True)}
+            rows.append(CsvRow(origin, line, values, error))
     except csv.Error as exc:
         raise error(origin, csv_problem(exc), reader.line_num) from None
     if columns is None:
@@ -205,8 +211,12 @@ def csv_records(text: str, origin: str, error: type[CsvError] = CsvError,
             end = text.find("\n", position, record_start + limit_chars)
             if end < 0:
                 if len(text) - record_start > limit_chars:
-                    raise error(origin, f"a record is longer than {limit_chars:,} characters (a header or row "
-                                "this long is not read)", text.count("\n", 0, record_start) + 1)
+                    raise error(
+                        origin,
+                        f"a record is longer than {limit_chars:,} characters "
+                        "(a header or row this long is not read)",
+                        text.count("\n", 0, record_start) + 1,
+                    )
                 end = len(text) - 1
             line, position = text[position:end + 1], end + 1
             yield line
@@ -227,7 +237,8 @@ def line_of_record(text: str, record: int) -> int:
     """The 1-based file line where data record `record` ends (0-based, after the header), counted as
     `parse_csv` counts: universal newlines, quoted newlines inside the record, blank rows skipped.
 
-    Lets a column-at-a-time reader (econ.evidence.samples) report the line parse_csv would, without row objects.
+    Lets a column-at-a-time reader (econ.evidence.samples) report the line parse_csv would, without row
+    objects.
     """
     if '"' not in text and "\r" not in text and _BLANK_ROW.search(text.rstrip()) is None:
         return record + 2  # one line per record and no blank rows: the header, then record by record
@@ -244,13 +255,17 @@ def line_of_record(text: str, record: int) -> int:
 def read_csv_file(path: str | os.PathLike, required: Sequence[str], optional: Sequence[str] = (),
                   limit_bytes: int = MAX_CSV_BYTES, max_rows: int = MAX_CSV_ROWS,
                   error: type[CsvError] = CsvError) -> CsvTable:
-    """A CSV file read with `econ.io.files.read_bounded_bytes` (regular file, at most limit_bytes) and parsed."""
+    """A CSV file read with `econ.io.files.read_bounded_bytes` (regular file, at most limit_bytes) and
+    parsed."""
     data = read_csv_bytes(path, limit_bytes, error)
     return parse_csv(data, str(path), required, optional, CsvRules(max_rows, error))
 
 
 def read_csv_bytes(path, limit_bytes: int, error: type[CsvError] = CsvError) -> bytes:
-    """A CSV file's bytes by `econ.io.files.read_bounded_bytes`, a problem raised as `error` naming the file."""
+    """A CSV file's bytes by `econ.io.files.read_bounded_bytes`.
+
+    A problem is raised as `error` naming the file.
+    """
     try:
         return read_bounded_bytes(path, limit_bytes, str(path))
     except FieldError as exc:

@@ -1,9 +1,9 @@
 """Reading input files safely: regular files only, never more than a size limit, JSON kept shallow and unique.
 
-Imports the standard library, pydantic and `econ.base.errors` only. Every reader of a user-named file (scenario,
-profile, history CSV, price and catalog data) goes through `read_bounded_bytes`, so each one refuses a
-directory, a device (`/dev/zero`), a named pipe (opened without blocking), an empty or over-long name
-and a file over its limit the same way: a `FieldError` whose `.field` names the input and whose
+Imports the standard library, pydantic and `econ.base.errors` only. Every reader of a user-named file
+(scenario, profile, history CSV, price and catalog data) goes through `read_bounded_bytes`, so each one
+refuses a directory, a device (`/dev/zero`), a named pipe (opened without blocking), an empty or over-long
+name and a file over its limit the same way: a `FieldError` whose `.field` names the input and whose
 message names the file. At most limit + 1 bytes are ever read. A reader of text then takes
 `decode_text` (UTF-8, line endings normalised once, here at the edge) before it parses anything.
 """
@@ -148,7 +148,8 @@ def parse_json(text: str | bytes, field: str, origin: str, max_depth: int = MAX_
     try:
         value = json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=no_constant)
     except json.JSONDecodeError as exc:
-        raise _problem(field, origin, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise _problem(field, origin, f"not valid JSON ({where}: {exc.msg})") from None
     except RecursionError:
         raise _problem(field, origin, f"JSON nested deeper than {max_depth} levels") from None
     except ValueError as exc:
@@ -191,5 +192,8 @@ def read_validated_json(path: str | os.PathLike, model: type[ModelT], limit_byte
 
 def validated_json(path: str | os.PathLike, model: type[ModelT], error: type[ValueError] = ValueError,
                    limit_bytes: int = MAX_DATA_FILE_BYTES) -> ModelT:
-    """Read a JSON data file (bounded, as above) and validate it; `error` names the file and each bad field."""
+    """Read a JSON data file (bounded, as above) and validate it.
+
+    `error` names the file and each bad field.
+    """
     return read_validated_json(path, model, limit_bytes, error)

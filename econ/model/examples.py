@@ -1,5 +1,6 @@
-"""The embedded example scenario (the issue's worked example): what `make run` and `python -m econ example` show,
-and the default scenario (`econ/data/default_scenario.json`, estimated teacher and student profiles embedded).
+"""The embedded example scenario (the issue's worked example): what `make run` and `python -m econ example`
+show, and the default scenario (`econ/data/default_scenario.json`, estimated teacher and student profiles
+embedded).
 
 Imports `econ.model.scenario` and the standard library only.
 """

@@ -50,7 +50,10 @@ def _snapshot():
 
 
 def _find(model: str):
-    """genai-prices' (provider, model) for the name as given, else without its provider prefix; None if neither."""
+    """genai-prices' (provider, model) for the name as given, else without its provider prefix.
+
+    None if neither.
+    """
     for name in dict.fromkeys([model.strip().lower(), bare_name(model)]):
         try:
             return _snapshot().find_provider_model(name, None, None, None)
@@ -85,9 +88,15 @@ def _when(constraint) -> str:
 
 def _point(model_id: str, provider: str, constraint, prices) -> PricePoint:
     start = getattr(constraint, "start_date", None)
-    return PricePoint(model_id, provider, start, _when(constraint), _number(getattr(prices, "input_mtok", None)) or 0.0,
-                      _number(getattr(prices, "cache_read_mtok", None)), _number(getattr(prices, "output_mtok", None))
-                      or 0.0)
+    return PricePoint(
+        model_id,
+        provider,
+        start,
+        _when(constraint),
+        _number(getattr(prices, "input_mtok", None)) or 0.0,
+        _number(getattr(prices, "cache_read_mtok", None)),
+        _number(getattr(prices, "output_mtok", None)) or 0.0,
+    )
 
 
 def price_at(model: str, day: dt.date) -> PricePoint | None:

@@ -59,8 +59,7 @@ class Percentiles(_Frozen):
     mean: Milliseconds = Field(description="Mean, ms.")
     cv: real("ratio", ge=0, le=1e3) | None = Field(None, description="Coefficient of variation (std / mean).")
     ci95_half_width: Milliseconds | None = Field(
-        None, description="Half-width of the 95% t-interval of the mean across repeated runs, ms."
-    )
+        None, description="Half-width of the 95% t-interval of the mean across repeated runs, ms.")
 
 
 class ModelInfo(_Frozen):
@@ -68,7 +67,8 @@ class ModelInfo(_Frozen):
 
     name: Name = Field(description="Preset name (e.g. llama-3.1-8b) or checkpoint folder name.")
     parameters: whole("parameters", gt=0, le=10**15) | None = Field(
-        None, description="Parameter count, embeddings included (None: served by an endpoint that does not say).")
+        None, description="Parameter count, embeddings included "
+        "(None: served by an endpoint that does not say).")
     dtype: Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4"] | None = Field(
         None, description="Weight dtype (None: served by an endpoint that does not say).")
     source: Literal["preset", "checkpoint", "catalog", "endpoint"] = Field(
@@ -85,8 +85,7 @@ class ModelInfo(_Frozen):
     tied_embeddings: bool | None = Field(None, description="Input embedding shared with the LM head.")
     weights_bytes: Bytes | None = Field(None, description="Analytic weight bytes at this dtype.")
     kv_cache_bytes_per_token: Bytes | None = Field(
-        None, description="Analytic KV-cache bytes per token (all layers)."
-    )
+        None, description="Analytic KV-cache bytes per token (all layers).")
 
 
 class Hardware(_Frozen):
@@ -97,14 +96,14 @@ class Hardware(_Frozen):
     name: Name = Field(description="Device name as reported (or catalog name for estimates).")
     gpu_count: Gpus = Field(1.0, description="GPUs (or GPU share) one replica of this profile uses.")
     memory_gib: Gib | None = Field(None, description="Device memory per GPU, GiB.")
-    bandwidth_gb_per_s_spec: GbPerSecond | None = Field(None, description="Data-sheet memory bandwidth, GB/s.")
+    bandwidth_gb_per_s_spec: GbPerSecond | None = Field(
+        None, description="Data-sheet memory bandwidth, GB/s.")
     bandwidth_gb_per_s_measured: GbPerSecond | None = Field(
-        None, description="Achievable bandwidth from the large-copy microbenchmark, GB/s."
-    )
-    flop_per_s_spec: FlopPerSecond | None = Field(None, description="Data-sheet dense FLOP/s at the profile dtype.")
+        None, description="Achievable bandwidth from the large-copy microbenchmark, GB/s.")
+    flop_per_s_spec: FlopPerSecond | None = Field(
+        None, description="Data-sheet dense FLOP/s at the profile dtype.")
     flop_per_s_measured: FlopPerSecond | None = Field(
-        None, description="Achievable matmul FLOP/s at the profile dtype from the microbenchmark."
-    )
+        None, description="Achievable matmul FLOP/s at the profile dtype from the microbenchmark.")
     catalog_name: Name | None = Field(None, description="GPU catalog name (e.g. h100-sxm) when known.")
 
 
@@ -124,7 +123,8 @@ class Environment(_Frozen):
     method: Literal["static-batch", "served"] | None = Field(
         None, description="static-batch: the profiler's own loop (no serving engine); served: load-tested "
         "through an endpoint.")
-    engine: Text | None = Field(None, description="What served it: transformers X, vllm X, or the endpoint host.")
+    engine: Text | None = Field(
+        None, description="What served it: transformers X, vllm X, or the endpoint host.")
     engine_args: list[Text] | None = Field(None, description="Engine arguments (a launched vLLM server's).")
     endpoint: Text | None = Field(None, description="Host and path of the endpoint (never its query string).")
 
@@ -135,7 +135,8 @@ class Load(_Frozen):
     kind: Literal["static_batch", "concurrency", "rate"] = Field(
         description="static_batch: batch_size sequences start and end together; concurrency: that many "
         "requests always in flight (closed loop); rate: requests/s planned (open loop).")
-    value: real(gt=0, le=MAX_CAPACITY_RPS) = Field(description="Batch size, concurrency, or planned requests/s.")
+    value: real(gt=0, le=MAX_CAPACITY_RPS) = Field(
+        description="Batch size, concurrency, or planned requests/s.")
 
 
 class RequestErrors(_Frozen):
@@ -158,8 +159,7 @@ class Point(_Frozen):
     e2e_ms: Percentiles | None = Field(None, description="Request latency, ms.")
     prefill_tokens_per_s: TokensPerSecond | None = Field(None, description="batch × input / TTFT.")
     decode_tokens_per_s: TokensPerSecond | None = Field(
-        None, description="Aggregate: batch × (output − 1) / (E2E − TTFT)."
-    )
+        None, description="Aggregate: batch × (output − 1) / (E2E − TTFT).")
     decode_tokens_per_s_per_sequence: TokensPerSecond | None = Field(None, description="Per sequence.")
     requests_per_s: real("requests/s", ge=0, le=MAX_CAPACITY_RPS) | None = Field(
         None, description="Static batch: batch / E2E; served: the achieved rate (completed / window).")
@@ -172,8 +172,7 @@ class Point(_Frozen):
     peak_memory_gib: Gib | None = Field(None, description="Peak device memory (allocated), GiB.")
     peak_memory_reserved_gib: Gib | None = Field(None, description="Peak reserved (CUDA), GiB.")
     analytic_memory_gib: Gib | None = Field(
-        None, description="Weights + KV cache at this batch and context, GiB."
-    )
+        None, description="Weights + KV cache at this batch and context, GiB.")
     mbu: Efficiency | None = Field(None, description="Decode memory-bandwidth utilization vs measured peak.")
     mfu: Efficiency | None = Field(None, description="Prefill FLOP utilization vs measured peak.")
     mbu_spec: Efficiency | None = Field(None, description="MBU vs data-sheet bandwidth.")
@@ -186,7 +185,8 @@ class Point(_Frozen):
 class Training(_Frozen):
     """Training throughput: forward + backward + AdamW step."""
 
-    tokens_per_s: real("tokens/s", gt=0, le=MAX_TOKENS_PER_S) = Field(description="Training tokens per second on this hardware.")
+    tokens_per_s: real("tokens/s", gt=0, le=MAX_TOKENS_PER_S) = Field(
+        description="Training tokens per second on this hardware.")
     seq_len: PositiveInt = Field(description="Sequence length.")
     batch_size: PositiveInt = Field(description="Sequences per step.")
     peak_memory_gib: Gib | None = Field(None, description="Peak memory, GiB.")
@@ -210,18 +210,21 @@ class CapacitySearch(_Frozen):
     slo_ttft_ms: Milliseconds | None = None
     slo_tpot_ms: Milliseconds | None = None
     attainment: Fraction = Field(description="Target share of requests meeting every SLO.")
-    load: real(gt=0, le=MAX_CAPACITY_RPS) | None = Field(None, description="Largest passing load (None: none).")
+    load: real(gt=0, le=MAX_CAPACITY_RPS) | None = Field(
+        None, description="Largest passing load (None: none).")
     requests_per_s: real("requests/s", ge=0, le=MAX_CAPACITY_RPS) | None = Field(
         None, description="Its achieved rate: the capacity.")
     probes: list[CapacityProbe] = Field(default_factory=list, description="In the order measured.")
     ended: Text = Field("", description="Why the search stopped.")
-    binding_limit: Text | None = Field(None, description="What set the capacity, read from the server's metrics.")
+    binding_limit: Text | None = Field(
+        None, description="What set the capacity, read from the server's metrics.")
 
 
 class Profile(_Frozen):
     """A measured or estimated throughput/latency profile of one model on one hardware setup."""
 
-    schema_version: Literal[1, 2] = Field(SCHEMA_VERSION, description="File format version (1 is still read).")
+    schema_version: Literal[1, 2] = Field(
+        SCHEMA_VERSION, description="File format version (1 is still read).")
     provenance: Literal["measured", "estimated"] = Field(description="How the numbers were obtained.")
     partial: bool = Field(False, description="The sweep was interrupted; only completed points are kept.")
     created_at: Text | None = Field(None, description="ISO-8601 time the file was written.")
@@ -232,7 +235,8 @@ class Profile(_Frozen):
     training: Training | None = None
     environment: Environment | None = None
     capacity: CapacitySearch | None = Field(None, description="Served: the capacity search's result.")
-    imported: ImportedFrom | None = Field(None, description="Served: converted from another benchmark's results.")
+    imported: ImportedFrom | None = Field(
+        None, description="Served: converted from another benchmark's results.")
     assumptions: list[Text] = Field(default_factory=list, description="What an estimate assumed.")
     notes: list[Text] = Field(default_factory=list, description="Anything a reader should know.")
 

@@ -1,7 +1,8 @@
-"""The distillation spend part of a scenario: upfront lines as USD or objects that derive them, re-distillation.
+"""The distillation spend part of a scenario: upfront lines as USD or objects that derive them,
+re-distillation.
 
-Imports pydantic and `econ.base.types`/`econ.model.profile`/`econ.model.distill_run` only; `econ.model.scenario` re-exports these models and
-`econ.chain.spend` prices them.
+Imports pydantic and `econ.base.types`/`econ.model.profile`/`econ.model.distill_run` only;
+`econ.model.scenario` re-exports these models and `econ.chain.spend` prices them.
 """
 
 from __future__ import annotations
@@ -39,8 +40,12 @@ MIN_MFU = 1e-4  # 0.01% of peak
 class DataGeneration(_Frozen):
     """Teacher-generated training data, priced by the teacher's own serving."""
 
-    examples: whole("examples", gt=0, le=MAX_EXAMPLES) = Field(description="Training examples to generate (examples).")
-    prompt_tokens: whole("tokens", ge=0, le=MAX_TOKENS) = Field(description="Prompt tokens per example (tokens).")
+    examples: whole("examples", gt=0, le=MAX_EXAMPLES) = Field(
+        description="Training examples to generate (examples)."
+    )
+    prompt_tokens: whole("tokens", ge=0, le=MAX_TOKENS) = Field(
+        description="Prompt tokens per example (tokens)."
+    )
     completion_tokens: TokenCount = Field(
         description="Completion tokens per example, rationales included (tokens)."
     )
@@ -52,7 +57,9 @@ class TrainingRun(_Frozen):
 
     examples: whole("examples", gt=0, le=MAX_EXAMPLES) = Field(description="Training examples (examples).")
     tokens_per_example: TokenCount = Field(description="Tokens per example (tokens).")
-    epochs: real("epochs", 0.1, gt=0, le=MAX_EPOCHS) = Field(1.0, description="Passes over the data (epochs).")
+    epochs: real("epochs", 0.1, gt=0, le=MAX_EPOCHS) = Field(
+        1.0, description="Passes over the data (epochs)."
+    )
     gpu_usd_per_hour: UsdPerHour = Field(description="Price of one training GPU (USD per GPU-hour).")
     gpus: Gpus = Field(1.0, description="GPUs in the training run (GPUs).")
     training_tokens_per_s: real("tokens/s", ge=MIN_TRAINING_TOKENS_PER_S, le=MAX_TOKENS_PER_S) | None = Field(
@@ -61,7 +68,11 @@ class TrainingRun(_Frozen):
     profile: PathText | Profile | None = Field(
         None, description="Profile with a training block (its tokens_per_s is used; per the profile's GPUs)."
     )
-    parameters: real("parameters", ge=1, le=MAX_COUNT) | None = Field(None, description="Student parameters N the matmuls use (decoder layers + LM head), for 6·N·D (parameters).")
+    parameters: real("parameters", ge=1, le=MAX_COUNT) | None = Field(
+        None,
+        description="Student parameters N the matmuls use (decoder layers + LM head), "
+        "for 6·N·D (parameters).",
+    )
     peak_flop_per_s: FlopPerSecond | None = Field(None, description="Peak FLOP/s of one GPU (FLOP/s).")
     mfu: real("fraction", 0.01, ge=MIN_MFU, le=1) | None = Field(
         None, description="Model FLOP utilization assumed for 6·N·D (fraction)."
@@ -114,8 +125,9 @@ class Distillation(_Frozen):
         750, description="Teacher-generated data (USD), or examples × tokens priced by the teacher."
     )
     training_usd: TrainingSpend = Field(
-        3000, description="Training run (USD), or tokens ÷ training tokens/s × GPU price, or a distillation run "
-        "by method priced phase by phase."
+        3000,
+        description="Training run (USD), or tokens ÷ training tokens/s × GPU price, "
+        "or a distillation run by method priced phase by phase.",
     )
     evaluation_usd: Usd = Field(0, description="Evaluation of the student (USD).")
     engineering_usd: Usd | EngineeringEffort = Field(
@@ -125,16 +137,19 @@ class Distillation(_Frozen):
         6, description="Re-distil every k months (months); 0 = never."
     )
     redistill_usd: Usd | None = Field(
-        3750, description="Cost of one re-distillation (USD); null: derived from redistill_fraction_of_upfront "
-        "(null alone is an error, not free: type 0 for that)."
+        3750,
+        description="Cost of one re-distillation (USD); null: derived from redistill_fraction_of_upfront "
+        "(null alone is an error, not free: type 0 for that).",
     )
     redistill_fraction_of_upfront: real("fraction", 0.01, ge=0, le=10) | None = Field(
         None, description="Or: one re-distillation costs this fraction of upfront data + training (fraction)."
     )
     monitoring_usd_per_month: UsdPerMonth = Field(0, description="Monitoring the student (USD/month).")
     lead_time_months: real("months", 0.25, ge=0, le=MAX_HORIZON_MONTHS) = Field(
-        0.0, description="Months from the decision until the student serves (months): savings start after it, "
-        "the teacher serves and is paid until then. 0 = the student serves from month 1.")
+        0.0,
+        description="Months from the decision until the student serves (months): savings start after it, "
+        "the teacher serves and is paid until then. 0 = the student serves from month 1.",
+    )
     lead_time_engineering_weeks: real("weeks", 1, ge=0, le=MAX_HORIZON_MONTHS * 5) | None = Field(
         None, description="Or: derive the lead time as the distillation run's elapsed time plus these "
         "engineering weeks (weeks).")
@@ -153,7 +168,9 @@ class Distillation(_Frozen):
     def _one_lead_time(self) -> Distillation:
         if self.lead_time_engineering_weeks is not None and "lead_time_months" in self.model_fields_set \
                 and self.lead_time_months > 0:
-            raise ValueError("give lead_time_months or lead_time_engineering_weeks (derived from the run), not both")
+            raise ValueError(
+                "give lead_time_months or lead_time_engineering_weeks (derived from the run), not both"
+            )
         return self
 
     @model_validator(mode="after")

@@ -70,7 +70,8 @@ INPUTS: dict[str, InputInfo] = {
     # An API teacher that gets 20%/year cheaper is a plausible bad case (assumption, not a forecast).
     "teacher_annual_price_decline": InputInfo("teacher price drift", "fraction/year", 0.0, 0.99,
                                               zero_base_range=(0.0, 0.20)),
-    "student_requests_per_s_per_replica": InputInfo("student capacity", "requests/s per replica", MIN_CAPACITY_RPS, MAX_CAPACITY_RPS),
+    "student_requests_per_s_per_replica": InputInfo("student capacity", "requests/s per replica",
+                                                    MIN_CAPACITY_RPS, MAX_CAPACITY_RPS),
     "fallback_rate": InputInfo("fallback rate", "fraction", 0.0, 1.0),
     "student_error_rate": InputInfo("student error rate", "fraction", 0.0, 1.0),
     "usd_per_error": InputInfo("cost of an error", "USD/error", 0.0, MAX_USD_PER_ERROR),
@@ -109,8 +110,7 @@ class LogNormal(_Frozen):
     kind: Literal["lognormal"] = "lognormal"
     median: Positive = Field(description="Median (input's units).")
     sigma: real("ratio", 0.01, ge=0, le=MAX_LOG_SIGMA) = Field(
-        description="Standard deviation of the log (ratio); 0.14 ≈ P90 at +20%."
-    )
+        description="Standard deviation of the log (ratio); 0.14 ≈ P90 at +20%.")
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return self.median * np.exp(self.sigma * rng.standard_normal(n))
@@ -177,8 +177,9 @@ class Beta(_Frozen):
 
     @model_validator(mode="after")
     def _feasible(self) -> Beta:
-        if self.sd > 0 and self.sd**2 >= self.mean * (1 - self.mean):
-            raise ValueError(f"sd must be below √(mean·(1−mean)) = {np.sqrt(self.mean * (1 - self.mean)):.4g}")
+        widest_variance = self.mean * (1 - self.mean)
+        if self.sd > 0 and self.sd**2 >= widest_variance:
+            raise ValueError(f"sd must be below √(mean·(1−mean)) = {np.sqrt(widest_variance):.4g}")
         return self
 
     def shape(self) -> tuple[float, float]:
@@ -213,8 +214,7 @@ class UncertainInput(_Frozen):
         return RENAMED_INPUTS.get(value, value) if isinstance(value, str) else value
 
     distribution: Distribution | None = Field(
-        None, description="Distribution for the Monte Carlo; its P10/P90 are the tornado's low/high."
-    )
+        None, description="Distribution for the Monte Carlo; its P10/P90 are the tornado's low/high.")
     low: Finite | None = Field(None, description="Tornado low value (input's units); overrides P10.")
     high: Finite | None = Field(None, description="Tornado high value (input's units); overrides P90.")
 
@@ -231,16 +231,15 @@ class Uncertainty(_Frozen):
     """How uncertain the scenario's inputs are: the risk analysis settings a scenario file can carry."""
 
     inputs: list[UncertainInput] = Field(
-        default_factory=list, description="Inputs with their own distribution or range."
-    )
+        default_factory=list, description="Inputs with their own distribution or range.")
     default_spread: real("fraction", 0.01, ge=0, lt=1) = Field(
         DEFAULT_RANGE,
         description="Inputs not listed: P10/P90 at ∓/± this fraction of the scenario's value in the "
         "Monte Carlo and the tornado (fraction; 0 holds them at the scenario's value).",
     )
     profile_spread: bool = Field(
-        True, description="Add the measured throughput's own run-to-run spread (CV) when capacity comes from a profile."
-    )
+        True, description="Add the measured throughput's own run-to-run spread (CV) when capacity comes "
+        "from a profile.")
     draws: whole("draws", ge=1, le=MAX_DRAWS) = Field(DEFAULT_DRAWS, description="Monte Carlo draws.")
     seed: whole(ge=0, le=2**63 - 1) = Field(0, description="Random seed: the same seed gives the same draws.")
 

@@ -88,16 +88,16 @@ class ServerView(_Frozen):
     interval_s: Seconds | None = None
     scrapes: NonNegativeInt = 0
     failed_scrapes: NonNegativeInt = 0
-    kv_cache_usage: MetricSummary | None = Field(None,
-                                                 description="vllm:kv_cache_usage_perc, a 0-1 fraction.")
+    kv_cache_usage: MetricSummary | None = Field(
+        None, description="vllm:kv_cache_usage_perc, a 0-1 fraction.")
     running: MetricSummary | None = Field(None, description="vllm:num_requests_running.")
     waiting: MetricSummary | None = Field(None, description="vllm:num_requests_waiting.")
-    preemptions: NonNegativeInt | None = Field(None,
-                                               description="vllm:num_preemptions_total, rise over the point.")
-    prefix_cache_queries_tokens: NonNegativeInt | None = Field(None, description="Rise of "
-                                                               "vllm:prefix_cache_queries_total.")
-    prefix_cache_hits_tokens: NonNegativeInt | None = Field(None,
-                                                            description="Rise of vllm:prefix_cache_hits_total.")
+    preemptions: NonNegativeInt | None = Field(
+        None, description="vllm:num_preemptions_total, rise over the point.")
+    prefix_cache_queries_tokens: NonNegativeInt | None = Field(
+        None, description="Rise of vllm:prefix_cache_queries_total.")
+    prefix_cache_hits_tokens: NonNegativeInt | None = Field(
+        None, description="Rise of vllm:prefix_cache_hits_total.")
     prefix_cache_hit_rate: Fraction | None = Field(None, description="hits / queries over the point.")
     prefix_cache_reset: bool | None = Field(None, description="The prefix cache was reset before the point.")
     note: Text | None = None

@@ -23,7 +23,9 @@ from econ.model.scenario import Scenario
 Option = Literal["stay", "swap", "distil"]
 # Two options whose totals differ by less than this share of the cheaper one are a close call.
 CLOSE_CALL = 0.05
-COLUMNS = ("option", "label", "one_off_usd", "serving_usd", "other_usd", "errors_usd", "total_usd", "vs_stay_usd")
+COLUMNS = (
+    "option", "label", "one_off_usd", "serving_usd", "other_usd", "errors_usd", "total_usd", "vs_stay_usd",
+)
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,16 @@ def swap_flows(scenario: Scenario) -> MonthlyFlows:
 
 
 def _student_row(option: Option, label: str, flows: MonthlyFlows) -> dict:
-    other = flows.student_fallback_usd + flows.student_router_usd + flows.student_redistill_usd + flows.student_monitoring_usd
+    other = (flows.student_fallback_usd + flows.student_router_usd + flows.student_redistill_usd
+             + flows.student_monitoring_usd)
     return {"option": option, "label": label, "one_off_usd": float(flows.upfront_usd[0, 0]),
             "serving_usd": _pv(flows, flows.student_serving_usd), "other_usd": _pv(flows, other),
             "errors_usd": _pv(flows, flows.student_errors_usd)}
+
+
+def _cumulative_usd(usd_by_month: np.ndarray) -> np.ndarray:
+    """0 at month 0, then the running total of the first variant's monthly USD (months 0..M)."""
+    return np.concatenate([[0.0], np.cumsum(usd_by_month[0])])
 
 
 def _usd(value: float) -> str:
@@ -104,7 +112,8 @@ def _why_not(loser: pd.Series, winner: pd.Series) -> str:
         saved = " and ".join(f"{_usd(v)} cheaper {k}" for k, v in cheaper.items())
         return (f"{_phrase(loser)} is {saved} than {_phrase(winner)}, but its {what} "
                 f"({_usd(dearer[worst])} more) exceeds the savings")
-    return f"{_phrase(loser)} costs more than {_phrase(winner)} on every line ({_usd(dearer[worst])} more {worst})"
+    return (f"{_phrase(loser)} costs more than {_phrase(winner)} on every line "
+            f"({_usd(dearer[worst])} more {worst})")
 
 
 def decide(scenario: Scenario) -> Decision:
@@ -115,13 +124,13 @@ def decide(scenario: Scenario) -> Decision:
     rows = [{"option": "stay", "label": "Stay on the teacher", "one_off_usd": 0.0,
              "serving_usd": _pv(flows, flows.teacher_serving_usd), "other_usd": 0.0,
              "errors_usd": _pv(flows, flows.teacher_errors_usd)}]
-    monthly = {"month": np.arange(0, h + 1), "stay_usd": np.concatenate([[0.0], np.cumsum(flows.teacher_usd[0])])}
+    monthly = {"month": np.arange(0, h + 1), "stay_usd": _cumulative_usd(flows.teacher_usd)}
     if scenario.swap is not None:
         sflows = swap_flows(scenario)
         rows.append(_student_row("swap", f"Swap to {scenario.swap.name}", sflows))
-        monthly["swap_usd"] = float(sflows.upfront_usd[0, 0]) + np.concatenate([[0.0], np.cumsum(sflows.student_usd[0])])
+        monthly["swap_usd"] = float(sflows.upfront_usd[0, 0]) + _cumulative_usd(sflows.student_usd)
     rows.append(_student_row("distil", "Distil", flows))
-    monthly["distil_usd"] = float(flows.upfront_usd[0, 0]) + np.concatenate([[0.0], np.cumsum(flows.student_usd[0])])
+    monthly["distil_usd"] = float(flows.upfront_usd[0, 0]) + _cumulative_usd(flows.student_usd)
     options = pd.DataFrame(rows)
     options["total_usd"] = options[["one_off_usd", "serving_usd", "other_usd", "errors_usd"]].sum(axis=1)
     options["vs_stay_usd"] = options.loc[0, "total_usd"] - options["total_usd"]
@@ -142,9 +151,11 @@ def decide(scenario: Scenario) -> Decision:
     elif q.usd_per_error_value == 0:
         reasons.append("errors are priced at $0 (quality.usd_per_error = 0): error rates do not count")
     if scenario.swap is None:
-        reasons.append("no off-the-shelf alternative is given (scenario.swap): only stay and distil are compared")
+        reasons.append("no off-the-shelf alternative is given (scenario.swap): "
+                       "only stay and distil are compared")
     if best.option == "distil" and not q.student_eval_on_production_traffic:
-        reasons.append("the student's error rate was not measured on production traffic: check it before committing")
+        reasons.append("the student's error rate was not measured on production traffic: "
+                       "check it before committing")
     return Decision(options, pd.DataFrame(monthly), best.option, tuple(reasons), h)
 
 

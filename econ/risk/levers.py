@@ -1,7 +1,8 @@
 """Input levers: where each named uncertain input (econ.model.uncertainty.INPUTS) lives in the numeric inputs.
 
 Imports numpy and the `econ` modules that define the inputs. The tornado (`econ.risk.sensitivity`) and the
-Monte Carlo (`econ.risk.simulation`) both move inputs through these levers, so an input means the same in both.
+Monte Carlo (`econ.risk.simulation`) both move inputs through these levers, so an input means the same in
+both.
 """
 
 from __future__ import annotations
@@ -81,16 +82,27 @@ LEVERS: dict[str, Lever] = {
     "upfront_usd": _field("upfront_usd"),
     "redistill_every_months": Lever(lambda x: float(x.redistill_every_months[0]),
                                     lambda x, v: {"redistill_every_months": v}, _no_cadence),
-    "redistill_usd": Lever(lambda x: float(x.redistill_usd[0]), lambda x, v: {"redistill_usd": v}, _no_cadence),
+    "redistill_usd": Lever(
+        lambda x: float(x.redistill_usd[0]), lambda x, v: {"redistill_usd": v}, _no_cadence
+    ),
     # Moved only when quality.evidence measures it (its posterior and interval are listed for it then).
-    "teacher_error_rate": Lever(lambda x: float(x.teacher_error_rate[0]), lambda x, v: {"teacher_error_rate": v},
-                                lambda x: "a typed teacher error rate is held; one measured from "
-                                          "quality.evidence (teacher_correct) varies"),
+    "teacher_error_rate": Lever(
+        lambda x: float(x.teacher_error_rate[0]),
+        lambda x, v: {"teacher_error_rate": v},
+        lambda x: "a typed teacher error rate is held; one measured from "
+                  "quality.evidence (teacher_correct) varies",
+    ),
     "lead_time_months": _field("lead_time_months"),
-    "distill_tokens_scale": Lever(lambda x: 1.0, lambda x, v: {"distill_tokens_scale": v},
-                                  lambda x: None if x.run_usd[0] > 0 else "training is not a distillation run"),
-    "scoring_speed_scale": Lever(lambda x: 1.0, lambda x, v: {"scoring_speed_scale": v},
-                                 lambda x: None if x.scoring_usd[0] > 0 else "the run has no teacher scoring phase"),
+    "distill_tokens_scale": Lever(
+        lambda x: 1.0,
+        lambda x, v: {"distill_tokens_scale": v},
+        lambda x: None if x.run_usd[0] > 0 else "training is not a distillation run",
+    ),
+    "scoring_speed_scale": Lever(
+        lambda x: 1.0,
+        lambda x, v: {"scoring_speed_scale": v},
+        lambda x: None if x.scoring_usd[0] > 0 else "the run has no teacher scoring phase",
+    ),
 }
 
 

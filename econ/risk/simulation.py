@@ -2,7 +2,8 @@
 
 Imports numpy, pandas and the `econ` modules of the cost model. With no spread and no chance of a failed
 student (`quality.p_student_fails` = 0) it reproduces `econ.chain.evaluate` exactly; a draw whose student
-never reaches the quality bar pays the upfront spend and stays on the teacher. The sentences in words are in `econ.risk.words`.
+never reaches the quality bar pays the upfront spend and stays on the teacher. The sentences in words are
+in `econ.risk.words`.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ P_MID = 0.50
 # Evaluate the Monte Carlo in chunks of at most this many variant-months: ~14 arrays of 8-byte floats
 # this size stay near 0.5 GB, whatever the number of draws.
 CHUNK_VARIANT_MONTHS = 4_000_000
+CAPACITY_INPUT = "student_requests_per_s_per_replica"  # the input a profile's measured spread widens
+ASSUMPTION_COLUMNS = ["input", "label", "unit", "base_value", "distribution", "p10", "p90"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,8 @@ class MonteCarlo:
     seed: int
     assumptions: pd.DataFrame  # input, label, unit, base_value, distribution, p10, p90
     # Share of draws in which the student never reaches the quality bar (they pay the upfront spend and stay
-    # on the teacher), and what it came from: "prior" (quality.p_student_fails) or "evidence" (graded samples).
+    # on the teacher), and what it came from: "prior" (quality.p_student_fails) or "evidence" (graded
+    # samples).
     p_student_fails: float = 0.0
     failure_source: str = "prior"
 
@@ -121,7 +125,8 @@ class MonteCarlo:
 
 
 def capacity_spread_sigma(derivation: Derivation) -> float:
-    """Log-sd of the student's capacity from its profile: √ln(1 + CV²) of the operating point's E2E (else TPOT).
+    """Log-sd of the student's capacity from its profile: √ln(1 + CV²) of the operating point's E2E
+    (else TPOT).
 
     requests/s = batch ÷ E2E, so the spread of E2E is the spread of capacity; 0 when capacity was typed
     or the profile has no CV (an estimate).
@@ -135,8 +140,11 @@ def capacity_spread_sigma(derivation: Derivation) -> float:
     return float(np.sqrt(np.log1p(cv**2))) if cv else 0.0
 
 
-def _mc_distribution(name: str, base: float, item: UncertainInput | None, spread: float) -> Distribution | None:
-    """The listed distribution; a listed low/high becomes a triangle through the scenario's value; else the default."""
+def _mc_distribution(
+    name: str, base: float, item: UncertainInput | None, spread: float
+) -> Distribution | None:
+    """The listed distribution; a listed low/high becomes a triangle through the scenario's value; else the
+    default."""
     if item is not None and item.distribution is not None:
         return item.distribution
     if item is not None and item.low is not None:
@@ -182,12 +190,15 @@ def failed_draws(scenario: Scenario, x: NumericInputs, measured: bool, columns: 
 
 def _with_failures(x: NumericInputs, columns: dict[str, np.ndarray], failed: np.ndarray,
                    npv: np.ndarray, payback: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A failed student: the upfront spend is sunk at month 0 (NPV = −upfront) and every month stays on the teacher."""
+    """A failed student: the upfront spend is sunk at month 0 (NPV = −upfront) and every month stays on the
+    teacher."""
     upfront = columns.get("upfront_usd", np.full(failed.size, float(x.upfront_usd[0])))
     return np.where(failed, -upfront, npv), np.where(failed, np.nan, payback)
 
 
-def _evaluate_chunked(x: NumericInputs, columns: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+def _evaluate_chunked(
+    x: NumericInputs, columns: dict[str, np.ndarray], n: int
+) -> tuple[np.ndarray, np.ndarray]:
     size = max(1, CHUNK_VARIANT_MONTHS // x.months)
     npv, payback = [], []
     for start in range(0, n, size):
@@ -198,6 +209,18 @@ def _evaluate_chunked(x: NumericInputs, columns: dict[str, np.ndarray], n: int) 
         npv.append(result.npv_usd)
         payback.append(result.payback_months)
     return np.concatenate(npv), np.concatenate(payback)
+
+
+def _capacity_spread(x: NumericInputs, drawn: np.ndarray | None, sigma: float, rng: np.random.Generator,
+                     n: int) -> tuple[np.ndarray, tuple]:
+    """The student's capacity (its draws, else its scenario value) × a log-normal of median 1 and the
+    profile's spread (log-sd `sigma`), and the assumption row that says so."""
+    base = LEVERS[CAPACITY_INPUT].base(x)
+    measured = np.exp(sigma * rng.standard_normal(n))  # median 1: the measured capacity stays the median
+    capacity = clip_to_input(CAPACITY_INPUT, (np.full(n, base) if drawn is None else drawn) * measured)
+    described = f"lognormal(median=1, sigma={sigma:.4g}) from the profile's CV"
+    low, high = float(np.exp(-sigma * Z_HIGH)), float(np.exp(sigma * Z_HIGH))
+    return capacity, (CAPACITY_INPUT, "measured throughput spread", "× measured", 1.0, described, low, high)
 
 
 def monte_carlo(scenario: Scenario, uncertainty: Uncertainty | None = None,
@@ -227,14 +250,8 @@ def monte_carlo(scenario: Scenario, uncertainty: Uncertainty | None = None,
         assumptions.append((name, INPUTS[name].label, INPUTS[name].unit, base, _describe(dist), low, high))
     sigma = capacity_spread_sigma(derivation) if uncertainty.profile_spread else 0.0
     if sigma > 0:
-        base = LEVERS["student_requests_per_s_per_replica"].base(x)
-        measured = np.exp(sigma * rng.standard_normal(n))  # median 1: the measured capacity stays the median
-        columns["student_requests_per_s_per_replica"] = clip_to_input(
-            "student_requests_per_s_per_replica", columns.get("student_requests_per_s_per_replica", np.full(n, base)) * measured
-        )
-        assumptions.append(("student_requests_per_s_per_replica", "measured throughput spread", "× measured", 1.0,
-                            f"lognormal(median=1, sigma={sigma:.4g}) from the profile's CV",
-                            float(np.exp(-sigma * Z_HIGH)), float(np.exp(sigma * Z_HIGH))))
+        columns[CAPACITY_INPUT], assumption = _capacity_spread(x, columns.get(CAPACITY_INPUT), sigma, rng, n)
+        assumptions.append(assumption)
     npv, payback = _evaluate_chunked(x, columns, n)
     measured = bar_is_measured(scenario, derivation)
     failed = failed_draws(scenario, x, measured, columns, rng, n)
@@ -242,8 +259,11 @@ def monte_carlo(scenario: Scenario, uncertainty: Uncertainty | None = None,
     det_npv, det_payback = _evaluate_chunked(x, {}, 1)
     months = np.arange(1, scenario.horizon_months + 1)
     paid = np.nan_to_num(payback, nan=np.inf)
-    by_month = pd.DataFrame({"month": months, "p_paid_back": (paid[None, :] <= months[:, None]).mean(axis=1)})
-    draws_frame = pd.DataFrame({**columns, "student_fails": failed, "npv_usd": npv, "payback_months": payback})
+    p_paid_back = (paid[None, :] <= months[:, None]).mean(axis=1)
+    by_month = pd.DataFrame({"month": months, "p_paid_back": p_paid_back})
+    draws_frame = pd.DataFrame(
+        {**columns, "student_fails": failed, "npv_usd": npv, "payback_months": payback}
+    )
     return MonteCarlo(
         draws=draws_frame,
         npv_usd=_percentiles(npv),
@@ -255,8 +275,7 @@ def monte_carlo(scenario: Scenario, uncertainty: Uncertainty | None = None,
         deterministic_payback_months=finite_or_none(det_payback[0]),
         horizon_months=scenario.horizon_months,
         seed=seed,
-        assumptions=pd.DataFrame(assumptions, columns=["input", "label", "unit", "base_value", "distribution",
-                                                       "p10", "p90"]),
+        assumptions=pd.DataFrame(assumptions, columns=ASSUMPTION_COLUMNS),
         p_student_fails=float(np.mean(failed)),
         failure_source="evidence" if measured else "prior",
     )

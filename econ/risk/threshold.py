@@ -80,7 +80,9 @@ def threshold_sweep(scenario: Scenario, evidence: GradedSampleRates,
                     limit: int = MAX_SWEEP_THRESHOLDS) -> ThresholdSweep:
     """Evaluate the scenario at each threshold of the evidence's router curve in one `evaluate_many`."""
     if evidence.router is None:
-        raise ValueError(f"{evidence.origin}: no student_confidence column, so there is no threshold to price")
+        raise ValueError(
+            f"{evidence.origin}: no student_confidence column, so there is no threshold to price"
+        )
     x, _ = numeric_inputs(scenario)
     curve = evidence.router
     indices = sweep_indices(curve, limit)
@@ -102,7 +104,10 @@ def threshold_sweep(scenario: Scenario, evidence: GradedSampleRates,
 
 
 def with_evidence(scenario: Scenario, path: str, threshold: float | None) -> Scenario:
-    """The scenario measuring its quality from `path` at `threshold`; the typed rates it measures are dropped."""
+    """The scenario measuring its quality from `path` at `threshold`.
+
+    The typed rates it measures are dropped.
+    """
     evidence = Evidence(path=path, router_threshold=threshold)
     evidence_of(path)  # a file that cannot be read is refused here, before the scenario changes
     drop = measured_fields(evidence) | {"evidence"}
@@ -112,8 +117,12 @@ def with_evidence(scenario: Scenario, path: str, threshold: float | None) -> Sce
 
 
 def quality_bar(scenario: Scenario, evidence: GradedSampleRates) -> float:
-    """The error rate the student must meet: the teacher's (measured when graded, else typed) + the allowed increase."""
-    teacher = evidence.teacher_error.rate if evidence.teacher_error is not None else scenario.quality.teacher_error_rate
+    """The error rate the student must meet: the teacher's (measured when graded, else typed) + the allowed
+    increase."""
+    if evidence.teacher_error is not None:
+        teacher = evidence.teacher_error.rate
+    else:
+        teacher = scenario.quality.teacher_error_rate
     return teacher + scenario.quality.allowed_error_increase
 
 

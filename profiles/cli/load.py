@@ -37,8 +37,8 @@ NUMBER_FIELDS = {"requests": int, "warmup": int, "seed": int,
                  "shared_prefix_tokens": int, "prefix_groups": int, "metrics_interval_s": float,
                  "gpu_usd_per_hour": float, "context_tokens": int, "kv_cache_blocks": int}
 LIST_FIELDS = {"rates": float, "concurrency": int, "time_scale": float}
-TEXT_FIELDS = ("url", "served_model", "launch", "model", "vllm_python", "api_key_env", "prompt", "out", "note",
-               "workload", "gpu", "trace")
+TEXT_FIELDS = ("url", "served_model", "launch", "model", "vllm_python", "api_key_env", "prompt", "out",
+               "note", "workload", "gpu", "trace")
 FLAG_FIELDS = ("find_capacity", "chat", "prefix_caching")
 LENGTH_HELP = ("a whole number, lognormal:MEAN,SD (of the token count), uniform:LO,HI or empirical:FILE "
                "(JSON quantiles or histogram)")
@@ -76,7 +76,8 @@ def read_trace_flags(args: argparse.Namespace, values: dict):
     """With --trace: the trace read (hostile input), and the rates and lengths it sets; else None."""
     if not args.trace:
         return None
-    clash = [f for f in ("rates", "concurrency", "input_tokens", "output_tokens", "workload") if getattr(args, f)]
+    replaced = ("rates", "concurrency", "input_tokens", "output_tokens", "workload")
+    clash = [f for f in replaced if getattr(args, f)]
     if clash:
         raise ValueError(f"--trace replays its own arrivals and lengths: leave out {flag_name(clash[0])}")
     trace = read_trace(args.trace, values.get("context_tokens"))
@@ -133,7 +134,8 @@ def handle_load(args: argparse.Namespace) -> int:
     settings = load_settings(**values)
     api_key = _api_key(settings)
     replica_price(1.0, settings.gpu_usd_per_hour, settings.gpu)  # a bad --gpu: one line before any run
-    _require("aiohttp", "`load` needs aiohttp: make profile-deps (or pip install -r requirements-profile.txt)")
+    _require("aiohttp",
+             "`load` needs aiohttp: make profile-deps (or pip install -r requirements-profile.txt)")
     from profiles.backends.endpoint.client import Endpoint
     from profiles.backends.endpoint.run import run_load
     from profiles.backends.endpoint.targets import launched_target, url_target
@@ -148,7 +150,9 @@ def handle_load(args: argparse.Namespace) -> int:
             print(f"{target.engine} serving {target.model.name} at {target.endpoint.base_url} "
                   f"(pid {target.server_pid})", file=sys.stderr, flush=True)
         else:
-            endpoint = Endpoint(settings.url, settings.served_model, settings.chat, settings.ignore_eos, api_key)
+            endpoint = Endpoint(
+                settings.url, settings.served_model, settings.chat, settings.ignore_eos, api_key
+            )
             target = url_target(settings, endpoint)
         out = out or _default_out(target.model.name)
         result = run_load(settings, target, out, command=_redacted(command, settings), after_point=_progress,

@@ -8,7 +8,7 @@ Imports the schema, `profiles.load.pricing` and the CLI's number format; prints 
 from __future__ import annotations
 
 from econ.model.profile import Point, Profile
-from econ.model.workload import LengthDistribution
+from econ.model.workload import LengthDistribution, LengthStats
 from profiles.cli.store import fmt
 from profiles.load.pricing import ReplicaPrice
 
@@ -36,13 +36,16 @@ def _view(point: Point) -> str | None:
     return "server: " + ", ".join(parts) if parts else None
 
 
+def _mean_p50_p99(tokens: LengthStats) -> str:
+    return f"mean {tokens.mean:.1f} p50 {tokens.p50:.0f} p99 {tokens.p99:.0f}"
+
+
 def _lengths(name: str, lengths: LengthDistribution | None) -> str | None:
     if lengths is None:
         return None
-    asked = lengths.requested
-    line = f"{name} tokens {lengths.spec}: asked mean {asked.mean:.1f} p50 {asked.p50:.0f} p99 {asked.p99:.0f}"
+    line = f"{name} tokens {lengths.spec}: asked {_mean_p50_p99(lengths.requested)}"
     got = lengths.realised
-    return line + (f"; counted by the server mean {got.mean:.1f} p50 {got.p50:.0f} p99 {got.p99:.0f}" if got
+    return line + (f"; counted by the server {_mean_p50_p99(got)}" if got
                    else "; the server gave no usage counts")
 
 
@@ -78,7 +81,10 @@ def print_summary(profile: Profile, kind: str, price: ReplicaPrice | None, path,
 
 def _print_capacity(profile: Profile, kind: str, unit: str, price: ReplicaPrice | None) -> None:
     c = profile.capacity
-    answer = f"{fmt(c.requests_per_s)} req/s achieved at {kind} {c.load:g} {unit}" if c.load is not None else "none"
+    if c.load is not None:
+        answer = f"{fmt(c.requests_per_s)} req/s achieved at {kind} {c.load:g} {unit}"
+    else:
+        answer = "none"
     print(f"capacity at the SLO (attainment ≥ {c.attainment:g}): {answer}; {c.ended}")
     if price and c.load is not None:
         point = next(p for p in profile.points if p.load.value == c.load)

@@ -18,9 +18,12 @@ from dataclasses import dataclass
 
 from econ.model.workload import MAX_SERVER_SAMPLES, MetricSummary, ServerSample, ServerView
 
-KV_USAGE, RUNNING, WAITING = "vllm:kv_cache_usage_perc", "vllm:num_requests_running", "vllm:num_requests_waiting"
-PREEMPTIONS, PREFIX_QUERIES, PREFIX_HITS = ("vllm:num_preemptions_total", "vllm:prefix_cache_queries_total",
-                                            "vllm:prefix_cache_hits_total")
+KV_USAGE = "vllm:kv_cache_usage_perc"
+RUNNING = "vllm:num_requests_running"
+WAITING = "vllm:num_requests_waiting"
+PREEMPTIONS = "vllm:num_preemptions_total"
+PREFIX_QUERIES = "vllm:prefix_cache_queries_total"
+PREFIX_HITS = "vllm:prefix_cache_hits_total"
 WANTED = (KV_USAGE, RUNNING, WAITING, PREEMPTIONS, PREFIX_QUERIES, PREFIX_HITS)
 # KV-cache use at or above this share counts as full (vLLM preempts before it reaches exactly 1).
 KV_FULL = 0.95

@@ -45,18 +45,23 @@ class LoadSettings(BaseModel):
     input_tokens: PositiveInt = Field(128, description="Prompt tokens per request (random).")
     output_tokens: Annotated[int, Field(ge=MIN_OUTPUT_TOKENS)] = Field(
         32, description="Generated tokens per request (max_tokens, ignore_eos).")
-    input_lengths: LengthSpec | None = Field(None, description="Prompt lengths as a distribution "
-                                             "(set from --input-tokens lognormal:/uniform:/empirical: or --workload).")
-    output_lengths: LengthSpec | None = Field(None, description="Output lengths as a distribution (as above).")
-    workload: str | None = Field(None, description="A task's length file (JSON: input_tokens and output_tokens, "
-                                 "each a number, a distribution text, or quantiles/histogram); see docs.")
+    input_lengths: LengthSpec | None = Field(
+        None, description="Prompt lengths as a distribution "
+        "(set from --input-tokens lognormal:/uniform:/empirical: or --workload).")
+    output_lengths: LengthSpec | None = Field(
+        None, description="Output lengths as a distribution (as above).")
+    workload: str | None = Field(
+        None, description="A task's length file (JSON: input_tokens and output_tokens, "
+        "each a number, a distribution text, or quantiles/histogram); see docs.")
     shared_prefix_tokens: Annotated[int, Field(ge=0)] = Field(
         0, description="Tokens of a shared prefix every prompt starts with (0: none).")
-    prefix_groups: PositiveInt = Field(1, description="Distinct shared prefixes, requests spread over them in turn.")
+    prefix_groups: PositiveInt = Field(
+        1, description="Distinct shared prefixes, requests spread over them in turn.")
     prefix_caching: bool = Field(False, description="With --launch: start vLLM with prefix caching on "
                                  "(off by default, so random prompts measure the uncached cost).")
     metrics_interval_s: Annotated[float, Field(ge=0, le=60, allow_inf_nan=False)] = Field(
-        1.0, description="Seconds between scrapes of the server's /metrics while a point runs (0: no scrape).")
+        1.0, description="Seconds between scrapes of the server's /metrics while a point runs "
+        "(0: no scrape).")
     gpu_usd_per_hour: PositiveFloat | None = Field(None, description="Price of one GPU-hour, to price each "
                                                    "point ($/1M output tokens, $/1k requests).")
     gpu: str | None = Field(None, description="GPU catalog name (e.g. h100-sxm): its cheapest listed price "
@@ -67,8 +72,9 @@ class LoadSettings(BaseModel):
                                                    "comma-separated (2 replays twice as fast; default 1).")
     context_tokens: PositiveInt | None = Field(None, description="The model's context: a trace request or "
                                                "a length longer than this is refused before any run.")
-    kv_cache_blocks: PositiveInt | None = Field(None, description="With --launch: cut vLLM's KV cache to "
-                                                "this many blocks (--num-gpu-blocks-override), to find where it fills.")
+    kv_cache_blocks: PositiveInt | None = Field(
+        None, description="With --launch: cut vLLM's KV cache to this many blocks "
+        "(--num-gpu-blocks-override), to find where it fills.")
     rates: list[PositiveFloat] | None = Field(None, description="Open-loop request rates to sweep, "
                                               "requests/s, comma-separated.")
     concurrency: list[PositiveInt] | None = Field(None, description="Closed-loop concurrencies to sweep, "
@@ -96,8 +102,10 @@ class LoadSettings(BaseModel):
         "auto", description="Prompt form: token ids, random text fitted to the length through the "
         "server's usage counts, or auto (token ids when the server takes them).")
     timeout_s: PositiveFloat = Field(120.0, description="Per-request timeout, s.")
-    out: str | None = Field(None, description="Profile file to write (default: profiles/data/served-NAME.json).")
-    note: str | None = Field(None, description="A line added to the profile's notes (where and how it was run).")
+    out: str | None = Field(
+        None, description="Profile file to write (default: profiles/data/served-NAME.json).")
+    note: str | None = Field(
+        None, description="A line added to the profile's notes (where and how it was run).")
 
     @model_validator(mode="after")
     def _consistent(self) -> LoadSettings:

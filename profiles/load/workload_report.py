@@ -83,5 +83,6 @@ def binding_limit_of(points: list[Point], best: Point | None, passed: Callable[[
     if not failing:
         return None
     first = failing[0]
-    planned = f"{first.load.value:g} req/s" if first.load.kind == "rate" else f"concurrency {first.load.value:g}"
+    value = first.load.value
+    planned = f"{value:g} req/s" if first.load.kind == "rate" else f"concurrency {value:g}"
     return binding_limit(first.server, f"{planned} ({first.requests_per_s or 0.0:.3g} req/s achieved)")

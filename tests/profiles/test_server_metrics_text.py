@@ -103,8 +103,9 @@ def test_the_binding_limit_is_named_from_the_view():
     full = server_view([scrape(0, 0.4, 8, 3, 0, 0, 0), scrape(1, 1.0, 8, 20, 340, 0, 0)], 1.0, None)
     assert binding_limit(full, "12 req/s") == "KV cache full at 12 req/s: 340 preemptions"
     queue = server_view([scrape(0, 0.2, 8, 3, 0, 0, 0), scrape(1, 0.4, 8, 9, 0, 0, 0)], 1.0, None)
-    assert binding_limit(queue,
-                         "40 req/s") == "compute-bound at 40 req/s: queue grows (up to 9 waiting) with KV cache at 40%"
+    assert binding_limit(queue, "40 req/s") == (
+        "compute-bound at 40 req/s: queue grows (up to 9 waiting) with KV cache at 40%"
+    )
     assert binding_limit(None, "1 req/s") is None
 
 

@@ -197,7 +197,8 @@ class Client:
         except ResponseError as exc:
             record.error = f"{exc} (from {self.endpoint.where})"
         except CLIENT_ERRORS as exc:  # aiohttp's parser errors (LineTooLong, ...) are not ClientErrors
-            record.error = f"request to {self.endpoint.where} failed: {_quote(str(exc) or type(exc).__name__)}"
+            reason = _quote(str(exc) or type(exc).__name__)
+            record.error = f"request to {self.endpoint.where} failed: {reason}"
         finally:
             record.ended_s = time.perf_counter()
         return record

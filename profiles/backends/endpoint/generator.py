@@ -98,12 +98,15 @@ def collector_paused():
             gc.enable()
 
 
-async def _send_on_schedule(client: Client, offsets: list[float], bodies: list[bytes], s: LoadSettings) -> PointRun:
+async def _send_on_schedule(
+    client: Client, offsets: list[float], bodies: list[bytes], s: LoadSettings
+) -> PointRun:
     run, tasks, dues, failures = PointRun(), set(), [], []
 
     def finished(task: asyncio.Task) -> None:
         tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:  # retrieved here, so never "never retrieved"
+        # The exception is retrieved here, so asyncio never warns it was "never retrieved".
+        if not task.cancelled() and task.exception() is not None:
             failures.append(task.exception())
     start = time.perf_counter() + START_DELAY_S
     first_counted = None

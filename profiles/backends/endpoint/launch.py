@@ -155,7 +155,9 @@ def _wait_healthy(process: subprocess.Popen, base: str, log: Path, timeout_s: fl
     deadline = time.monotonic() + timeout_s
     while not _healthy(base):
         if process.poll() is not None:
-            raise ValueError(f"--launch vllm: the server exited with code {process.returncode}: {_log_tail(log)}")
+            raise ValueError(
+                f"--launch vllm: the server exited with code {process.returncode}: {_log_tail(log)}"
+            )
         if time.monotonic() > deadline:
             raise ValueError(f"--launch vllm: not healthy after {timeout_s:g} s: {_log_tail(log)}")
         time.sleep(HEALTH_POLL_S)
@@ -182,6 +184,8 @@ def launched_vllm(folder: Path, served_name: str, python: str, tensor_parallel: 
         try:
             base = f"http://{HOST}:{port}"
             _wait_healthy(process, base, log, health_timeout_s)
-            yield VllmServer(base_url=f"{base}/v1", version=version, cpu_build=cpu, args=args, pid=process.pid)
+            yield VllmServer(
+                base_url=f"{base}/v1", version=version, cpu_build=cpu, args=args, pid=process.pid
+            )
         finally:
             stop_group(process)

@@ -192,7 +192,8 @@ def run_load(s: LoadSettings, target: Target, out: Path, command: str | None = N
     root = server_root(target.endpoint.base_url)
 
     def measure_one(value: float) -> Point:
-        factory, make_body = lambda: Client(target.endpoint, s.timeout_s), _body_factory(target.endpoint, plan, len(points))
+        factory, make_body = (lambda: Client(target.endpoint, s.timeout_s),
+                              _body_factory(target.endpoint, plan, len(points)))
         load = (_replay(factory, make_body, trace, value, s) if trace is not None else
                 measure_load(factory, make_body, s.kind, value, s, s.seed))
         if scrape:

@@ -56,8 +56,10 @@ def launched_target(s: LoadSettings, scratch: Path, stack: ExitStack) -> Target:
     dtype = CPU_DTYPE if cpu else GPU_DTYPE
     arch, folder = resolve_model(s.model)
     if s.max_context_tokens > arch.max_position_embeddings:
-        raise ValueError(f"--model {s.model}: the longest request ({s.max_context_tokens} tokens with its output) "
-                         f"is past the model's context of {arch.max_position_embeddings}")
+        raise ValueError(
+            f"--model {s.model}: the longest request ({s.max_context_tokens} tokens with its output) "
+            f"is past the model's context of {arch.max_position_embeddings}"
+        )
     if folder is None:
         folder = scratch / arch.name
         parameters = save_preset(arch.name, folder, dtype)
@@ -65,11 +67,14 @@ def launched_target(s: LoadSettings, scratch: Path, stack: ExitStack) -> Target:
     else:
         parameters, name, source = arch.parameters, folder.resolve().name, "checkpoint"
     served_name = s.served_model or name
-    server = stack.enter_context(launched_vllm(folder, served_name, python, s.tensor_parallel_size,
-                                               ServerShape(s.max_context_tokens, s.prefix_caching, s.kv_cache_blocks)))
+    shape = ServerShape(s.max_context_tokens, s.prefix_caching, s.kv_cache_blocks)
+    server = stack.enter_context(launched_vllm(folder, served_name, python, s.tensor_parallel_size, shape))
     args = [s.model if a == str(folder) else a for a in server.args]
-    hardware = (Hardware(device="cpu", name=cpu_name(), gpu_count=s.gpus or 1.0) if server.cpu_build else
-                Hardware(device="cuda", name="GPU via vLLM", gpu_count=s.gpus or float(s.tensor_parallel_size)))
+    if server.cpu_build:
+        hardware = Hardware(device="cpu", name=cpu_name(), gpu_count=s.gpus or 1.0)
+    else:
+        gpus = s.gpus or float(s.tensor_parallel_size)
+        hardware = Hardware(device="cuda", name="GPU via vLLM", gpu_count=gpus)
     return Target(
         endpoint=Endpoint(server.base_url, served_name, s.chat, s.ignore_eos),
         model=_model_info(arch, name, dtype, source, parameters),

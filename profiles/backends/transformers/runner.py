@@ -199,9 +199,10 @@ def measure_training_block(ctx: _Context, points: list[Point]) -> Training | Non
             free_memory(ctx.device)
 
         steps = TrainingSteps(batch, seq_len, min_steps=s.repeats, min_seconds=s.min_seconds)
-        result = unless_oom(lambda steps=steps: measure_training(ctx.loaded.model, ctx.loaded.arch, ctx.device,
-                                                                 steps, on_step=ctx.progress.advance),
-                            is_oom, cleanup)
+        result = unless_oom(
+            lambda steps=steps: measure_training(ctx.loaded.model, ctx.loaded.arch, ctx.device, steps,
+                                                 on_step=ctx.progress.advance),
+            is_oom, cleanup)
         if result is not None:
             return Training(
                 tokens_per_s=result.tokens_per_s, seq_len=seq_len, batch_size=batch,
@@ -214,7 +215,9 @@ def measure_training_block(ctx: _Context, points: list[Point]) -> Training | Non
     return None
 
 
-def _peaks(hw: HardwareMeasurement, bandwidth_spec_gb_per_s: float | None, flop_per_s_spec: float | None) -> Peaks:
+def _peaks(
+    hw: HardwareMeasurement, bandwidth_spec_gb_per_s: float | None, flop_per_s_spec: float | None
+) -> Peaks:
     return Peaks(hw.bandwidth_gb_per_s, dict(hw.flop_per_s), bandwidth_spec_gb_per_s, flop_per_s_spec)
 
 
@@ -224,7 +227,8 @@ def _hardware(ctx: _Context, catalog_name: str | None) -> Hardware:
         device=kind, name=ctx.hw.name, gpu_count=1.0, memory_gib=ctx.hw.memory_gib,
         bandwidth_gb_per_s_spec=ctx.peaks.bandwidth_spec_gb_per_s,
         bandwidth_gb_per_s_measured=ctx.peaks.bandwidth_gb_per_s,
-        flop_per_s_spec=ctx.peaks.flop_per_s_spec, flop_per_s_measured=ctx.peaks.flop_per_s.get(ctx.loaded.dtype),
+        flop_per_s_spec=ctx.peaks.flop_per_s_spec,
+        flop_per_s_measured=ctx.peaks.flop_per_s.get(ctx.loaded.dtype),
         catalog_name=catalog_name,
     )
 
@@ -285,4 +289,5 @@ def run_profile(settings: RunSettings, command: str | None = None, hooks: RunHoo
         points=points, training=training,
         environment=collect_environment(device, settings.compile, command), notes=notes,
     )
-    return RunResult(profile=profile, path=write_profile(profile, out), interrupted=interrupted, warnings=warnings)
+    path = write_profile(profile, out)
+    return RunResult(profile=profile, path=path, interrupted=interrupted, warnings=warnings)

@@ -12,13 +12,18 @@ from econ.risk.decision import decide
 
 TEACHER = {"kind": "api", "input_usd_per_mtok": 3.0, "output_usd_per_mtok": 15.0}
 MINI = {"kind": "api", "name": "gpt-5-mini", "input_usd_per_mtok": 0.25, "output_usd_per_mtok": 2.0}
-ERRORS = {"quality__usd_per_error": 2.0, "quality__teacher_error_rate": 0.02, "quality__student_error_rate": 0.025}
+ERRORS = {
+    "quality__usd_per_error": 2.0,
+    "quality__teacher_error_rate": 0.02,
+    "quality__student_error_rate": 0.025,
+}
 
 
 def test_distil_total_is_stay_total_minus_npv():
     s = scenario()
     d = decide(s).to_frame().set_index("option")
-    assert d.loc["stay", "total_usd"] - d.loc["distil", "total_usd"] == pytest.approx(econ.evaluate(s).npv_usd, rel=1e-12)
+    saved_usd = d.loc["stay", "total_usd"] - d.loc["distil", "total_usd"]
+    assert saved_usd == pytest.approx(econ.evaluate(s).npv_usd, rel=1e-12)
 
 
 def test_example_recommends_distilling_and_says_swap_is_missing():
@@ -40,7 +45,8 @@ def test_a_cheap_swap_with_many_errors_loses_on_error_cost():
 
 
 def test_a_cheap_accurate_swap_wins():
-    s = scenario(swap={"name": "gpt-5-mini", "serving": MINI, "error_rate": 0.02, "switching_usd": 1000}, **ERRORS)
+    swap = {"name": "gpt-5-mini", "serving": MINI, "error_rate": 0.02, "switching_usd": 1000}
+    s = scenario(swap=swap, **ERRORS)
     d = decide(s)
     assert d.recommendation == "swap"
     assert d.reasons[0].startswith("swapping to gpt-5-mini has the lowest total cost")

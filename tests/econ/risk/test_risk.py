@@ -27,14 +27,7 @@ from econ.model.uncertainty import (
     Uniform,
     default_distribution,
 )
-from econ.risk import (
-    chance_words,
-    monte_carlo,
-    payback_chance_words,
-    period_words,
-    simulation,
-    tornado,
-)
+from econ.risk import chance_words, monte_carlo, payback_chance_words, period_words, simulation, tornado
 
 # Near break-even: 17,000 requests/day, flat traffic → NPV ≈ +$362 (see econ.evaluate).
 NEAR_BREAKEVEN = {"traffic__requests_per_day": 17000, "traffic__monthly_growth": 0.0}
@@ -53,7 +46,8 @@ def measured_profile(cv: float) -> dict:
     lat = {"p50": 10, "p90": 12, "p99": 14, "mean": 10}
     return {
         "provenance": "measured", "model": {"name": "m", "parameters": 10, "dtype": "bf16"},
-        "hardware": {"device": "cuda", "name": "h100"}, "workload": {"input_tokens": 1000, "output_tokens": 300},
+        "hardware": {"device": "cuda", "name": "h100"},
+        "workload": {"input_tokens": 1000, "output_tokens": 300},
         "points": [{"batch_size": 8, "requests_per_s": 40, "ttft_ms": lat, "tpot_ms": lat,
                     "e2e_ms": {**lat, "cv": cv}}],
     }
@@ -105,7 +99,8 @@ def test_teacher_price_drift_hurts_npv():
 
 
 def test_tornado_uses_a_distributions_p10_and_p90():
-    u = Uncertainty(inputs=[UncertainInput(input="gpu_usd_per_hour", distribution=Uniform(low=2.0, high=4.0))])
+    gpu = UncertainInput(input="gpu_usd_per_hour", distribution=Uniform(low=2.0, high=4.0))
+    u = Uncertainty(inputs=[gpu])
     row = tornado(scenario(), u).rows.set_index("input").loc["gpu_usd_per_hour"]
     assert (row.low_value, row.high_value) == pytest.approx((2.2, 3.8))
 
@@ -141,7 +136,8 @@ def test_listed_distributions_with_no_spread_also_equal_the_deterministic_result
     s = scenario(quality__student_error_rate=0.03, quality__usd_per_error=0.5, quality__p_student_fails=0.0)
     inputs = [
         UncertainInput(input="gpu_usd_per_hour", distribution=Normal(mean=2.69, sd=0)),
-        UncertainInput(input="student_requests_per_s_per_replica", distribution=LogNormal(median=40, sigma=0)),
+        UncertainInput(input="student_requests_per_s_per_replica",
+                       distribution=LogNormal(median=40, sigma=0)),
         UncertainInput(input="fallback_rate", distribution=Beta(mean=0.05, sd=0)),
         UncertainInput(input="student_error_rate", distribution=Beta(mean=0.03, sd=0)),
         UncertainInput(input="redistill_every_months", distribution=Triangular(low=6, mode=6, high=6)),
@@ -189,8 +185,8 @@ def test_more_traffic_raises_the_chance_of_paying_back():
     s = scenario(**NEAR_BREAKEVEN)
 
     def p(median):
-        u = Uncertainty(inputs=[UncertainInput(input="traffic_scale", distribution=LogNormal(median=median, sigma=0.3))],
-                        default_spread=0.0, draws=3000)
+        traffic = UncertainInput(input="traffic_scale", distribution=LogNormal(median=median, sigma=0.3))
+        u = Uncertainty(inputs=[traffic], default_spread=0.0, draws=3000)
         return monte_carlo(s, u).p_payback_within_horizon
     assert p(0.8) < p(1.0) < p(1.3)
 
@@ -204,7 +200,8 @@ def test_payback_probability_by_month_climbs_to_the_horizon_share():
 
 
 def test_profile_spread_varies_capacity_around_the_measured_value():
-    s = scenario(student={"kind": "self_hosted", "gpu_usd_per_hour": 2.69, "profile": measured_profile(cv=0.2)},
+    student = {"kind": "self_hosted", "gpu_usd_per_hour": 2.69, "profile": measured_profile(cv=0.2)}
+    s = scenario(student=student,
                  traffic__requests_per_day=3_000_000,  # several replicas, so capacity matters
                  quality__p_student_fails=0.0)
     held = monte_carlo(s, Uncertainty(default_spread=0.0, profile_spread=False, draws=400))
@@ -235,8 +232,8 @@ def test_results_are_json_ready_with_the_issue_keys():
 
 
 def test_the_scenario_file_can_carry_its_risk_settings():
-    data = scenario_dict(risk={"inputs": [{"input": "gpu_usd_per_hour",
-                                           "distribution": {"kind": "triangular", "low": 2, "mode": 2.69, "high": 5}}],
+    triangle = {"kind": "triangular", "low": 2, "mode": 2.69, "high": 5}
+    data = scenario_dict(risk={"inputs": [{"input": "gpu_usd_per_hour", "distribution": triangle}],
                                "draws": 300, "seed": 9})
     s = econ.parse_scenario(data)
     mc = monte_carlo(s)
@@ -273,7 +270,8 @@ def test_default_distributions_put_p90_at_plus_twenty_percent():
     {"inputs": [{"input": "fallback_rate"}, {"input": "fallback_rate"}]},
     {"inputs": [{"input": "no_such_input"}]},
     {"inputs": [{"input": "fallback_rate", "distribution": {"kind": "beta", "mean": 0.1, "sd": 0.5}}]},
-    {"inputs": [{"input": "gpu_usd_per_hour", "distribution": {"kind": "triangular", "low": 3, "mode": 2, "high": 4}}]},
+    {"inputs": [{"input": "gpu_usd_per_hour",
+                 "distribution": {"kind": "triangular", "low": 3, "mode": 2, "high": 4}}]},
     {"draws": 0},
 ])
 def test_bad_risk_settings_name_the_field(bad):
@@ -285,7 +283,8 @@ def test_bad_risk_settings_name_the_field(bad):
 
 @pytest.mark.parametrize("p, words", [
     (0.7, "7 in 10 chance"), (0.66, "7 in 10 chance"), (0.04, "less than 1 in 10 chance"),
-    (0.97, "more than 9 in 10 chance"), (1.0, "more than 99 in 100 chance"), (0.0, "less than 1 in 100 chance"),
+    (0.97, "more than 9 in 10 chance"), (1.0, "more than 99 in 100 chance"),
+    (0.0, "less than 1 in 100 chance"),
 ])
 def test_probabilities_in_words(p, words):
     assert chance_words(p) == words
