@@ -61,5 +61,14 @@ def with_capacity(imported: list[ImportedPoint], slo: Slo, target: float) -> Jud
             notes.append(f"{where}: SLO attainment {share:.3f} is a lower bound from the file's percentiles")
         judged = {"slo_attainment": share}
         points.append(item.point if share is None else item.point.model_copy(update=judged))
-    kind = points[0].load.kind
-    return points, capacity_result(kind, points, slo, target, len(points)), notes
+    capacity = capacity_result(points[0].load.kind, points, slo, target, len(points))
+    return points, capacity.model_copy(update={"ended": _ended(capacity)}), notes
+
+
+def _ended(capacity: CapacitySearch) -> str:
+    """Why the capacity is what it is, for loads another tool chose (no search ran)."""
+    if capacity.load is None:
+        return "no imported load met the SLO"
+    if capacity.load == max(p.load for p in capacity.probes):
+        return "the highest imported load met the SLO: the capacity may be higher"
+    return "the next imported load up failed the SLO"
