@@ -73,8 +73,7 @@ def _median_run(runs: list[ImportedPoint], origin: str) -> ImportedPoint:
     kept = next(r for r in runs if (r.point.requests_per_s or 0.0) == middle)
     if len(runs) == 1:
         return kept
-    load = kept.point.load
-    note = (f"{load.kind} {load.value:g}: {len(runs)} runs, achieved {', '.join(f'{r:.3f}' for r in rates)} "
+    note = (f"{len(runs)} runs, achieved {', '.join(f'{r:.3f}' for r in rates)} "
             f"req/s (median {statistics.median(rates):.3f}); kept the run at {middle:.3f}")
     return replace(kept, notes=[*kept.notes, note])
 
