@@ -62,7 +62,8 @@ def _latency(data: dict, name: str, origin: str):
         raise FieldError("FILE", f"{origin}: {name}.unit: expected one of {sorted(MS_PER_UNIT)}, got "
                          f"{str(unit)[:20]!r}")
     scale, where = MS_PER_UNIT[unit], f"{origin}: {name}"
-    grid: Grid = tuple(sorted((q, number(metric, key, where) * scale) for key, q in QUANTILES.items()
+    marks = {**QUANTILES, "max": 1.0}  # the maximum is the 1.0 quantile
+    grid: Grid = tuple(sorted((q, number(metric, key, where) * scale) for key, q in marks.items()
                               if metric.get(key) is not None))
     mean, std = number(metric, "avg", where), number(metric, "std", where)
     return percentiles(grid, mean * scale if mean is not None else None,

@@ -4,13 +4,19 @@ Torch-free and HTTP-free: imports the capacity block of `profiles.load` (the sam
 `profiles load --find-capacity`) and the importer records. Attainment is the share of all requests
 (failed ones count as missing the SLO) whose TTFT and TPOT meet the limits given:
 - exact, where the file lists each request's latencies;
-- otherwise a lower bound from the percentiles the file gives: a latency whose q-th percentile is within
-  its limit is met by at least a share q of the completed requests; two latencies together by at least
-  q1 + q2 - 1 (the union bound); times the completed share. A bound only ever fails a load that
-  passed, never passes one that failed, and the profile says which points are bounds.
+- otherwise a lower bound from the percentiles the file gives. vLLM and AIPerf interpolate linearly
+  between the sorted values (numpy's default), so a q-th percentile within the limit proves that the
+  floor(q (n - 1)) + 1 smallest of the n values are (the same holds for the lower, nearest and higher
+  rank rules); a maximum within the limit proves all n are. Two latencies together: at least the sum
+  of the shares minus 1 (the union bound); failed requests miss. A bound only ever fails a load that
+  passed, never passes one that failed, and the profile says which points are bounds. With n = 32, a
+  p99 within the limit proves 31/32 = 0.969: a 0.99 target then needs the maximum, as our own load
+  test needs all 32 requests.
 """
 
 from __future__ import annotations
+
+import math
 
 from econ.model.profile import CapacitySearch, Point
 from profiles.importers.records import ImportedPoint
@@ -18,13 +24,12 @@ from profiles.load.capacity_result import capacity_result
 from profiles.load.served import Slo
 
 
-def _met_share(grid: tuple[tuple[float, float], ...] | None, limit_ms: float | None) -> float | None:
-    """The largest quantile within the limit (0 when none is; None when the file has no percentiles)."""
-    if limit_ms is None:
-        return 1.0
+def _met_count(grid: tuple[tuple[float, float], ...] | None, limit_ms: float, n: int) -> int | None:
+    """How many of the n values are proven within the limit (None when the file has no percentiles)."""
     if not grid:
         return None
-    return max((q for q, value in grid if value <= limit_ms), default=0.0)
+    q = max((q for q, value in grid if value <= limit_ms), default=None)
+    return 0 if q is None else math.floor(q * (n - 1) + 1e-9) + 1
 
 
 def attainment(imported: ImportedPoint, slo: Slo) -> tuple[float | None, bool]:
@@ -38,11 +43,12 @@ def attainment(imported: ImportedPoint, slo: Slo) -> tuple[float | None, bool]:
                   if (slo.ttft_ms is None or ttft <= slo.ttft_ms)
                   and (slo.tpot_ms is None or tpot is None or tpot <= slo.tpot_ms))
         return met / total, True
-    shares = [_met_share(imported.grids.get("ttft_ms"), slo.ttft_ms),
-              _met_share(imported.grids.get("tpot_ms"), slo.tpot_ms)]
-    if None in shares:
+    counts = [_met_count(imported.grids.get(name), limit, completed) for name, limit in
+              (("ttft_ms", slo.ttft_ms), ("tpot_ms", slo.tpot_ms)) if limit is not None]
+    if None in counts:
         return None, False
-    return max(0.0, sum(shares) - 1.0) * completed / total, False
+    # In whole requests (no rounding): those within every limit, at least sum - (limits - 1) × completed.
+    return max(0, sum(counts) - (len(counts) - 1) * completed) / total, False
 
 
 Judged = tuple[list[Point], CapacitySearch, list[str]]

@@ -59,6 +59,8 @@ def _summary(metrics: dict, name: str, origin: str, scale: float = 1.0):
     marks = _dig(summary, where, "percentiles")
     grid: Grid = tuple(sorted((q, number(marks, key, where) * scale) for key, q in QUANTILES.items()
                               if marks.get(key) is not None))
+    if summary.get("max") is not None:  # the maximum is the 1.0 quantile
+        grid = (*grid, (1.0, number(summary, "max", where) * scale))
     mean, std = number(summary, "mean", where), number(summary, "std_dev", where)
     return percentiles(grid, mean * scale if mean is not None else None,
                        std * scale if std is not None else None), grid
@@ -110,6 +112,10 @@ def guidellm_point(bench: dict, model: str, origin: str) -> ImportedPoint | str:
                   errors=RequestErrors(count=failed) if failed else None, repeats=done)
     incomplete = int(number(totals, "incomplete", origin) or 0)
     notes = [f"{incomplete} incomplete request(s) (cancelled at the window's end) left out"][:incomplete]
+    spread = number(_dig(metrics, origin, "output_token_count", "successful"), "std_dev", origin)
+    if spread:
+        notes.append("output lengths vary: GuideLLM's TPOT percentiles weight each request by its output "
+                     "tokens - 1 (ours weight requests equally)")
     return ImportedPoint(point=point, model=model, notes=notes, input_tokens=tokens_in,
                          output_tokens=tokens_out,
                          grids={k: v for k, v in (("ttft_ms", ttft_grid), ("tpot_ms", tpot_grid)) if v},
