@@ -52,6 +52,8 @@ def _dig(data, origin: str, *keys):
 
 def _summary(metrics: dict, name: str, origin: str, scale: float = 1.0):
     """(our Percentiles, grid) of one successful-request distribution, in ms."""
+    if name not in metrics:  # an older or trimmed file: that latency stays absent
+        return None, ()
     summary = _dig(metrics, origin, name, "successful")
     where = f"{origin}: {name}.successful"
     if not isinstance(summary, dict) or not summary.get("count"):

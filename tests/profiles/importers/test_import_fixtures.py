@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from econ.model.profile import Load, Point, load_profile
@@ -217,3 +217,37 @@ def test_bad_import_flags_are_one_line_and_exit_2(tmp_path, capsys, flags, messa
     assert main(["import", str(AIPERF[0]), *flags, "--out", str(tmp_path / "x.json")]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def _paths(value, prefix=()):
+    """Every (path, value) inside a parsed JSON document."""
+    yield prefix, value
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        yield from _paths(child, (*prefix, key))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_real_file_with_any_one_value_changed_imports_or_is_one_line(tmp_path_factory, capsys, data):
+    """Hostile input: one value of a real GuideLLM or AIPerf file replaced (or its key removed)."""
+    source = data.draw(st.sampled_from([GUIDELLM, AIPERF[1]]))
+    doc = json.loads(source.read_text())
+    inner = [p for p, _ in _paths(doc) if p and "requests" not in p and "input_config" != p[0]]
+    path = data.draw(st.sampled_from(inner))
+    replacement = data.draw(st.one_of(st.none(), st.integers(-5, 5), st.floats(allow_nan=False),
+                                      st.text(max_size=5), st.just([]), st.just({}), st.just("delete")))
+    parent = doc
+    for key in path[:-1]:
+        parent = parent[key]
+    if replacement == "delete" and isinstance(parent, dict):
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = replacement
+    folder = tmp_path_factory.mktemp("hostile")
+    (folder / "in.json").write_text(json.dumps(doc))
+    out = folder / "o.json"
+    code = main(["import", str(folder / "in.json"), "--slo-ttft-ms", "50", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code in (0, 2)  # imported, or one line naming the problem; any other error would raise
+    assert code == 0 or len(err.strip().splitlines()) == 1
