@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import ValidationError
+
 from econ.base.errors import FieldError
-from econ.io.files import decode_text, parse_json, read_bounded_bytes
+from econ.io.files import decode_text, describe_validation_error, parse_json, read_bounded_bytes
 from econ.model.profile import Environment, Hardware, ModelInfo, Profile
 from econ.model.workload import ImportedFrom, WorkloadShape
 from profiles.importers.aiperf import looks_like_aiperf, read_aiperf
@@ -34,6 +36,13 @@ SUPPORTED = ("`vllm bench serve --save-result` JSON, `vllm bench sweep serve` su
 
 def read_result(path: str) -> ImportedRun:
     """One result file, its format told by its content; FieldError naming the file otherwise."""
+    try:
+        return _read_result(path)
+    except ValidationError as exc:  # a value outside our schema's bounds (a negative or absurd latency)
+        raise FieldError("FILE", f"{path}: {describe_validation_error(exc)}") from None
+
+
+def _read_result(path: str) -> ImportedRun:
     text = decode_text(read_bounded_bytes(path, MAX_RESULT_BYTES, "FILE"), "FILE", path)
     if not text.lstrip().startswith(("{", "[")):
         if looks_like_sweep(text):
@@ -81,6 +90,14 @@ def imported_profile(paths: list[str], gpus: float | None, slo: Slo | None = Non
                      attainment: float = 0.99) -> Profile:
     """Result files (one tool) → one served profile, loads ascending; with an SLO, its capacity."""
     run = _one_tool([read_result(path) for path in paths], paths)
+    try:
+        return _profile(run, paths, gpus, slo, attainment)
+    except ValidationError as exc:  # e.g. a token count past the schema's bounds
+        raise FieldError("FILE", f"{paths[0]}: {describe_validation_error(exc)}") from None
+
+
+def _profile(run: ImportedRun, paths: list[str], gpus: float | None, slo: Slo | None,
+             attainment: float) -> Profile:
     points, capacity, slo_notes = [p.point for p in run.points], None, []
     if slo is not None and slo.given:
         points, capacity, slo_notes = with_capacity(run.points, slo, attainment)

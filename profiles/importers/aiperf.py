@@ -58,7 +58,7 @@ def _latency(data: dict, name: str, origin: str):
     if metric is None:
         return None, ()
     unit = metric.get("unit")
-    if unit not in MS_PER_UNIT:
+    if not isinstance(unit, str) or unit not in MS_PER_UNIT:
         raise FieldError("FILE", f"{origin}: {name}.unit: expected one of {sorted(MS_PER_UNIT)}, got "
                          f"{str(unit)[:20]!r}")
     scale, where = MS_PER_UNIT[unit], f"{origin}: {name}"
@@ -107,8 +107,9 @@ def _rates(data: dict, done: float, origin: str) -> tuple[float | None, float | 
     """(requests/s, output tokens/s, note) over our window: first request → last response."""
     duration = _metric(data, "benchmark_duration", origin)
     seconds = _avg(data, "benchmark_duration", origin)
-    if duration is not None and seconds and duration.get("unit") in MS_PER_UNIT:
-        seconds *= MS_PER_UNIT[duration["unit"]] / 1000.0
+    unit = duration.get("unit") if duration is not None else None
+    if seconds and isinstance(unit, str) and unit in MS_PER_UNIT:
+        seconds *= MS_PER_UNIT[unit] / 1000.0
         out = _avg(data, "total_output_tokens", origin)
         return done / seconds, out / seconds if out is not None else None, None
     return (_avg(data, "request_throughput", origin), _avg(data, "output_token_throughput", origin),

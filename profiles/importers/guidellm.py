@@ -59,6 +59,8 @@ def _summary(metrics: dict, name: str, origin: str, scale: float = 1.0):
     if not isinstance(summary, dict) or not summary.get("count"):
         return None, ()
     marks = _dig(summary, where, "percentiles")
+    if not isinstance(marks, dict):
+        raise FieldError("FILE", f"{where}.percentiles: expected an object")
     grid: Grid = tuple(sorted((q, number(marks, key, where) * scale) for key, q in QUANTILES.items()
                               if marks.get(key) is not None))
     if summary.get("max") is not None:  # the maximum is the 1.0 quantile
@@ -69,14 +71,17 @@ def _summary(metrics: dict, name: str, origin: str, scale: float = 1.0):
 
 
 def _load(strategy: dict, origin: str) -> Load | None:
+    """The benchmark's load (None: a strategy with no fixed load, such as throughput)."""
     kind = strategy.get("type_")
-    if kind in ("constant", "poisson", "async"):
-        return Load(kind="rate", value=number(strategy, "rate", origin) or 0.0)
-    if kind == "concurrent":
-        return Load(kind="concurrency", value=number(strategy, "streams", origin) or 0.0)
+    key = {"constant": "rate", "poisson": "rate", "async": "rate", "concurrent": "streams"}.get(kind)
     if kind == "synchronous":
         return Load(kind="concurrency", value=1.0)
-    return None
+    if key is None:
+        return None
+    value = number(strategy, key, f"{origin}: config.strategy")
+    if not value:
+        raise FieldError("FILE", f"{origin}: config.strategy.{key}: expected a positive number")
+    return Load(kind="rate" if key == "rate" else "concurrency", value=value)
 
 
 def _per_request(requests, successful: int) -> tuple[tuple[float, float | None], ...] | None:
@@ -96,7 +101,7 @@ def guidellm_point(bench: dict, model: str, origin: str) -> ImportedPoint | str:
     """One benchmark → a point, or a note saying why it is skipped."""
     strategy = _dig(bench, origin, "config", "strategy")
     load = _load(strategy, origin) if isinstance(strategy, dict) else None
-    if load is None or load.value <= 0:
+    if load is None:
         return f"{origin}: a {strategy.get('type_') if isinstance(strategy, dict) else '?'} benchmark ran " \
                "no fixed load: skipped"
     metrics = _dig(bench, origin, "metrics")

@@ -41,6 +41,8 @@ class ImportedRun:
 
 def number(data: dict, key: str, origin: str) -> float | None:
     """data[key] as a finite number >= 0 (None when absent); FieldError naming the key otherwise."""
+    if not isinstance(data, dict):
+        raise FieldError("FILE", f"{origin}: expected an object holding {key}, got {str(data)[:40]!r}")
     value = data.get(key)
     if value is None:
         return None

@@ -47,8 +47,9 @@ def _grids(data: dict, origin: str) -> dict[str, Grid]:
     grids: dict[str, list] = {"ttft_ms": [], "tpot_ms": []}
     for key in data:
         match = _PNN.fullmatch(key) if isinstance(key, str) else None
-        if match and 0 < float(match[1]) < 100:
-            grids[LATENCIES[match[2]]].append((float(match[1]) / 100, number(data, key, origin)))
+        value = number(data, key, origin) if match and 0 < float(match[1]) < 100 else None
+        if value is not None:  # an empty CSV cell is absent, not a percentile
+            grids[LATENCIES[match[2]]].append((float(match[1]) / 100, value))
     for name in ("ttft", "tpot"):
         median = number(data, f"median_{name}_ms", origin)
         if median is not None:
@@ -77,7 +78,7 @@ def _load(data: dict, origin: str) -> tuple[Load, str | None]:
 
 def vllm_bench_point(data: dict, origin: str) -> ImportedPoint:
     """One `--save-result` result → a served point (FieldError naming the file and key on bad input)."""
-    missing = [k for k in REQUIRED if k not in data]
+    missing = [k for k in REQUIRED if data.get(k) is None]
     if missing:
         raise FieldError("FILE",
                          f"{origin}: not a `vllm bench serve --save-result` file (no {', '.join(missing)})")

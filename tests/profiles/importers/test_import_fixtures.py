@@ -251,3 +251,19 @@ def test_a_real_file_with_any_one_value_changed_imports_or_is_one_line(tmp_path_
     err = capsys.readouterr().err
     assert code in (0, 2)  # imported, or one line naming the problem; any other error would raise
     assert code == 0 or len(err.strip().splitlines()) == 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_real_sweep_csv_with_any_one_cell_changed_imports_or_is_one_line(tmp_path_factory, capsys, data):
+    rows = list(csv.reader(SWEEP.open()))
+    row = data.draw(st.integers(0, len(rows) - 1))
+    column = data.draw(st.integers(0, len(rows[row]) - 1))
+    rows[row][column] = data.draw(st.one_of(st.text(max_size=6), st.sampled_from(["", "inf", "-1", "nan"])))
+    folder = tmp_path_factory.mktemp("hostile-csv")
+    with (folder / "summary.csv").open("w", newline="") as f:
+        csv.writer(f).writerows(rows)
+    out = folder / "o.json"
+    code = main(["import", str(folder / "summary.csv"), "--slo-ttft-ms", "50", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code in (0, 2) and (code == 0 or len(err.strip().splitlines()) == 1)
