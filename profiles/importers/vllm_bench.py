@@ -14,49 +14,47 @@ concurrency cap sent every prompt at once (or followed a trace), recorded as a c
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+import re
 
 from econ.base.errors import FieldError
 from econ.model.profile import Load, Percentiles, Point, RequestErrors
+from profiles.importers.records import Grid, ImportedPoint, ImportedRun, number
 
 TOOL = "vllm bench serve"
 NAMES = ("vllm bench serve names: ttft = our TTFT, tpot = our TPOT (first token excluded), itl = our ITL, "
          "e2el = our E2E; median = our p50; request_throughput = our achieved requests/s")
 LATENCIES = {"ttft": "ttft_ms", "tpot": "tpot_ms", "itl": "itl_ms", "e2el": "e2e_ms"}
 REQUIRED = ("completed", "duration", "request_throughput")
-
-
-@dataclass(frozen=True)
-class ImportedPoint:
-    point: Point
-    model: str
-    notes: list[str]
-    input_tokens: float | None
-    output_tokens: float | None
-
-
-def _number(data: dict, key: str, origin: str) -> float | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-        raise FieldError("FILE", f"{origin}: {key}: expected a number >= 0, got {str(value)[:40]!r}")
-    return float(value)
+_PNN = re.compile(r"p(\d{1,2}(?:\.\d+)?)_(ttft|tpot)_ms")
 
 
 def _latency(data: dict, name: str, origin: str) -> tuple[Percentiles | None, str | None]:
     keys = {"p50": f"median_{name}_ms", "p90": f"p90_{name}_ms", "p99": f"p99_{name}_ms",
             "mean": f"mean_{name}_ms"}
-    values = {ours: _number(data, theirs, origin) for ours, theirs in keys.items()}
+    values = {ours: number(data, theirs, origin) for ours, theirs in keys.items()}
     missing = [keys[k] for k, v in values.items() if v is None]
     if len(missing) == len(keys):
         return None, None
     if missing:
         return None, f"{name}: absent, the file lacks {', '.join(missing)} (run with --metric-percentiles 50,90,99)"
-    std = _number(data, f"std_{name}_ms", origin)
+    std = number(data, f"std_{name}_ms", origin)
     cv = std / values["mean"] if std is not None and values["mean"] else None
     return Percentiles(**values, cv=cv), None
+
+
+def _grids(data: dict, origin: str) -> dict[str, Grid]:
+    """Every pNN_ttft_ms / pNN_tpot_ms (and the medians) the file has, as quantile grids."""
+    grids: dict[str, list] = {"ttft_ms": [], "tpot_ms": []}
+    for key in data:
+        match = _PNN.fullmatch(key) if isinstance(key, str) else None
+        value = number(data, key, origin) if match and 0 < float(match[1]) < 100 else None
+        if value is not None:  # an empty CSV cell is absent, not a percentile
+            grids[LATENCIES[match[2]]].append((float(match[1]) / 100, value))
+    for name in ("ttft", "tpot"):
+        median = number(data, f"median_{name}_ms", origin)
+        if median is not None:
+            grids[LATENCIES[name]].append((0.5, median))
+    return {k: tuple(sorted(set(v))) for k, v in grids.items() if v}
 
 
 def _load(data: dict, origin: str) -> tuple[Load, str | None]:
@@ -72,15 +70,15 @@ def _load(data: dict, origin: str) -> tuple[Load, str | None]:
             raise FieldError("FILE", f"{origin}: request_rate is inf and num_prompts is not a whole number")
         return (Load(kind="concurrency", value=float(prompts)),
                 f"request_rate inf: all {prompts} prompts sent at once (or on a trace's own times)")
-    value = _number(data, "request_rate", origin)
+    value = number(data, "request_rate", origin)
     if not value:
         raise FieldError("FILE", f"{origin}: request_rate: expected a positive number or \"inf\"")
     return Load(kind="rate", value=value), None
 
 
 def vllm_bench_point(data: dict, origin: str) -> ImportedPoint:
-    """One `--save-result` file → a served point (FieldError naming the file and key on bad input)."""
-    missing = [k for k in REQUIRED if k not in data]
+    """One `--save-result` result → a served point (FieldError naming the file and key on bad input)."""
+    missing = [k for k in REQUIRED if data.get(k) is None]
     if missing:
         raise FieldError("FILE",
                          f"{origin}: not a `vllm bench serve --save-result` file (no {', '.join(missing)})")
@@ -90,14 +88,20 @@ def vllm_bench_point(data: dict, origin: str) -> ImportedPoint:
     for name, field in LATENCIES.items():
         latencies[field], problem = _latency(data, name, origin)
         notes += [problem] if problem else []
-    completed, failed = _number(data, "completed", origin), _number(data, "failed", origin)
-    out_tokens = _number(data, "total_output_tokens", origin)
-    in_tokens = _number(data, "total_input_tokens", origin)
+    completed, failed = number(data, "completed", origin), number(data, "failed", origin)
+    out_tokens = number(data, "total_output_tokens", origin)
+    in_tokens = number(data, "total_input_tokens", origin)
     point = Point(batch_size=max(1, int(load.value)) if load.kind == "concurrency" else 1, load=load,
-                  **latencies, requests_per_s=_number(data, "request_throughput", origin),
-                  output_tokens_per_s=_number(data, "output_throughput", origin),
+                  **latencies, requests_per_s=number(data, "request_throughput", origin),
+                  output_tokens_per_s=number(data, "output_throughput", origin),
                   errors=RequestErrors(count=int(failed)) if failed else None, repeats=int(completed))
     model = data.get("model_id") if isinstance(data.get("model_id"), str) else None
     return ImportedPoint(point=point, model=(model or "unknown model")[:200], notes=notes,
                          input_tokens=in_tokens / completed if in_tokens is not None and completed else None,
-                         output_tokens=out_tokens / completed if out_tokens is not None and completed else None)
+                         output_tokens=out_tokens / completed if out_tokens is not None and completed else None,
+                         grids=_grids(data, origin), failed=int(failed or 0))
+
+
+def read_vllm_bench(data: dict, origin: str) -> ImportedRun:
+    """A `--save-result` file: one load. The file records no vLLM version."""
+    return ImportedRun(tool=TOOL, version=None, names=NAMES, points=[vllm_bench_point(data, origin)])

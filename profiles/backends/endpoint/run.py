@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from econ.model.profile import (
-    CapacityProbe,
     CapacitySearch,
     Environment,
     Hardware,
@@ -29,7 +28,8 @@ from econ.model.workload import ServerView
 from profiles.backends.endpoint.client import Client, Endpoint
 from profiles.backends.endpoint.generator import PointRun, measure_load, replay_schedule
 from profiles.backends.endpoint.metrics_scrape import has_metrics, server_root, watched
-from profiles.load.capacity_search import MAX_PROBES, Probe, next_load, search_end_reason
+from profiles.load.capacity_result import best_point, capacity_result, passed
+from profiles.load.capacity_search import MAX_PROBES, Probe, next_load
 from profiles.load.prompts import text_prompt, token_prompt, words_for_tokens
 from profiles.load.request_plan import RequestPlan
 from profiles.load.served import RequestRecord, Slo, served_point
@@ -150,7 +150,7 @@ def _point(run: PointRun, kind: str, value: float, slo: Slo) -> Point:
 
 
 def _passed(point: Point, s: LoadSettings) -> bool:
-    return point.slo_attainment is not None and point.slo_attainment >= s.attainment
+    return passed(point, s.attainment)
 
 
 def _loads(s: LoadSettings, points: list[Point]) -> Iterator[float]:
@@ -169,15 +169,9 @@ def _loads(s: LoadSettings, points: list[Point]) -> Iterator[float]:
 
 def capacity_block(s: LoadSettings, points: list[Point]) -> CapacitySearch:
     """The search's answer: the largest achieved rate among the loads that met the SLO."""
-    passing = [p for p in points if _passed(p, s)]
-    best = max(passing, key=lambda p: p.requests_per_s) if passing else None
-    probes = [CapacityProbe(load=p.load.value, requests_per_s=p.requests_per_s or 0.0,
-                            slo_attainment=p.slo_attainment or 0.0, passed=_passed(p, s)) for p in points]
-    reason = search_end_reason([Probe(p.load, p.passed) for p in probes], len(s.loads) + MAX_PROBES)
-    return CapacitySearch(kind=s.kind, slo_ttft_ms=s.slo_ttft_ms, slo_tpot_ms=s.slo_tpot_ms,
-                          attainment=s.attainment, load=best.load.value if best else None,
-                          requests_per_s=best.requests_per_s if best else None, probes=probes, ended=reason,
-                          binding_limit=binding_limit_of(points, best, lambda p: _passed(p, s)))
+    limit = binding_limit_of(points, best_point(points, s.attainment), lambda p: _passed(p, s))
+    return capacity_result(s.kind, points, Slo(s.slo_ttft_ms, s.slo_tpot_ms), s.attainment,
+                           len(s.loads) + MAX_PROBES, limit)
 
 
 def run_load(s: LoadSettings, target: Target, out: Path, command: str | None = None,

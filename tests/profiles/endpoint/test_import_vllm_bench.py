@@ -130,7 +130,7 @@ def test_a_percentile_the_file_lacks_leaves_that_latency_absent(bench_results, t
 
 
 @pytest.mark.parametrize("content, message", [
-    ('{"benchmarks": []}', "GuideLLM's benchmarks JSON: its importer is not built yet"),
+    ('{"benchmarks": []}', "unknown result format (supported: `vllm bench serve --save-result` JSON"),
     ('{"a": 1}', "unknown result format"),
     ('{"completed": 3, "duration": 1.0, "request_throughput": "fast", "request_rate": 2}',
      "request_throughput: expected a number"),
