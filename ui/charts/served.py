@@ -25,8 +25,9 @@ def latency_vs_rate(points: pd.DataFrame, slo_ttft_ms: float | None = None, slo_
 
     `points` columns: series, load_label, achieved_rps, ttft_ms_p99, tpot_ms_p99, goodput_rps.
     """
-    fig = make_subplots(rows=len(ROWS), cols=1, shared_xaxes=True, vertical_spacing=0.06,
-                        subplot_titles=[title for _, title in ROWS])
+    # Each panel is named by its y-axis title, not a subplot title (a centred subplot title collides with
+    # the lines' own labels).
+    fig = make_subplots(rows=len(ROWS), cols=1, shared_xaxes=True, vertical_spacing=0.06)
     for i, (series, group) in enumerate(points.groupby("series", sort=False)):
         color = SIDE_COLORS.get(series, palette.SCENARIOS[i % len(palette.SCENARIOS)])
         group = group.sort_values("achieved_rps")
@@ -47,10 +48,15 @@ def latency_vs_rate(points: pd.DataFrame, slo_ttft_ms: float | None = None, slo_
         fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name="goodput = achieved rate",
                                  line={"color": palette.NEUTRAL, "dash": "dash", "width": 1}),
                       row=3, col=1)
-    if operating_rps is not None:
-        fig.add_vline(x=operating_rps, line={"color": palette.CROSSING, "dash": "dash", "width": 2},
-                      annotation_text=f"operating point {operating_rps:.3g} req/s", annotation_position="top")
+    if operating_rps is not None:  # one line through every panel, named once (in the bottom panel)
+        for row in range(1, len(ROWS) + 1):
+            label = {"annotation_text": f"operating point {operating_rps:.3g} req/s",
+                     "annotation_position": "bottom right"} if row == len(ROWS) else {}
+            fig.add_vline(x=operating_rps, row=row, col=1,
+                          line={"color": palette.CROSSING, "dash": "dash", "width": 2}, **label)
     apply_layout(fig, "Served: latency and goodput vs achieved request rate", "", "",
-                 Look(money=False, height=CHART_HEIGHT, top_margin=90, hovermode="closest"))
+                 Look(money=False, height=CHART_HEIGHT, hovermode="closest"))
+    for row, (_column, title) in enumerate(ROWS, start=1):
+        fig.update_yaxes(title=title, row=row, col=1)
     fig.update_xaxes(title="Achieved requests/s", row=len(ROWS), col=1, rangemode="tozero")
     return fig
