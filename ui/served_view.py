@@ -87,7 +87,7 @@ def show_served(profile: Profile, name: str, key: str) -> None:
         st.info(line)
     search = profile.capacity
     if search is not None and search.binding_limit:
-        st.warning(f"**Binding limit:** {search.binding_limit}.")
+        st.info(f"**Binding limit:** {search.binding_limit}.", icon=":material/speed:")
     elif search is not None:
         st.caption("Binding limit: not named (the server's /metrics were not recorded past the capacity).")
     lengths = served_tables.lengths_frame(profile)

@@ -63,6 +63,7 @@ def latency_vs_rate(points: pd.DataFrame, slo_ttft_ms: float | None = None, slo_
     return fig
 
 
+LENGTH_ORDER = ("min", "p50", "mean", "p90", "p99", "max")  # the x order, whichever statistic comes first
 LENGTH_COLORS = {"asked for": palette.NEUTRAL, "counted by the server": palette.STUDENT}
 SIDE_PANEL_HEIGHT = 420
 
@@ -83,10 +84,13 @@ def length_distribution(lengths: pd.DataFrame) -> go.Figure:
                 marker={"color": LENGTH_COLORS.get(source, palette.NEUTRAL)},
                 hovertemplate="%{x}: %{y:,.0f} tokens<extra>" + f"{name}, {source}" + "</extra>",
             ), row=row, col=1)
-        fig.update_yaxes(title=f"{name.capitalize()} tokens", rangemode="tozero", row=row, col=1)
     fig.update_layout(barmode="group", bargap=0.25)
-    return apply_layout(fig, "Request lengths: asked for and counted", "", "",
-                        Look(money=False, height=SIDE_PANEL_HEIGHT, hovermode="closest"))
+    apply_layout(fig, "Request lengths: asked for and counted", "", "",
+                 Look(money=False, height=SIDE_PANEL_HEIGHT, hovermode="closest"))
+    for row, name in enumerate(panels, start=1):
+        fig.update_yaxes(title=f"{name.capitalize()} tokens", rangemode="tozero", row=row, col=1)
+    fig.update_xaxes(categoryorder="array", categoryarray=list(LENGTH_ORDER))
+    return fig
 
 
 def server_over_time(samples: pd.DataFrame, title: str) -> go.Figure:
@@ -94,7 +98,7 @@ def server_over_time(samples: pd.DataFrame, title: str) -> go.Figure:
 
     `samples` columns: t_s, kv_cache_usage (0-1), running, waiting.
     """
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.16)
     fig.add_trace(go.Scatter(x=samples["t_s"], y=samples["kv_cache_usage"], name="KV cache in use",
                              mode="lines+markers", line={"color": palette.TEACHER, "width": 2},
                              hovertemplate="%{x:.1f} s: %{y:.0%}<extra>KV cache</extra>"), row=1, col=1)

@@ -56,7 +56,7 @@ def throughput_latency(points: pd.DataFrame, slos: Mapping[str, Mapping[str, flo
                 # batch labels once, in the bottom panel: the panels share the x positions
                 text=[f"b{b}" for b in group["batch_size"]] if row == len(LATENCY_PANELS) else None,
                 mode="lines+markers+text" if row == len(LATENCY_PANELS) else "lines+markers",
-                textposition="top left",
+                textposition="top left", cliponaxis=False,  # a label above the top point is not cut
                 line={"color": color, "width": 2}, marker={"color": color, "size": 8},
                 hovertemplate="batch %{customdata}: %{x:,.0f} tok/s, p99 " + name + " %{y:,.1f} ms<extra>"
                               + series + "</extra>",

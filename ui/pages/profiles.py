@@ -31,6 +31,7 @@ def column_formats(columns) -> dict:
 
 
 PLOT_CONFIG = {"displaylogo": False}
+FACT_KEY = ""  # tables.profile_facts names the key column ""
 
 st.title("Profiles: measured and estimated serving performance")
 
@@ -62,8 +63,12 @@ if not rows:
             "profiles/data/NAME.json`, or upload a file above.")
     st.stop()
 st.subheader("Browse")
-st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
-    "best requests/s": st.column_config.NumberColumn(format="%.2f")})
+browse = pd.DataFrame(rows)
+browse["best requests/s"] = [f"{v:,.2f}" if v is not None and v == v else "—"
+                             for v in browse["best requests/s"]]
+if not browse["problem"].astype(bool).any():
+    browse = browse.drop(columns="problem")
+st.table(browse.set_index("file"))  # static: wraps long cells (a served profile's loads) instead of cutting
 
 # --- compare two -----------------------------------------------------------------------------
 def scenario_profiles(result: econ.Evaluation) -> dict[str, econ.Profile]:
@@ -74,7 +79,7 @@ def scenario_profiles(result: econ.Evaluation) -> dict[str, econ.Profile]:
         if capacity is None or capacity.profile is None:
             continue
         ref = getattr(result.scenario, side).profile
-        where = Path(ref).name if isinstance(ref, str) else "embedded in the scenario"
+        where = Path(ref).name if isinstance(ref, str) else "embedded"
         profile = capacity.profile
         out[f"scenario {side}: {profile.model.name} on {profile.hardware.name} ({where})"] = profile
     return out
@@ -107,7 +112,7 @@ for column, label, name in ((pick[0], first, "A"), (pick[1], second, "B")):
                        icon=":material/calculate:")
         if profile.partial:
             st.warning("Partial sweep: the run was interrupted; only completed batch sizes are kept.")
-        st.dataframe(tables.profile_facts(profile), hide_index=True)
+        st.table(tables.profile_facts(profile).set_index(FACT_KEY))  # wraps long values instead of cutting
         points = served_tables.served_points_table(profile) if profile.served else tables.points_table(
             profile)
         st.dataframe(points, hide_index=True, column_config=column_formats(points.columns))
