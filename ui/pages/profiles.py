@@ -115,6 +115,7 @@ for column, label, name in ((pick[0], first, "A"), (pick[1], second, "B")):
         st.table(tables.profile_facts(profile).set_index(FACT_KEY))  # wraps long values instead of cutting
         points = served_tables.served_points_table(profile) if profile.served else tables.points_table(
             profile)
+        points = points.dropna(axis=1, how="all")  # a column the profile never recorded only takes width
         st.dataframe(points, hide_index=True, column_config=column_formats(points.columns))
         if profile.served:
             served.append((name, profile))
