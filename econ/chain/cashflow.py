@@ -122,6 +122,7 @@ class MonthCosts:
     student_errors_usd: np.ndarray
     student_replicas: np.ndarray
     student_utilization: np.ndarray
+    fallback_replicas: np.ndarray  # the teacher replicas serving the fallback share (0 for an API teacher)
 
     @property
     def teacher_usd(self) -> np.ndarray:
@@ -189,6 +190,7 @@ def month_costs(
         student_errors_usd=requests * col(x.student_error_rate) * col(x.usd_per_error),
         student_replicas=student.replicas,
         student_utilization=student.utilization,
+        fallback_replicas=fallback.replicas,
     )
 
 

@@ -165,6 +165,8 @@ def monthly_table(flows: MonthlyFlows) -> pd.DataFrame:
         "student_cumulative_usd": upfront + np.cumsum(flows.student_usd[0]),
         "replicas": flows.student_replicas[0],
         "utilization": flows.student_utilization[0],
+        "teacher_replicas": flows.teacher_replicas[0],
+        "fallback_replicas": flows.fallback_replicas[0],
     })
     return table
 

@@ -1,8 +1,8 @@
 """Serving capacity: the one place that turns a profile (or a typed number) into requests/s per replica,
 and requests/s into whole replicas.
 
-Imports numpy, `econ.base.units`, `econ.model.profile` and `econ.model.scenario`. The operating point is the
-largest
+Imports numpy, `econ.base`, `econ.model.profile`, `econ.model.scenario` and `econ.serving.slo_binding`
+(every SLO limit, and the sentence naming the one that binds). The operating point is the largest
 measured batch size that meets the latency SLO (p99 TTFT and TPOT) at the profile's token counts.
 For a served profile (load-tested through an endpoint) it is the measured load with the largest
 *achieved* rate that meets the SLO: by p99 TTFT and TPOT, or, when the profile's capacity search ran
@@ -21,6 +21,7 @@ from econ.base.types import MIN_CAPACITY_RPS
 from econ.base.units import REPLICA_ROUNDING_TOLERANCE
 from econ.model.profile import Point, Profile, ProfileError, load_profile
 from econ.model.scenario import LatencySlo, SelfHostedServing
+from econ.serving.slo_binding import binding_sentence, broken_limits
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,7 @@ def _search_ran_at(profile: Profile, slo: LatencySlo | None) -> bool:
 def _meets(point: Point, slo: LatencySlo | None, attainment_target: float | None) -> bool:
     if attainment_target is not None:
         return point.slo_attainment is not None and point.slo_attainment >= attainment_target
-    return ((slo is None or slo.ttft_ms_p99 is None or point.ttft_ms.p99 <= slo.ttft_ms_p99)
-            and (slo is None or slo.tpot_ms_p99 is None or point.tpot_ms.p99 <= slo.tpot_ms_p99))
+    return not broken_limits(point, slo)
 
 
 def operating_point(profile: Profile, slo: LatencySlo | None, field: str) -> OperatingPoint:
@@ -112,6 +112,7 @@ class Capacity:
     point: OperatingPoint | None
     warnings: tuple[str, ...]
     profile: Profile | None = None  # the profile the point was read from (None when capacity was typed)
+    binding: str | None = None  # what stops the next load up, in words (None when capacity was typed)
 
 
 def replica_capacity(
@@ -146,7 +147,9 @@ def replica_capacity(
                                              f"below {MIN_CAPACITY_RPS:g}: not a serving replica")
     kind = "served profile" if profile.served else "profile"
     source = f"{profile.provenance} {kind} {profile.model.name}, {point.describe()}"
-    return Capacity(point.requests_per_s * share, source, point, tuple(warnings), profile)
+    target = profile.capacity.attainment if profile.served and _search_ran_at(profile, side.slo) else None
+    binding = binding_sentence(profile, side.slo, point.measured, target)
+    return Capacity(point.requests_per_s * share, source, point, tuple(warnings), profile, binding)
 
 
 def replicas_for_peak(peak_rps, requests_per_s_per_replica, target_utilization, min_replicas):

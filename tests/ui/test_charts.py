@@ -88,36 +88,6 @@ def test_breakdown_stacks_the_student_lines_and_draws_the_teacher_bill(example):
     assert np.allclose(total, example.monthly["student_usd"])
 
 
-def test_throughput_latency_rings_the_operating_point_and_draws_the_slo():
-    profile = econ.parse_profile(json.dumps(profile_dict()))
-    frame = tables.points_frame(profile, "Student", chosen_batch=16)
-    assert list(frame["batch_size"]) == [1, 4, 16, 32]  # batch 64 ran out of memory
-    fig = serving_charts.throughput_latency(frame, {"Student": 20.0})
-    curve, chosen = fig.data
-    assert curve.line.color == palette.STUDENT
-    assert list(curve.text) == ["b1", "b4", "b16", "b32"]
-    assert chosen.x[0] == pytest.approx(16 * 1000 / 16.0) and chosen.y[0] == pytest.approx(16.0 * 1.2)
-    (slo,) = fig.layout.shapes
-    assert slo.y0 == slo.y1 == 20.0
-
-
-def test_one_slo_line_names_every_side_it_binds():
-    profile = econ.parse_profile(json.dumps(profile_dict()))
-    frame = pd.concat([tables.points_frame(profile, "Teacher", 4), tables.points_frame(profile, "Student", 16)])
-    fig = serving_charts.throughput_latency(frame, {"Teacher": 50.0, "Student": 50.0})
-    (line,) = fig.layout.shapes
-    assert line.y0 == 50.0
-    assert fig.layout.annotations[0].text == "Teacher and Student SLO: p99 TPOT ≤ 50 ms"
-    assert [t.line.color for t in fig.data if t.mode == "lines+markers+text"] == [palette.TEACHER, palette.STUDENT]
-
-
-def test_replicas_and_utilization_share_the_month_axis(example):
-    fig = serving_charts.replicas_utilization(example.monthly)
-    bars, line = fig.data
-    assert list(bars.y) == list(example.monthly["replicas"])
-    assert line.yaxis == "y2" and fig.layout.yaxis2.tickformat == ".0%"
-
-
 def test_cost_per_mtok_vs_utilization_draws_curves_dots_and_api_lines():
     curves = pd.DataFrame({"series": "Student", "utilization": [0.1, 1.0], "usd_per_mtok_served": [0.1437, 0.01437],
                            "usd_per_kreq": [0.1868, 0.01868]})

@@ -119,7 +119,6 @@ def decision_costs(options: pd.DataFrame, recommendation: str, months: int) -> g
                   height=220 + 60 * len(options))
     fig.update_xaxes(**MONEY_AXIS)
     fig.update_yaxes(autorange="reversed")
-    fig.update_layout(legend={"yanchor": "top", "y": -0.25})  # four components: below, clear of the title
     return fig
 
 

@@ -1,17 +1,19 @@
 """Profiles page: browse profiles/data/, upload a profile JSON (size-limited, validated, never executed),
-compare two side by side with MBU/MFU. Measured and estimated numbers are always labelled as such.
+compare two side by side with MBU/MFU (by default the sidebar scenario's own teacher and student), and
+show a served profile in full (ui/served_view.py). Measured and estimated numbers are always labelled.
 
 Imports streamlit, pandas, econ and ui.
 """
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+import econ
 from econ.model.profile import MAX_PROFILE_BYTES, ProfileError
-from ui import loads, served_tables, tables, uploads
-from ui.charts import served as served_charts
+from ui import loads, served_tables, served_view, state, tables, uploads
 from ui.charts import serving as serving_charts
 
 
@@ -29,6 +31,7 @@ def column_formats(columns) -> dict:
 
 
 PLOT_CONFIG = {"displaylogo": False}
+FACT_KEY = ""  # tables.profile_facts names the key column ""
 
 st.title("Profiles: measured and estimated serving performance")
 
@@ -60,21 +63,44 @@ if not rows:
             "profiles/data/NAME.json`, or upload a file above.")
     st.stop()
 st.subheader("Browse")
-st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
-    "best requests/s": st.column_config.NumberColumn(format="%.2f")})
+browse = pd.DataFrame(rows)
+browse["best requests/s"] = [f"{v:,.2f}" if v is not None and v == v else "—"
+                             for v in browse["best requests/s"]]
+if not browse["problem"].astype(bool).any():
+    browse = browse.drop(columns="problem")
+st.table(browse.set_index("file"))  # static: wraps long cells (a served profile's loads) instead of cutting
 
 # --- compare two -----------------------------------------------------------------------------
-available = {
+def scenario_profiles(result: econ.Evaluation) -> dict[str, econ.Profile]:
+    """The profiles the sidebar scenario's evaluation used, by label ('scenario teacher: …'), teacher
+    first."""
+    out = {}
+    for side, capacity in (("teacher", result.teacher_capacity), ("student", result.student_capacity)):
+        if capacity is None or capacity.profile is None:
+            continue
+        ref = getattr(result.scenario, side).profile
+        where = Path(ref).name if isinstance(ref, str) else "embedded"
+        profile = capacity.profile
+        out[f"scenario {side}: {profile.model.name} on {profile.hardware.name} ({where})"] = profile
+    return out
+
+
+own = scenario_profiles(state.current_evaluation())
+available = dict(own)
+available |= {
     f"{name} · {p.model.name} on {p.hardware.name}": p for name, _, p in stored if not isinstance(p, str)}
 available |= {f"uploaded: {name} · {p.model.name} on {p.hardware.name}": p for name, p in uploaded.items()}
 if not available:
     st.stop()
 st.subheader("Compare")
 labels = list(available)
+if own:
+    st.caption(f"By default A and B are the sidebar scenario's own profiles ({len(own)} of its sides use "
+               "one); pick any other below.")
 pick = st.columns(2)
 first = pick[0].selectbox("Profile A", labels, index=0, key="profiles.a")
 second = pick[1].selectbox("Profile B", labels, index=min(1, len(labels) - 1), key="profiles.b")
-frames = []
+frames, served = [], []
 for column, label, name in ((pick[0], first, "A"), (pick[1], second, "B")):
     profile = available[label]
     with column:
@@ -86,23 +112,21 @@ for column, label, name in ((pick[0], first, "A"), (pick[1], second, "B")):
                        icon=":material/calculate:")
         if profile.partial:
             st.warning("Partial sweep: the run was interrupted; only completed batch sizes are kept.")
-        st.dataframe(tables.profile_facts(profile), hide_index=True)
+        st.table(tables.profile_facts(profile).set_index(FACT_KEY))  # wraps long values instead of cutting
         points = served_tables.served_points_table(profile) if profile.served else tables.points_table(
             profile)
+        points = points.dropna(axis=1, how="all")  # a column the profile never recorded only takes width
         st.dataframe(points, hide_index=True, column_config=column_formats(points.columns))
         if profile.served:
-            if line := served_tables.capacity_line(profile):
-                st.info(line)
-            search = profile.capacity
-            st.plotly_chart(served_charts.latency_vs_rate(
-                served_tables.served_frame(profile, profile.model.name),
-                search.slo_ttft_ms if search else None, search.slo_tpot_ms if search else None),
-                config=PLOT_CONFIG, key=f"profiles.load.served.{name}")
+            served.append((name, profile))
+            st.caption("Served profile: its latency, lengths, prices and server metrics are below.")
         for line in profile.assumptions:
             st.caption(f"Assumption: {line}")
         for line in profile.notes:
             st.caption(f"Note: {line}")
     frames.append(tables.points_frame(profile, f"{name}: {profile.model.name} ({profile.provenance})"))
 static = pd.concat(frames, ignore_index=True)
-if len(static):  # served profiles have no per-batch decode throughput: their chart is above
+if len(static):  # served profiles have no per-batch decode throughput: their charts are below
     st.plotly_chart(serving_charts.throughput_latency(static), config=PLOT_CONFIG, key="profiles.latency")
+for name, profile in served:
+    served_view.show_served(profile, name, key=f"profiles.served.{name}")
