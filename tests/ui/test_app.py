@@ -130,7 +130,7 @@ def test_an_slo_no_batch_meets_is_reported_beside_the_slo(profile_path):
     at = start(scenario_with_profile(profile_path))
     before = metric(at, "Payback")
     at.number_input(key="in:student.slo.tpot_ms_p99").set_value(5.0).run()
-    assert any(e.startswith("no measured batch meets the SLO") for e in errors(at))
+    assert any(e.startswith("no batch in the measured profile meets the SLO") for e in errors(at))
     assert metric(at, "Payback") == before
 
 
@@ -279,9 +279,12 @@ def test_growth_typed_as_8_warns_beside_the_field_and_on_the_page():
     at.number_input(key="in:traffic.monthly_growth").set_value(8.0).run()
     assert not at.exception and not errors(at)
     beside = [w.value for w in at.sidebar.warning]
-    assert any(w.startswith("Monthly growth 8 = +800% a month") and "did you mean 0.08" in w for w in beside)
+    assert any(w.startswith("Growth of 8 in “Compound growth of traffic per month” is +800% a month")
+               and "did you mean 0.08" in w for w in beside)
     assert any("did you mean 0.08" in w.value for w in at.main.warning)  # it asks for action: in view
-    assert "check traffic.monthly_growth, traffic.requests_per_day first" in at.main.children[1].value
+    assert ("check “Compound growth of traffic per month”, “Average requests per day in month 1” first"
+            in at.main.children[1].value)
+    assert "traffic.monthly_growth" not in at.main.children[1].value  # the sidebar's words, not a JSON path
     assert any(c.value.startswith("Discounted payback") and "IRR > 1,000%/year" in c.value for c in at.caption)
 
 
