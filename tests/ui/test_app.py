@@ -195,8 +195,17 @@ def test_scenarios_upload_compare_and_load(tmp_path):
         ("double.json", other.model_dump_json().encode(), "application/json")).run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 3  # comparison + both cumulative curves
-    b_payback = next(m for m in at.metric if m.label == "Payback: B")
-    assert b_payback.value == fmt.months(econ.evaluate(other).payback_months)
+    # The uploaded scenario is the baseline A, the current one the new B; every change is B − A.
+    assert at.selectbox(key="scenarios.a").value == "library: double traffic"
+    assert at.selectbox(key="scenarios.b").value == "current"
+    b_payback = next(m for m in at.metric if m.label == "Payback: B, change B − A")
+    current, uploaded = econ.evaluate(econ.example_scenario()), econ.evaluate(other)
+    assert b_payback.value == fmt.months(current.payback_months)
+    # double traffic pays back sooner, so the current one (B) is slower: a positive change
+    assert b_payback.delta == fmt.delta(current.payback_months, uploaded.payback_months, "months")
+    assert b_payback.delta.startswith("+")
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["", "A (baseline)", "B (new)", "Change B − A (new − baseline)"]
     at.button(key="scenarios.load").click().run()
     assert at.session_state[SCENARIO_KEY].name == "double traffic"
     assert at.number_input(key="in:traffic.requests_per_day").value == 60_000
@@ -294,3 +303,24 @@ def test_the_scenarios_page_offers_the_decision_report_as_pdf_and_html_beside_th
     assert not at.exception and not errors(at)
     labels = [b.label for b in at.get("download_button")]
     assert labels[:4] == ["Scenario JSON", "Monthly table CSV", "Report (PDF)", "Report (HTML)"]
+
+
+def test_an_edited_scenario_is_renamed_name_edited_and_a_loaded_one_keeps_its_name():
+    at = start()  # econ's example, named "example"
+    at.number_input(key="in:traffic.requests_per_day").set_value(45_000).run()
+    assert at.session_state[SCENARIO_KEY].name == "example (edited)"
+    assert "Scenario **example (edited)**" in next(c.value for c in at.caption if c.value.startswith("Scenario"))
+    at.number_input(key="in:traffic.monthly_growth").set_value(0.05).run()  # a second edit: not re-suffixed
+    assert at.session_state[SCENARIO_KEY].name == "example (edited)"
+    assert at.text_input(key="in:name").value == "example (edited)"  # the sidebar's name box follows
+    at.text_input(key="in:name").set_value("plan B").run()  # a name the user types is kept
+    assert at.session_state[SCENARIO_KEY].name == "plan B"
+    at.switch_page("ui/pages/scenarios.py").run()
+    other = econ.example_scenario().model_copy(update={"name": "budget"})
+    at.file_uploader(key="scenarios.upload").set_value(
+        ("budget.json", other.model_dump_json().encode(), "application/json")).run()
+    at.selectbox(key="scenarios.load_pick").set_value("budget")
+    at.button(key="scenarios.load").click().run()
+    assert at.session_state[SCENARIO_KEY].name == "budget"  # loaded under its own name
+    at.number_input(key="in:traffic.requests_per_day").set_value(50_000).run()
+    assert at.session_state[SCENARIO_KEY].name == "budget (edited)"

@@ -51,6 +51,7 @@ def render_sidebar() -> list[tuple[str, str]]:
     Returns the problems found ([] when the inputs are valid), so the page can say it shows the
     last valid result.
     """
+    state.sync_edited_name()
     scenario = state.current_scenario()
     side = st.sidebar
     side.header("Inputs")
@@ -73,6 +74,6 @@ def render_sidebar() -> list[tuple[str, str]]:
         return problems
     show_flags(form, input_flags(candidate))
     if candidate is not scenario:  # problems_of returns the current scenario itself when nothing changed
-        state.set_scenario(candidate, evaluation)
+        candidate = state.set_scenario(candidate, evaluation)
     state.mark_sidebar_source(candidate)
     return []
