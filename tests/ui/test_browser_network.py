@@ -45,8 +45,12 @@ def test_a_page_asks_nothing_of_any_other_machine(server, browser, name):
     expect(page.get_by_test_id("stSidebar")).to_be_visible(timeout=UI_TIMEOUT_MS)
     expect(page.get_by_test_id("stSidebarNav")).to_be_visible(timeout=UI_TIMEOUT_MS)
     expect(page.get_by_test_id("stHeading").first).to_be_visible(timeout=UI_TIMEOUT_MS)
-    # the page has finished its run (no "Running..." status) and its fonts and favicon have been asked for
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=UI_TIMEOUT_MS)
+    # the page has finished drawing (no placeholder left, twice a second apart: a chart drawn after a
+    # table), its fonts and favicon have been asked for
+    for _ in range(2):
+        expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=UI_TIMEOUT_MS)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=UI_TIMEOUT_MS)
+        page.wait_for_timeout(1000)
     page.evaluate("document.fonts.ready")
     page.wait_for_load_state("networkidle", timeout=UI_TIMEOUT_MS)
     page.screenshot(path=str(ARTIFACTS / f"page-{name}.png"), full_page=True)
