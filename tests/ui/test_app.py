@@ -309,7 +309,8 @@ def test_an_edited_scenario_is_renamed_name_edited_and_a_loaded_one_keeps_its_na
     at = start()  # econ's example, named "example"
     at.number_input(key="in:traffic.requests_per_day").set_value(45_000).run()
     assert at.session_state[SCENARIO_KEY].name == "example (edited)"
-    assert "Scenario **example (edited)**" in next(c.value for c in at.caption if c.value.startswith("Scenario"))
+    caption = next(c.value for c in at.caption if c.value.startswith("Scenario"))
+    assert "Scenario **example (edited)**" in caption
     at.number_input(key="in:traffic.monthly_growth").set_value(0.05).run()  # a second edit: not re-suffixed
     assert at.session_state[SCENARIO_KEY].name == "example (edited)"
     assert at.text_input(key="in:name").value == "example (edited)"  # the sidebar's name box follows

@@ -42,7 +42,8 @@ ref = baseline if against == "pinned baseline" else state.previous_evaluation()
 # A card shows about this many characters of its value at 1,400 px, three to a row; a longer value (a typo's
 # NPV of $110,631,917,702,154T) is shown to 3 significant figures, the full figure in the card's help.
 CARD_VALUE_CHARS = 14
-COMPACT_UNITS = {"usd": ("$", ""), "usd_precise": ("$", ""), "per_day": ("", " req/day"), "months": ("", " months")}
+COMPACT_UNITS = {"usd": ("$", ""), "usd_precise": ("$", ""), "per_day": ("", " req/day"),
+                 "months": ("", " months")}
 
 
 def was(attr: str):
