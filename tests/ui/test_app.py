@@ -325,3 +325,20 @@ def test_an_edited_scenario_is_renamed_name_edited_and_a_loaded_one_keeps_its_na
     assert at.session_state[SCENARIO_KEY].name == "budget"  # loaded under its own name
     at.number_input(key="in:traffic.requests_per_day").set_value(50_000).run()
     assert at.session_state[SCENARIO_KEY].name == "budget (edited)"
+
+
+def test_the_deciding_inputs_are_in_view_and_every_other_input_is_behind_one_collapsed_box():
+    at = start(econ.default_scenario())
+    advanced = next(e for e in at.sidebar.expander if e.label.startswith("Advanced"))
+    assert not advanced.proto.expanded
+    inside = {w.key for w in advanced.number_input} | {w.key for w in advanced.text_input}
+    for key in ("traffic.peak_to_average", "workload.input_tokens", "horizon_months",
+                "student.target_utilization", "distillation.evaluation_usd"):
+        assert f"in:{key}" in inside
+    for key in ("traffic.requests_per_day", "traffic.monthly_growth", "teacher.gpu_usd_per_hour",
+                "student.gpus_per_replica", "quality.fallback_rate", "quality.teacher_error_rate",
+                "quality.student_error_rate", "quality.p_student_fails", "distillation.lead_time_months",
+                "student.slo.ttft_ms_p99"):
+        assert f"in:{key}" not in inside and at.number_input(key=f"in:{key}") is not None
+    assert "in:quality.usd_per_error.__mode" not in {r.key for r in advanced.radio}
+    assert "in:quality.usd_per_error.__mode" in {r.key for r in at.sidebar.radio}
