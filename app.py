@@ -1,8 +1,8 @@
 """Streamlit entry point: routing only. Page config, the shared sidebar (every input), the pages.
 
 Imports streamlit and ui. Run: `streamlit run app.py`. Pages live in ui/pages/ (one thin script each), the
-sidebar in ui/sidebar/;
-all numbers come from econ.
+sidebar in ui/sidebar/; all numbers come from econ. Nothing the page shows comes from another machine
+(tests/ui/test_browser_network.py).
 """
 
 
@@ -10,7 +10,9 @@ import streamlit as st
 
 from ui.sidebar import render_sidebar
 
-st.set_page_config(page_title="Distillation break-even", layout="wide")
+# The favicon is an emoji, which Streamlit draws inline (a data: URL). A page's ":material/...:" icon as
+# favicon would be fetched from fonts.gstatic.com; the menu's icons use the font bundled with Streamlit.
+st.set_page_config(page_title="Distillation break-even", page_icon="📈", layout="wide")
 if render_sidebar():
     st.warning("The inputs have errors (shown in the sidebar): this page shows the last valid result.")
 pages = [

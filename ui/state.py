@@ -3,13 +3,16 @@
 Imports streamlit and econ. Pages read the scenario with `current_scenario()` and replace it only
 with a validated Scenario via `set_scenario()`, so an invalid edit never loses the last valid one.
 Beside it live only things derived from it: its evaluation (computed once per change), the
-scenario before the last change (for the metric deltas) and an optional pinned baseline.
+scenario before the last change (for the metric deltas), an optional pinned baseline, and the name the
+scenario was opened or loaded under: an edit that keeps that name renames it "NAME (edited)".
 Input widgets keep their own keys (prefix `INPUT_PREFIX`). Any page may replace the scenario with
 `set_scenario()` (then call `st.rerun()` so the sidebar, already drawn, shows it at once): the
 sidebar notices that the scenario is not the one its widgets show and re-reads every value.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import streamlit as st
 
@@ -21,7 +24,9 @@ _PREVIOUS_KEY = "scenario.previous"  # Evaluation before the last change
 _BASELINE_KEY = "scenario.baseline"  # pinned Evaluation, or absent
 _VERDICT_KEY = "scenario.verdict"  # (scenario, Verdict) of the current scenario
 _SIDEBAR_SOURCE_KEY = "scenario.sidebar_source"  # the scenario the input widgets show
+_ORIGIN_KEY = "scenario.origin_name"  # the name of the scenario as opened or loaded, before any edit
 INPUT_PREFIX = "in:"
+EDITED = " (edited)"
 
 
 def default_scenario() -> econ.Scenario:
@@ -37,13 +42,43 @@ def current_scenario() -> econ.Scenario:
     return st.session_state[SCENARIO_KEY]
 
 
-def set_scenario(scenario: econ.Scenario, evaluation: econ.Evaluation | None = None) -> None:
-    """Replace the current scenario (already validated); the old one's result becomes 'previous'."""
+def origin_name() -> str:
+    """The name of the scenario as it was opened or loaded (edits rename it 'NAME (edited)')."""
+    return st.session_state.get(_ORIGIN_KEY) or current_scenario().name.removesuffix(EDITED)
+
+
+def edited(scenario: econ.Scenario, evaluation: econ.Evaluation | None):
+    """An edit of the opened scenario that kept its name is renamed 'NAME (edited)'; its evaluation too."""
+    origin = origin_name()
+    if scenario.name != origin:
+        return scenario, evaluation
+    scenario = scenario.model_copy(update={"name": origin + EDITED})
+    return scenario, (dataclasses.replace(evaluation, scenario=scenario) if evaluation is not None else None)
+
+
+def sync_edited_name() -> None:
+    """Before the sidebar draws: its name box shows 'NAME (edited)' once the scenario has been renamed so."""
+    key, scenario = INPUT_PREFIX + "name", current_scenario()
+    if scenario.name == origin_name() + EDITED and st.session_state.get(key) == origin_name():
+        st.session_state[key] = scenario.name
+
+
+def set_scenario(scenario: econ.Scenario, evaluation: econ.Evaluation | None = None) -> econ.Scenario:
+    """Replace the current scenario (already validated) and return it as stored (an edit that kept the
+    opened scenario's name is renamed 'NAME (edited)'); the old one's result becomes 'previous'."""
+    if SCENARIO_KEY in st.session_state:
+        st.session_state.setdefault(_ORIGIN_KEY, origin_name())
+        scenario, evaluation = edited(scenario, evaluation)
+    return _store(scenario, evaluation)
+
+
+def _store(scenario: econ.Scenario, evaluation: econ.Evaluation | None) -> econ.Scenario:
     if SCENARIO_KEY in st.session_state:
         st.session_state[_PREVIOUS_KEY] = current_evaluation()
     st.session_state[SCENARIO_KEY] = scenario
     if evaluation is not None:
         st.session_state[_EVALUATION_KEY] = (scenario, evaluation)
+    return scenario
 
 
 def current_evaluation() -> econ.Evaluation:
@@ -98,5 +133,6 @@ def mark_sidebar_source(scenario: econ.Scenario) -> None:
 
 
 def load_scenario(scenario: econ.Scenario, evaluation: econ.Evaluation) -> None:
-    """Make a loaded scenario current; the sidebar re-reads it (call st.rerun() after)."""
-    set_scenario(scenario, evaluation)
+    """Make a loaded scenario current under its own name; the sidebar re-reads it (call st.rerun() after)."""
+    st.session_state[_ORIGIN_KEY] = scenario.name
+    _store(scenario, evaluation)

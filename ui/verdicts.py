@@ -11,7 +11,7 @@ import streamlit as st
 
 from econ.chain.evaluate import is_caveat
 from econ.risk.verdict import MissingInput, Verdict
-from ui.sections import section_of
+from ui.sections import place_of
 
 
 def sentence(text: str) -> str:
@@ -25,7 +25,7 @@ def sentence(text: str) -> str:
 
 def where(missing: MissingInput) -> str:
     """'**Cost of one wrong answer (USD/error)** in the sidebar under *Quality and fallback*'."""
-    return f"**{missing.label}** in the sidebar under *{section_of(missing.field)}*"
+    return f"**{missing.label}** in the sidebar under *{place_of(missing.field)}*"
 
 
 def show_verdict(v: Verdict, container=st) -> None:

@@ -20,6 +20,7 @@ from econ.base.errors import FieldError
 from econ.evidence.proportions import POINTS, Proportion
 from econ.evidence.rates import MAX_HALF_WIDTH, EvidenceRates, GradedSampleRates, quality_evidence
 from econ.evidence.samples import SamplesError, load_samples
+from econ.model.labels import field_name
 from econ.model.quality import (
     ALWAYS_MEASURED,
     FALLBACK,
@@ -120,7 +121,8 @@ def evidence_warnings(m: MeasuredQuality) -> list[str]:
     if gap is not None and gap.precise and gap.significant:
         out.append(f"measured on production traffic: {gap.words()}; the scenario uses the production rates")
     if m.at.fallback is None:
-        out.append("quality.fallback_rate is an assumption: the evidence has no student_confidence column")
+        out.append(f"the fallback share {field_name('quality.' + FALLBACK)} is an assumption (typed, not "
+                   "measured): the evidence has no student_confidence column")
     elif m.at.teacher_error is None and (m.at.threshold or 0) > 0:
         out.append("teacher errors among fallbacks are assumed 0 (the evidence has no teacher_correct "
                    "column): the measured error rate is a lower bound")

@@ -1,7 +1,8 @@
 """Plausibility bands: values that pass validation but are probably a typo or a misunderstanding. ONE table.
 
-Imports `econ.base.units`, `econ.io.formats` (the IRR limit), `econ.model.scenario` and the standard library
-only. The hard limits (`econ.base.types`, the
+Imports `econ.base.units`, `econ.io.formats` (the IRR limit), `econ.model.scenario`, `econ.model.labels` and
+the standard library only. Every message names its field by the sidebar's words, never a JSON path. The
+hard limits (`econ.base.types`, the
 models' bounds) refuse what cannot be; these bands only *warn*, naming the field and what was probably
 meant ("8 = +800% a month; did you mean 0.08?"). Input bands read the scenario; output bands read the
 headline numbers by name (`econ.chain.evaluate.HEADLINE`), so a headline beyond a band says so beside it.
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from econ.base.units import DAYS_PER_MONTH
 from econ.io.formats import IRR_SHOWN_LIMIT
+from econ.model.labels import field_name
 from econ.model.scenario import ApiServing, Scenario, SelfHostedServing
 
 PERCENT = 100.0
@@ -68,15 +70,21 @@ def end_requests_per_day(s: Scenario) -> float:
     return t.requests_per_day * (1 + t.monthly_growth) ** (s.horizon_months - 1)
 
 
+def capital(text: str) -> str:
+    """The sentence with its first letter in capitals ('the student's …' → 'The student's …')."""
+    return text[:1].upper() + text[1:]
+
+
 def _growth_says(v: float) -> str:
-    return (f"Monthly growth {v:g} = {v:+.0%} a month, compounded over the horizon; did you mean "
-            f"{v / PERCENT:g} ({v / PERCENT:+.0%} a month)? Growth is a fraction: 0.08 = +8% a month.")
+    return (f"Growth of {v:g} in {field_name('traffic.monthly_growth')} is {v:+.0%} a month, compounded over "
+            f"the horizon; did you mean {v / PERCENT:g} ({v / PERCENT:+.0%} a month)? Growth is a fraction: "
+            "0.08 = +8% a month.")
 
 
 def _utilization_says(side: str) -> Callable[[float], str]:
-    return lambda v: (f"The {side}'s target utilization is {v:.0%} at peak: no headroom for bursts or a "
-                      "lost replica, so the SLO breaks at the first spike. 0.6–0.85 is usual; did you mean "
-                      "0.85?")
+    return lambda v: (f"{capital(field_name(f'{side}.target_utilization'))} is {v:.0%}: no headroom for "
+                      "bursts or a lost replica, so the SLO breaks at the first spike. 0.6–0.85 is usual; "
+                      "did you mean 0.85?")
 
 
 INPUT_BANDS: tuple[Band, ...] = (
@@ -87,12 +95,15 @@ INPUT_BANDS: tuple[Band, ...] = (
     Band("teacher.target_utilization", _side("teacher", "target_utilization"), 0.95,
          _utilization_says("teacher")),
     Band("student.output_usd_per_mtok", _price_ratio, 1.0, lambda v: (
-        f"The student's API price is {v:.1f}× the teacher's per token: a distilled student is meant to be "
-        "cheaper, so distilling cannot pay. Did you swap the teacher's and the student's prices?")),
+        f"The student's API price ({field_name('student.input_usd_per_mtok')}, "
+        f"{field_name('student.output_usd_per_mtok')}) is {v:.1f}× the teacher's per token: a distilled "
+        "student is meant to be cheaper, so distilling cannot pay. Did you swap the teacher's and the "
+        "student's prices?")),
     # 10^9 requests a day is the scale of the largest consumer assistants; one task past it is a typo.
     Band("traffic.requests_per_day", end_requests_per_day, 1e9, lambda v: (
         f"Traffic reaches {v:,.3g} requests/day by the horizon's end, beyond 10^9 (the largest consumer "
-        "assistants): check requests per day and monthly growth (0.08 = +8% a month).")),
+        f"assistants): check {field_name('traffic.requests_per_day')} and "
+        f"{field_name('traffic.monthly_growth')} (0.08 = +8% a month).")),
 )
 
 # Headline numbers (econ.chain.evaluate.HEADLINE names) past which the number itself needs a word beside it.
@@ -101,7 +112,7 @@ OUTPUT_BANDS: tuple[Band, ...] = (
         "IRR above 1,000% a year: the upfront spend is small next to the monthly savings, so the rate says "
         "little; read payback and NPV instead.")),
     Band("npv_usd", lambda h: abs(h["npv_usd"]) if h.get("npv_usd") is not None else None, 1e10, lambda v: (
-        "NPV beyond $10B for one task: check traffic, growth and prices for a typo.")),
+        "NPV beyond $10B for one task: check the traffic, its growth and the prices for a typo.")),
 )
 
 
@@ -119,9 +130,9 @@ def error_cost_flags(s: Scenario) -> list[Flag]:
     q = s.quality
     if q.usd_per_error_value > 0 and q.evidence is None and q.student_error_rate == 0 == q.teacher_error_rate:
         return [Flag(("quality.usd_per_error", "quality.student_error_rate", "quality.teacher_error_rate"), (
-            f"A wrong answer costs ${q.usd_per_error_value:g}, but the student's and the teacher's error "
-            "rates are both 0, so errors add nothing: give the error rates, or grade samples on the Quality "
-            "page."))]
+            f"A wrong answer costs ${q.usd_per_error_value:g} ({field_name('quality.usd_per_error')}), but "
+            f"{field_name('quality.teacher_error_rate')} and {field_name('quality.student_error_rate')} are "
+            "both 0, so errors add nothing: give the error rates, or grade samples on the Quality page."))]
     return []
 
 

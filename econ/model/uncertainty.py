@@ -238,8 +238,8 @@ class Uncertainty(_Frozen):
         "Monte Carlo and the tornado (fraction; 0 holds them at the scenario's value).",
     )
     profile_spread: bool = Field(
-        True, description="Add the measured throughput's own run-to-run spread (CV) when capacity comes "
-        "from a profile.")
+        True, description="Add a measured profile's run-to-run throughput spread (CV); an estimate has "
+        "none.")
     draws: whole("draws", ge=1, le=MAX_DRAWS) = Field(DEFAULT_DRAWS, description="Monte Carlo draws.")
     seed: whole(ge=0, le=2**63 - 1) = Field(0, description="Random seed: the same seed gives the same draws.")
 

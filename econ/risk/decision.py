@@ -18,6 +18,7 @@ from econ.base.errors import FieldError
 from econ.chain.cashflow import MonthlyFlows, monthly_flows
 from econ.chain.inputs import numeric_inputs, vary
 from econ.io.serialize import json_ready
+from econ.model.labels import field_name
 from econ.model.scenario import Scenario
 
 Option = Literal["stay", "swap", "distil"]
@@ -143,15 +144,15 @@ def decide(scenario: Scenario) -> Decision:
     if runner_up.total_usd - best.total_usd < CLOSE_CALL * abs(best.total_usd):
         reasons.append(f"{_phrase(best)} and {_phrase(runner_up)} are within {CLOSE_CALL:.0%} of each "
                        "other: a close call that rests on the assumptions (see the risk analysis)")
-    q = scenario.quality
+    q, cost = scenario.quality, field_name("quality.usd_per_error")
     if not q.error_cost_stated:
-        reasons.append("no cost per error is stated (quality.usd_per_error): error rates do not count yet")
+        reasons.append(f"no cost per error is stated ({cost}): error rates do not count yet")
     elif not q.errors_priced:
-        reasons.append("on cost alone; errors not priced (quality.usd_per_error = \"not_priced\")")
+        reasons.append(f"on cost alone; errors not priced ({cost}: not priced)")
     elif q.usd_per_error_value == 0:
-        reasons.append("errors are priced at $0 (quality.usd_per_error = 0): error rates do not count")
+        reasons.append(f"errors are priced at $0 ({cost}): error rates do not count")
     if scenario.swap is None:
-        reasons.append("no off-the-shelf alternative is given (scenario.swap): "
+        reasons.append("no off-the-shelf alternative is given (the sidebar's swap section): "
                        "only stay and distil are compared")
     if best.option == "distil" and not q.student_eval_on_production_traffic:
         reasons.append("the student's error rate was not measured on production traffic: "

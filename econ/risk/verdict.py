@@ -25,6 +25,7 @@ from econ.chain.evaluate import Evaluation, evaluate
 from econ.chain.inputs import numeric_inputs
 from econ.io.formats import usd
 from econ.io.serialize import json_ready
+from econ.model.labels import field_name
 from econ.model.plausibility import input_flags
 from econ.model.quality import ERROR_COST_LABEL, Quality
 from econ.model.scenario import Scenario, SelfHostedServing
@@ -179,9 +180,8 @@ def verdict(scenario: Scenario, result: Evaluation | None = None, mc: MonteCarlo
     doubtful = sorted({field for flag in input_flags(scenario) for field in flag.fields})
     if not doubtful:
         return answer
-    return replace(answer,
-                   reason=f"{answer.reason}; but check {', '.join(doubtful)} first (beyond the plausible "
-                          "range)")
+    names = ", ".join(dict.fromkeys(field_name(field) for field in doubtful))  # the sidebar's words
+    return replace(answer, reason=f"{answer.reason}; but check {names} first (beyond the plausible range)")
 
 
 def _verdict(scenario: Scenario, result: Evaluation, mc: MonteCarlo | None,

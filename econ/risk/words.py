@@ -80,7 +80,7 @@ def risk_sentences(horizon_months: int, p_payback_within_year: float, p_payback_
 def failure_sentence(p_fails: float, source: str) -> str:
     """'2 in 10 chance that the student never reaches the quality bar (stated prior): ...'."""
     whence = ("measured: graded samples, student vs teacher error rate" if source == "evidence"
-              else "stated prior, quality.p_student_fails")
+              else "stated prior: “Chance the student never reaches the quality bar”")
     text = chance_words(p_fails)
     return (f"{text[0].upper()}{text[1:]} that the student never reaches the quality bar ({whence}); "
             "those draws pay the upfront spend and stay on the teacher.")

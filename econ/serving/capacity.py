@@ -1,9 +1,10 @@
 """Serving capacity: the one place that turns a profile (or a typed number) into requests/s per replica,
 and requests/s into whole replicas.
 
-Imports numpy, `econ.base`, `econ.model.profile`, `econ.model.scenario` and `econ.serving.slo_binding`
-(every SLO limit, and the sentence naming the one that binds). The operating point is the largest
-measured batch size that meets the latency SLO (p99 TTFT and TPOT) at the profile's token counts.
+Imports numpy, `econ.base`, `econ.model.profile`, `econ.model.scenario`, `econ.model.labels` (the side's
+name in warnings) and `econ.serving.slo_binding` (every SLO limit, and the sentence naming the one that
+binds). The operating point is the largest batch size in the profile (measured or estimated, and said so)
+that meets the latency SLO (p99 TTFT and TPOT) at the profile's token counts.
 For a served profile (load-tested through an endpoint) it is the measured load with the largest
 *achieved* rate that meets the SLO: by p99 TTFT and TPOT, or, when the profile's capacity search ran
 at the scenario's own SLO, by its attainment target. Never beyond the measured points.
@@ -19,6 +20,7 @@ import numpy as np
 from econ.base.errors import FieldError
 from econ.base.types import MIN_CAPACITY_RPS
 from econ.base.units import REPLICA_ROUNDING_TOLERANCE
+from econ.model.labels import SIDES
 from econ.model.profile import Point, Profile, ProfileError, load_profile
 from econ.model.scenario import LatencySlo, SelfHostedServing
 from econ.serving.slo_binding import binding_sentence, broken_limits
@@ -85,7 +87,8 @@ def operating_point(profile: Profile, slo: LatencySlo | None, field: str) -> Ope
         best = fitting[0]
         where = f"load {best.load.kind} {best.load.value:g}" if profile.served else f"batch {best.batch_size}"
         raise FieldError(
-            f"{field}.slo", f"no measured {'load' if profile.served else 'batch'} meets the SLO; {where} has "
+            f"{field}.slo", f"no {'load' if profile.served else 'batch'} in the {profile.provenance} profile "
+            f"meets the SLO; {where} has "
             f"p99 TTFT {best.ttft_ms.p99:.1f} ms and p99 TPOT {best.tpot_ms.p99:.2f} ms"
         )
     rank = (lambda p: p.requests_per_s) if profile.served else (lambda p: p.batch_size)
@@ -125,20 +128,22 @@ def replica_capacity(
     point = operating_point(profile, side.slo, field)
     warnings = []
     shape = profile.workload
+    whose = f"{SIDES.get(field, f'the {field}')}"  # "the student's"; never a JSON path
     if (shape.input_tokens, shape.output_tokens) != (input_tokens, output_tokens):
+        made = "measured" if profile.provenance == "measured" else "estimated"
         warnings.append(
-            f"{field}: profile measured at {shape.input_tokens} in / {shape.output_tokens} out tokens, "
-            f"workload is {input_tokens} in / {output_tokens} out; its capacity may not carry over"
+            f"{whose} profile was {made} at {shape.input_tokens} in / {shape.output_tokens} out tokens, but "
+            f"the workload is {input_tokens} in / {output_tokens} out: its capacity may not carry over"
         )
     if profile.provenance == "estimated":
-        warnings.append(f"{field}: capacity comes from an estimated profile ({profile.model.name} on "
+        warnings.append(f"{whose} capacity comes from an estimated profile ({profile.model.name} on "
                         f"{profile.hardware.name}), not a measurement")
     if profile.provenance == "measured" and not profile.served:
-        warnings.append(f"{field}: the profile was measured with the static-batch loop, without a serving "
+        warnings.append(f"{whose} profile was measured with the static-batch loop, without a serving "
                         "engine; continuous batching (vLLM, SGLang, TGI) may serve more: measure it with "
                         "`python -m profiles load`")
     if profile.partial:
-        warnings.append(f"{field}: the profile is partial (its sweep was interrupted)")
+        warnings.append(f"{whose} profile is partial (its sweep was interrupted)")
     # Capacity is that of the replica's GPU share (a MIG slice gets its fraction of the profiled GPUs).
     share = side.gpus_per_replica / profile.hardware.gpu_count
     if point.requests_per_s * share < MIN_CAPACITY_RPS:

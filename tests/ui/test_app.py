@@ -130,7 +130,7 @@ def test_an_slo_no_batch_meets_is_reported_beside_the_slo(profile_path):
     at = start(scenario_with_profile(profile_path))
     before = metric(at, "Payback")
     at.number_input(key="in:student.slo.tpot_ms_p99").set_value(5.0).run()
-    assert any(e.startswith("no measured batch meets the SLO") for e in errors(at))
+    assert any(e.startswith("no batch in the measured profile meets the SLO") for e in errors(at))
     assert metric(at, "Payback") == before
 
 
@@ -195,8 +195,17 @@ def test_scenarios_upload_compare_and_load(tmp_path):
         ("double.json", other.model_dump_json().encode(), "application/json")).run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 3  # comparison + both cumulative curves
-    b_payback = next(m for m in at.metric if m.label == "Payback: B")
-    assert b_payback.value == fmt.months(econ.evaluate(other).payback_months)
+    # The uploaded scenario is the baseline A, the current one the new B; every change is B − A.
+    assert at.selectbox(key="scenarios.a").value == "library: double traffic"
+    assert at.selectbox(key="scenarios.b").value == "current"
+    b_payback = next(m for m in at.metric if m.label == "Payback: B, change B − A")
+    current, uploaded = econ.evaluate(econ.example_scenario()), econ.evaluate(other)
+    assert b_payback.value == fmt.months(current.payback_months)
+    # double traffic pays back sooner, so the current one (B) is slower: a positive change
+    assert b_payback.delta == fmt.delta(current.payback_months, uploaded.payback_months, "months")
+    assert b_payback.delta.startswith("+")
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["", "A (baseline)", "B (new)", "Change B − A (new − baseline)"]
     at.button(key="scenarios.load").click().run()
     assert at.session_state[SCENARIO_KEY].name == "double traffic"
     assert at.number_input(key="in:traffic.requests_per_day").value == 60_000
@@ -279,9 +288,12 @@ def test_growth_typed_as_8_warns_beside_the_field_and_on_the_page():
     at.number_input(key="in:traffic.monthly_growth").set_value(8.0).run()
     assert not at.exception and not errors(at)
     beside = [w.value for w in at.sidebar.warning]
-    assert any(w.startswith("Monthly growth 8 = +800% a month") and "did you mean 0.08" in w for w in beside)
+    assert any(w.startswith("Growth of 8 in “Compound growth of traffic per month” is +800% a month")
+               and "did you mean 0.08" in w for w in beside)
     assert any("did you mean 0.08" in w.value for w in at.main.warning)  # it asks for action: in view
-    assert "check traffic.monthly_growth, traffic.requests_per_day first" in at.main.children[1].value
+    assert ("check “Compound growth of traffic per month”, “Average requests per day in month 1” first"
+            in at.main.children[1].value)
+    assert "traffic.monthly_growth" not in at.main.children[1].value  # the sidebar's words, not a JSON path
     assert any(c.value.startswith("Discounted payback") and "IRR > 1,000%/year" in c.value for c in at.caption)
 
 
@@ -291,3 +303,42 @@ def test_the_scenarios_page_offers_the_decision_report_as_pdf_and_html_beside_th
     assert not at.exception and not errors(at)
     labels = [b.label for b in at.get("download_button")]
     assert labels[:4] == ["Scenario JSON", "Monthly table CSV", "Report (PDF)", "Report (HTML)"]
+
+
+def test_an_edited_scenario_is_renamed_name_edited_and_a_loaded_one_keeps_its_name():
+    at = start()  # econ's example, named "example"
+    at.number_input(key="in:traffic.requests_per_day").set_value(45_000).run()
+    assert at.session_state[SCENARIO_KEY].name == "example (edited)"
+    caption = next(c.value for c in at.caption if c.value.startswith("Scenario"))
+    assert "Scenario **example (edited)**" in caption
+    at.number_input(key="in:traffic.monthly_growth").set_value(0.05).run()  # a second edit: not re-suffixed
+    assert at.session_state[SCENARIO_KEY].name == "example (edited)"
+    assert at.text_input(key="in:name").value == "example (edited)"  # the sidebar's name box follows
+    at.text_input(key="in:name").set_value("plan B").run()  # a name the user types is kept
+    assert at.session_state[SCENARIO_KEY].name == "plan B"
+    at.switch_page("ui/pages/scenarios.py").run()
+    other = econ.example_scenario().model_copy(update={"name": "budget"})
+    at.file_uploader(key="scenarios.upload").set_value(
+        ("budget.json", other.model_dump_json().encode(), "application/json")).run()
+    at.selectbox(key="scenarios.load_pick").set_value("budget")
+    at.button(key="scenarios.load").click().run()
+    assert at.session_state[SCENARIO_KEY].name == "budget"  # loaded under its own name
+    at.number_input(key="in:traffic.requests_per_day").set_value(50_000).run()
+    assert at.session_state[SCENARIO_KEY].name == "budget (edited)"
+
+
+def test_the_deciding_inputs_are_in_view_and_every_other_input_is_behind_one_collapsed_box():
+    at = start(econ.default_scenario())
+    advanced = next(e for e in at.sidebar.expander if e.label.startswith("Advanced"))
+    assert not advanced.proto.expanded
+    inside = {w.key for w in advanced.number_input} | {w.key for w in advanced.text_input}
+    for key in ("traffic.peak_to_average", "workload.input_tokens", "horizon_months",
+                "student.target_utilization", "distillation.evaluation_usd"):
+        assert f"in:{key}" in inside
+    for key in ("traffic.requests_per_day", "traffic.monthly_growth", "teacher.gpu_usd_per_hour",
+                "student.gpus_per_replica", "quality.fallback_rate", "quality.teacher_error_rate",
+                "quality.student_error_rate", "quality.p_student_fails", "distillation.lead_time_months",
+                "student.slo.ttft_ms_p99"):
+        assert f"in:{key}" not in inside and at.number_input(key=f"in:{key}") is not None
+    assert "in:quality.usd_per_error.__mode" not in {r.key for r in advanced.radio}
+    assert "in:quality.usd_per_error.__mode" in {r.key for r in at.sidebar.radio}

@@ -39,17 +39,34 @@ with right:
 ref = baseline if against == "pinned baseline" else state.previous_evaluation()
 
 
+# A card shows about this many characters of its value at 1,400 px, three to a row; a longer value (a typo's
+# NPV of $110,631,917,702,154T) is shown to 3 significant figures, the full figure in the card's help.
+CARD_VALUE_CHARS = 14
+COMPACT_UNITS = {"usd": ("$", ""), "usd_precise": ("$", ""), "per_day": ("", " req/day"),
+                 "months": ("", " months")}
+
+
 def was(attr: str):
     return None if ref is None else getattr(ref, attr)
+
+
+def card_value(value, kind: str) -> tuple[str, str]:
+    """(the card's text, a note for its help): the formatted value, or its 3-figure form when too long."""
+    text = FORMATTERS[kind](value)
+    if len(text) <= CARD_VALUE_CHARS or kind not in COMPACT_UNITS:
+        return text, ""
+    before, after = COMPACT_UNITS[kind]
+    sign = "-" if value < 0 else ""
+    return f"{sign}{before}{abs(value):.3g}{after}", f" The full value: {text}."
 
 
 for names in (("payback_months", "npv_usd", "total_savings_usd"),
               ("breakeven_requests_per_day", "teacher_usd_per_mtok_served", "student_usd_per_mtok_served")):
     for column, name in zip(st.columns(3), names, strict=True):
         item = HEADLINE_BY_NAME[name]
-        column.metric(item.label_for(scenario), FORMATTERS[item.kind](getattr(result, name)),
-                      fmt.delta(getattr(result, name), was(name), item.kind), border=True, help=item.help,
-                      delta_color=fmt.delta_color(item))
+        shown, full = card_value(getattr(result, name), item.kind)
+        column.metric(item.label_for(scenario), shown, fmt.delta(getattr(result, name), was(name), item.kind),
+                      border=True, help=item.help + full, delta_color=fmt.delta_color(item))
 notes = {flag.fields[0]: flag.message for flag in output_flags(result.headline())}
 st.caption(
     f"Discounted payback {fmt.months(result.discounted_payback_months)} · "
@@ -58,8 +75,8 @@ st.caption(
     f"{fmt.usd_precise(result.teacher_usd_per_kreq)}, student {fmt.usd_precise(result.student_usd_per_kreq)}"
 )
 
-for name, note in notes.items():  # a headline beyond its band says so beside the numbers
-    st.caption(f"{HEADLINE_BY_NAME[name].label}: {note}")
+for note in notes.values():  # a headline beyond its band says so beside the numbers
+    st.caption(note)  # each note names its figure ("IRR above 1,000% a year: ...")
 show_warnings([flag.message for flag in input_flags(scenario)] + list(result.warnings))
 
 st.plotly_chart(cost_charts.cumulative_costs(result.monthly, result.payback_months, result.upfront_usd),

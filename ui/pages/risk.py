@@ -64,7 +64,7 @@ with st.expander("Risk settings", expanded=False):
     spread = c3.slider("Spread of inputs without their own range (± %)", 0, MAX_SPREAD_PERCENT,
                        shown_spread, key="risk.spread",
                        help=Uncertainty.model_fields["default_spread"].description)
-    profile_spread = st.checkbox("Add the measured throughput's own spread (from the profile)",
+    profile_spread = st.checkbox("Add a measured profile's own throughput spread (an estimate has none)",
                                  value=base.profile_spread, key="risk.profile_spread")
     forecast_inputs = [UncertainInput.model_validate(i) for i in json.loads(st.session_state.get(FORECAST_KEY, "[]"))]
     use_forecast = bool(forecast_inputs) and st.checkbox(

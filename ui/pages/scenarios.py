@@ -1,5 +1,6 @@
 """Scenarios page: save the current scenario (JSON download), load one (upload, validated), keep a
-library for this session, compare two side by side, export the monthly table (CSV) and the decision report
+library for this session, compare two side by side (A the baseline, B the new one; every change is
+B − A), export the monthly table (CSV) and the decision report
 (econ.cli.decision_report: one to two A4 pages, HTML or PDF; the scenario JSON is its own download).
 
 Imports streamlit, pandas, econ and ui.
@@ -85,18 +86,25 @@ if len(options) < 2:
     st.stop()
 pick = st.columns(2)
 labels = list(options)
-a_label = pick[0].selectbox("Scenario A", labels, index=0, key="scenarios.a")
-b_label = pick[1].selectbox("Scenario B", labels, index=1, key="scenarios.b")
+# A is the baseline, B the new one: by default a kept or loaded scenario against the current one, so every
+# delta reads new − baseline.
+a_label = pick[0].selectbox("Scenario A (baseline)", labels, index=1, key="scenarios.a")
+b_label = pick[1].selectbox("Scenario B (new)", labels, index=0, key="scenarios.b")
 a, b = options[a_label], options[b_label]
+st.caption("Every change below is **B − A** (new − baseline): a payback of −1.0 months means B pays back a "
+           "month sooner than A.")
 metrics = ("payback_months", "npv_usd", "total_savings_usd", "breakeven_requests_per_day")
 row = st.columns(len(metrics))
 for column, attr in zip(row, metrics, strict=True):
     item = HEADLINE_BY_NAME[attr]
     show = FORMATTERS[item.kind]
-    column.metric(f"{item.label}: B", show(getattr(b, attr)), fmt.delta(getattr(b, attr), getattr(a, attr), item.kind),
-                  delta_color=fmt.delta_color(item), help=f"A: {show(getattr(a, attr))}. Delta is B − A. {item.help}",
-                  border=True)
-st.dataframe(tables.headline_comparison(a, b), hide_index=True)
+    column.metric(f"{item.label}: B, change B − A", show(getattr(b, attr)),
+                  fmt.delta(getattr(b, attr), getattr(a, attr), item.kind), delta_color=fmt.delta_color(item),
+                  help=f"A (baseline): {show(getattr(a, attr))}. The change is B − A (new − baseline). "
+                       f"{item.help}", border=True)
+table = tables.headline_comparison(a, b).rename(
+    columns={"A": "A (baseline)", "B": "B (new)", "B − A": "Change B − A (new − baseline)"})
+st.dataframe(table, hide_index=True)
 names = {f"A: {a.scenario.name}": a, f"B: {b.scenario.name}": b}
 st.plotly_chart(cost_charts.scenario_comparison({k: v.monthly for k, v in names.items()},
                                            {k: v.payback_months for k, v in names.items()},

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 import econ
 from ui import state
+from ui.sections import is_basic
 from ui.sidebar.fields import default_of, is_model, label_of, members_of, step_of, unit_of
 from ui.sidebar.quality import QualityWidgets
 from ui.sidebar.serving import ServingWidgets
@@ -34,6 +35,13 @@ class Form(ServingWidgets, QualityWidgets):
     slots: dict[str, Any] = field(default_factory=dict)
     branches: dict[str, str] = field(default_factory=dict)  # union path → 'number' or 'model'
     parse_errors: list[tuple[str, str]] = field(default_factory=list)  # text the form could not read
+    basic: dict[str, Any] = field(default_factory=dict)  # top-level field → its box in the basic part
+    advanced: dict[str, Any] = field(default_factory=dict)  # top-level field → its box in the advanced part
+
+    def place(self, path: str, where):
+        """The container a field's widget goes in: its section's basic or advanced box (ui.sections)."""
+        parts = self.basic if is_basic(path) else self.advanced
+        return parts.get(path.split(".")[0], where)
 
     def slot(self, path: str, where) -> None:
         self.slots[path] = where.empty()
@@ -101,6 +109,7 @@ class Form(ServingWidgets, QualityWidgets):
         """One field of `model` at `path`, its initial value from `obj` (None: the field default)."""
         info = model.model_fields[name]
         value = getattr(obj, name) if obj is not None else default_of(info)
+        where = self.place(path, where)
         if path in JSON_FIELDS:
             return self.json(where, info, path, value)
         if path == "quality.usd_per_error":

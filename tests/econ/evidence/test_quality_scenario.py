@@ -110,7 +110,8 @@ def test_the_production_warning_is_decided_by_the_evidence(samples_file):
             "points (95% CI 4.2–9.7); the scenario uses the production rates") in gap
     clean = evaluate_warnings(samples_file([("production", 2000, 100), ("synthetic", 2000, 96)]))
     assert not any("production" in w for w in clean)
-    assert any(w.startswith("quality.fallback_rate is an assumption") for w in clean)
+    assert any(w.startswith("the fallback share “Share of requests escalated") and "is an assumption" in w
+               for w in clean)
 
 
 def test_the_monte_carlo_draws_measured_rates_from_their_jeffreys_posteriors():

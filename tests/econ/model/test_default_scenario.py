@@ -59,8 +59,8 @@ def test_default_scenario_warns_that_capacity_is_estimated():
     for side, model in (("teacher", "llama-3.1-70b"), ("student", "llama-3.1-8b")):
         assert any(
             w.startswith(
-                f"{side}: capacity comes from an estimated profile ({model}") for w in result.warnings)
-    assert not any("profile measured at" in w for w in result.warnings)  # profiles match the workload
+                f"the {side}'s capacity comes from an estimated profile ({model}") for w in result.warnings)
+    assert not any("profile was estimated at" in w for w in result.warnings)  # profiles match the workload
 
 
 def test_default_scenario_answer_is_sensible():

@@ -73,7 +73,8 @@ def test_the_capacity_searchs_attainment_decides_when_it_ran_at_the_scenarios_sl
 
 
 def test_no_served_load_meeting_the_slo_names_the_load(tmp_path):
-    with pytest.raises(ValueError, match=r"student\.slo: no measured load meets the SLO; load rate 2 has"):
+    with pytest.raises(ValueError, match=r"student\.slo: no load in the measured profile meets the SLO; "
+                                           r"load rate 2 has"):
         econ.evaluate(student_with(tmp_path, served_profile(), {"ttft_ms_p99": 50}))
 
 
