@@ -179,3 +179,19 @@ def test_scenario_file_names_are_safe_and_distinct():
 
     names = scenario_file_names(["../../etc/passwd", "a b", "a/b", "A-B", "..", "ünïcode"])
     assert names == ["etc-passwd.json", "a-b.json", "a-b-2.json", "A-B-3.json", "task.json", "n-code.json"]
+
+
+def test_data_generation_is_priced_at_each_tasks_own_token_mix():
+    template = econ.load_scenario(ROOT / "examples" / "template.json")
+    short = TaskSpec("short", 20_000, 0.0, 0.03, input_tokens=200, output_tokens=50)
+    frame = synthetic_usage([GROWING, short], days=120, seed=6)
+    tasks = by_name(screen(parse_usage(csv_bytes(frame), "mix.csv"), template))
+    # 200,000 examples × (1000 × $3 + 300 × $15) / 1e6 = 200,000 × $0.0075 = $1,500, less the 50% batch
+    # discount = $750 (the template's own 1000/400 mix would give 200,000 × $0.009 × 0.5 = $900).
+    assert tasks["growing"].data_generation_usd == pytest.approx(750.0, rel=1e-12)
+    # 200,000 × (200 × $3 + 50 × $15) / 1e6 = 200,000 × $0.00135 = $270, × 0.5 = $135.
+    assert tasks["short"].data_generation_usd == pytest.approx(135.0, rel=1e-12)
+    # upfront = data generation + $3,000 training + $2,000 evaluation + $20,000 engineering
+    assert tasks["growing"].upfront_usd == pytest.approx(750.0 + 25_000.0, rel=1e-12)
+    gen = tasks["short"].scenario.distillation.data_generation_usd
+    assert (gen.examples, gen.prompt_tokens, gen.completion_tokens) == (200_000, 200, 50)
