@@ -44,12 +44,15 @@ def _number(value, spec: str) -> str:
 
 
 def shown_table(result: econ.Screen, with_chosen: bool) -> pd.DataFrame:
-    """The ranked rows as printed words, indexed by rank; `Chosen` only when a budget chose."""
+    """The ranked rows as printed words, in rank order (at 1,400 px a rank column would push the table past
+    its container); with a budget, a chosen task's verdict says "(chosen)"."""
     rows = []
     for t in result.tasks:
         scored = t.npv_usd is not None
         rows.append({
-            "Task": t.task, "Verdict": t.verdict_label, "Requests/day": _number(t.requests_per_day, ",.0f"),
+            "Task": t.task,
+            "Verdict": t.verdict_label + (" (chosen)" if with_chosen and t.task in result.chosen else ""),
+            "Requests/day": _number(t.requests_per_day, ",.0f"),
             "Growth/month": _number(t.projected_growth, "+.1%"), "Volatility": _number(t.volatility, ".0%"),
             "Teacher $/month": usd(t.teacher_usd_per_month), "Data generation $": usd(t.data_generation_usd),
             "Upfront $": usd(t.upfront_usd), "NPV P10 $": usd(t.npv_p10_usd), "NPV $": usd(t.npv_usd),
@@ -57,9 +60,8 @@ def shown_table(result: econ.Screen, with_chosen: bool) -> pd.DataFrame:
             "Payback (months)": ("never" if t.payback_months is None else f"{t.payback_months:.1f}")
             if scored else "–",
             "Break-even/day": _number(t.breakeven_requests_per_day, ",.0f") if scored else "–",
-            **({"Chosen": "yes" if t.task in result.chosen else ""} if with_chosen else {}),
         })
-    return pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name="Rank"))
+    return pd.DataFrame(rows)
 
 
 def _figures(value: float, figures: int) -> float:

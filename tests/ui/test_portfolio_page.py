@@ -59,7 +59,7 @@ def test_uploaded_log_is_ranked_with_econs_numbers(uploaded):
     assert not uploaded.exception and not uploaded.error
     result = expected()
     assert metric(uploaded, "Distil set NPV") == fmt.usd(result.distil_npv_usd)
-    assert metric(uploaded, "Distil set") == f"{len(result.distil)} of {len(result.tasks)} tasks"
+    assert metric(uploaded, "Distil set (tasks)") == f"{len(result.distil)} of {len(result.tasks)}"
     table = uploaded.table[0].value
     assert list(table["Task"]) == [t.task for t in result.tasks]
     # econ.risk.verdict's words, as `econ screen` prints them

@@ -160,14 +160,15 @@ except ValueError as exc:
 t1, t2 = st.columns([3, 1])
 t1.markdown(f"Template in use: **{TEMPLATE_WORDS[choice]}**, *{template.name}* (its student, distillation "
             f"and quality; {template.horizon_months}-month horizon). Source: **{source_name}**.")
-if choice == SIDEBAR_TEMPLATE and t2.button("Re-screen on the sidebar as it is now",
-                                           key="portfolio.retemplate"):
+if choice == SIDEBAR_TEMPLATE and t2.button("Re-pin the sidebar",
+                                           key="portfolio.retemplate",
+                                           help="Screen again on the sidebar scenario as it is now"):
     st.session_state[PINNED_KEY] = state.current_scenario().model_dump_json()
     st.rerun()
 
 distil = result.distil
 row = st.columns(5)
-row[0].metric("Distil set", f"{len(distil)} of {len(result.tasks)} tasks", border=True)
+row[0].metric("Distil set (tasks)", f"{len(distil)} of {len(result.tasks)}", border=True)
 row[1].metric("Distil set NPV", fmt.usd(result.distil_npv_usd), border=True)
 row[2].metric("Distil set upfront", fmt.usd(result.distil_upfront_usd), border=True)
 if result.budget_usd is not None:
