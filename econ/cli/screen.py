@@ -75,11 +75,16 @@ def screen_text(result: Screen, origin: str, template_name: str) -> str:
 
 def _usage_log(args):
     """Today's CSV reader for one plain .csv file without source options; every other source via DuckDB/Postgres."""
-    plain = (args.file.lower().endswith(".csv") and not is_dsn(args.file) and not any(ch in args.file for ch in "*?[")
-             and args.task_key is None and args.since is None and args.until is None and args.source_format is None)
+    return usage_of(args.file, args.task_key, args.since, args.until, args.source_format)
+
+
+def usage_of(source: str, task_key=None, since=None, until=None, source_format=None):
+    """(UsageLog, per-task shape or None) of a usage source, as `econ screen` reads it."""
+    plain = (source.lower().endswith(".csv") and not is_dsn(source) and not any(ch in source for ch in "*?[")
+             and task_key is None and since is None and until is None and source_format is None)
     if plain:
-        return load_usage(args.file), None
-    table = read_source(args.file, args.task_key, args.since, args.until, args.source_format)
+        return load_usage(source), None
+    table = read_source(source, task_key, since, until, source_format)
     return table.to_usage_log(), table.screen_shape()
 
 
