@@ -65,9 +65,9 @@ def screen_text(result: Screen, origin: str, template_name: str) -> str:
                      f"{', '.join(result.chosen) or 'nothing'}; NPV {usd(sum(t.npv_usd for t in chosen))}, "
                      f"upfront {usd(sum(t.upfront_usd for t in chosen))}")
         lines.append(f"left out     {', '.join(result.left_out) or 'none'}")
-    lines.append("rule         econ.risk.verdict, as for one scenario: Distil when it pays back as typed with at "
-                 f"least {MIN_CONFIDENCE:.0%} confidence (the student's failure included); watch: payback "
-                 f"> {DISTIL_PAYBACK_SHARE:.0%} of the horizon, volume < {BREAKEVEN_MARGIN}× break-even, "
+    lines.append("rule         econ.risk.verdict, as for one scenario: Distil when it pays back as typed "
+                 f"with at least {MIN_CONFIDENCE:.0%} confidence (the student's failure included); "
+                 f"watch: payback > {DISTIL_PAYBACK_SHARE:.0%} of the horizon, volume < {BREAKEVEN_MARGIN}× break-even, "
                  f"volatility > {MAX_VOLATILITY:.0%}, under a quarter of history, P10 NPV ≤ 0")
     lines += [f"warning: {w}" for w in result.warnings]
     return "\n".join(lines)

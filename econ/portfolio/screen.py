@@ -159,7 +159,8 @@ def _scored(stats: TaskStats, template: Template, tasks: list[str], models: dict
     inputs = [x for x, _ in numeric]
     stacked = stack_inputs(inputs)
     many = evaluate_many(stacked)  # every task in one vectorized evaluation
-    spread = npv_range(stacked, tasks, _risk_fit(frame), (MIN_PROJECTED_MONTHLY_GROWTH, MAX_PROJECTED_MONTHLY_GROWTH))
+    bounds = (MIN_PROJECTED_MONTHLY_GROWTH, MAX_PROJECTED_MONTHLY_GROWTH)
+    spread = npv_range(stacked, tasks, _risk_fit(frame), bounds)
     shared = shared_judgment(scenarios[0])
     flows = many.flows
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -238,8 +239,8 @@ def screen(log: UsageLog, template: Scenario, min_days: int = MIN_HISTORY_DAYS,
     ranked, chosen, left_out, budget_warnings = _budget(ranked, budget_usd)
     warnings = list(prepared.warnings)
     if template.swap is not None:
-        warnings.append(f"template: the swap to {template.swap.name} is not compared per task here; open a task "
-                        "to see stay, swap and distil side by side")
+        warnings.append(f"template: the swap to {template.swap.name} is not compared per task here; "
+                        "open a task to see stay, swap and distil side by side")
     if unscored:
         warnings.append(f"{len(unscored)} task(s) not scored (under {min_days} days of history or no requests): "
                         + ", ".join(t.task for t in unscored))

@@ -1,6 +1,7 @@
 """Each task's NPV range: a Monte Carlo over the uncertainty the task's own log shows.
 
-Imports numpy, zlib and `econ` (`chain.inputs`, `chain.evaluate`, `traffic.task_fit`, `portfolio.judgment`). For every scored
+Imports numpy, zlib and `econ` (`chain.inputs`, `chain.evaluate`, `traffic.task_fit`,
+`portfolio.judgment`). For every scored
 task, `DRAWS` variants of its scenario's numeric inputs are drawn:
 
 - volatility: the day-to-day variation itself is an estimate from the log's `n` residual days, drawn
@@ -72,8 +73,8 @@ def _draws(tasks: list[str], fit: dict[str, np.ndarray], growth: np.ndarray, bou
     return level, spread, np.clip(monthly, *bounds)
 
 
-def npv_range(stacked: NumericInputs, tasks: list[str], fit: dict[str, np.ndarray], bounds: tuple[float, float],
-              draws: int = DRAWS) -> NpvRange:
+def npv_range(stacked: NumericInputs, tasks: list[str], fit: dict[str, np.ndarray],
+              bounds: tuple[float, float], draws: int = DRAWS) -> NpvRange:
     """P10/P50/P90 NPV and P(NPV > 0) of each task (row of `stacked`) over its level, volatility and growth
     uncertainty; `fit` holds (tasks,) arrays level_se, slope_se and residual_days (NaN: none measured)."""
     arrays = _arrays(stacked)

@@ -75,7 +75,8 @@ def _count(value: float) -> str:
 def _volume(f: Facts) -> str:
     be = f.breakeven_requests_per_day
     if be is None:
-        return WATCH + "no volume makes distilling pay: the student's cost per request is not below the teacher's"
+        return WATCH + ("no volume makes distilling pay: the student's cost per request is not below the "
+                        "teacher's")
     if be == 0:
         return "saves at any volume: the distilled setup's fixed costs are below the teacher's"
     multiple = f.requests_per_day / be
@@ -97,18 +98,19 @@ def _stability(f: Facts) -> list[str]:
         out = [f"steady: day-to-day variation {f.volatility:.0%} after trend and weekly pattern "
                f"(limit {MAX_VOLATILITY:.0%})"]
     if f.days < CONFIDENT_HISTORY_DAYS:
-        out.append(WATCH + f"only {f.days} days of history: growth is uncertain before {CONFIDENT_HISTORY_DAYS} "
-                   "days")
+        out.append(WATCH + f"only {f.days} days of history: growth is uncertain before "
+                   f"{CONFIDENT_HISTORY_DAYS} days")
     if f.growth_significant and f.projected_growth < f.fitted_growth:
-        out.append(f"growth fitted at {f.fitted_growth:+.1%}/month, projected at {f.projected_growth:+.1%}/month "
-                   "(a ramp does not compound for the whole horizon)")
+        out.append(f"growth fitted at {f.fitted_growth:+.1%}/month, projected at "
+                   f"{f.projected_growth:+.1%}/month (a ramp does not compound for the whole horizon)")
     return out
 
 
 def cautions(f: Facts) -> tuple[str, ...]:
     """Payback against half the horizon, volume against break-even, stability, history, the low side."""
     out = []
-    if f.payback_months is not None and f.npv_usd > 0 and f.payback_months > DISTIL_PAYBACK_SHARE * f.horizon_months:
+    late = DISTIL_PAYBACK_SHARE * f.horizon_months
+    if f.payback_months is not None and f.npv_usd > 0 and f.payback_months > late:
         out.append(WATCH + f"pays back in {f.payback_months:.1f} months, later than half the "
                    f"{f.horizon_months}-month horizon")
     out += [_volume(f), *_stability(f)]
