@@ -4,7 +4,9 @@ offers the same files.
 
 Imports the `econ` packages below it; WeasyPrint only inside `report_pdf` (so `import econ` never needs it).
 It holds the verdict, the headline with units, the cumulative-cost chart, the risk ranges and the top three
-tornado drivers, the quality evidence in one line and the assumptions in words. The scenario JSON is never
+tornado drivers, the quality evidence in one line and the assumptions in words; for a portfolio
+(`--usage SOURCE`, the scenario as the screen's template) the ranked tasks: verdict, P10 and point NPV,
+payback, the first `PORTFOLIO_ROWS` of them, so the report stays on two pages. The scenario JSON is never
 dumped into the page: the PDF carries it as an attachment and the HTML links to the file written beside it.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from econ.chain.evaluate import HEADLINE, Evaluation, evaluate
 from econ.cli.report_chart import cumulative_svg
@@ -20,12 +22,14 @@ from econ.io.formats import FORMATTERS, usd
 from econ.model.plausibility import input_flags, output_flags
 from econ.model.prices import api_prices, gpu_prices
 from econ.model.scenario import ApiServing, Scenario
+from econ.portfolio.screen import Screen
 from econ.risk import monte_carlo, settings_of, tornado
 from econ.risk.sensitivity import Tornado
 from econ.risk.simulation import MonteCarlo
 from econ.risk.verdict import Verdict, verdict
 
 TOP_DRIVERS = 3
+PORTFOLIO_ROWS = 12  # ranked tasks shown; the rest are counted (two A4 pages hold the report and 12 rows)
 HEADLINE_SHOWN = ("payback_months", "npv_usd", "upfront_usd", "total_savings_usd",
                   "breakeven_requests_per_day", "irr_annual", "teacher_usd_per_kreq", "student_usd_per_kreq")
 STYLE = """
@@ -41,6 +45,7 @@ table { border-collapse: collapse; width: 100%; } td, th { padding: 1mm 2mm; bor
 text-align: left; vertical-align: top; } td.num { text-align: right; white-space: nowrap; }
 td.phase { padding-left: 6mm; color: #444; } .note { color: #555; font-size: 8.5pt; }
 ul { margin: 1mm 0; padding-left: 5mm; } svg { max-width: 100%; height: auto; }
+table.small td, table.small th { font-size: 8.5pt; padding: 0.6mm 2mm; }
 """
 
 
@@ -52,6 +57,7 @@ class ReportInputs:
     answer: Verdict
     mc: MonteCarlo
     sensitivity: Tornado
+    portfolio: Screen | None = None  # the screen of a usage log on this scenario as its template
 
 
 def report_inputs(scenario: Scenario) -> ReportInputs:
@@ -60,6 +66,33 @@ def report_inputs(scenario: Scenario) -> ReportInputs:
     settings = settings_of(scenario)
     mc = monte_carlo(scenario, settings)
     return ReportInputs(result, verdict(scenario, result, mc=mc), mc, tornado(scenario, settings))
+
+
+def with_portfolio(r: ReportInputs, result: Screen) -> ReportInputs:
+    """The report with the ranked tasks of a screen on its scenario."""
+    return replace(r, portfolio=result)
+
+
+def portfolio_html(result: Screen) -> str:
+    """The ranked tasks (task, verdict, P10 and point NPV, payback) and the distil set's totals."""
+    rows = "".join(
+        f"<tr><td>{rank}</td><td>{_e(t.task)}</td><td>{_e(t.verdict_label)}</td>"
+        f"<td class='num'>{_e(usd(t.npv_p10_usd))}</td><td class='num'>{_e(usd(t.npv_usd))}</td>"
+        f"<td class='num'>{_e(_payback(t))}</td></tr>"
+        for rank, t in enumerate(result.tasks[:PORTFOLIO_ROWS], start=1))
+    more = len(result.tasks) - PORTFOLIO_ROWS
+    rest = f" The other {more} tasks are in <code>python -m econ screen</code>." if more > 0 else ""
+    return ("<h2>Portfolio: the ranked tasks</h2><table class='small'><tr><th>#</th><th>Task</th>"
+            "<th>Verdict</th><th>NPV P10</th><th>NPV</th><th>Payback</th></tr>" + rows + "</table>"
+            f"<p class='note'>Ranked by NPV P10 (each task's own Monte Carlo over its log); distil set: "
+            f"{len(result.distil)} task(s), NPV {_e(usd(result.distil_npv_usd))}, upfront "
+            f"{_e(usd(result.distil_upfront_usd))}.{rest}</p>")
+
+
+def _payback(t) -> str:
+    if t.npv_usd is None:
+        return "not scored"
+    return "never" if t.payback_months is None else f"{t.payback_months:.1f} months"
 
 
 def _e(text) -> str:
@@ -167,6 +200,7 @@ def report_html(r: ReportInputs, scenario_file: str | None = None, created: dt.d
         f"<h2>Risk</h2><ul>{risk}</ul>{_drivers(r.sensitivity)}"
         f"<h2>Quality</h2><p>{_e(quality_line(s, r.answer))}</p>"
         f"<h2>Assumptions</h2><ul>{said}</ul>"
+        + (portfolio_html(r.portfolio) if r.portfolio is not None else "")
         + (f"<h2>Warnings</h2><ul>{warnings}</ul>" if warnings else "")
         + "<p class='note'>The full scenario (every input, profiles included) is in "
           f"{link}.</p></body></html>"

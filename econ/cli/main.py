@@ -16,12 +16,12 @@ from pydantic import ValidationError
 from econ.base.errors import describe_validation_error
 from econ.chain.evaluate import evaluate
 from econ.cli.args import EXIT_BAD_INPUT, OneLineParser, bounded_int
-from econ.cli.decision_report import report_html, report_inputs, report_pdf
+from econ.cli.decision_report import report_html, report_inputs, report_pdf, with_portfolio
 from econ.cli.methods import add_methods_command
 from econ.cli.prices import add_prices_command
 from econ.cli.quality import curve_frame, evidence_dict, evidence_text
 from econ.cli.report import headline_text, monthly_text, verdict_text
-from econ.cli.screen import add_screen_command
+from econ.cli.screen import add_screen_command, usage_of
 from econ.cli.usage import add_usage_command
 from econ.evidence.rates import quality_evidence
 from econ.evidence.samples import load_samples
@@ -32,6 +32,7 @@ from econ.model.plausibility import input_flags, output_flags
 from econ.model.scenario import Scenario
 from econ.model.scenario_files import load_scenario, save_scenario
 from econ.model.uncertainty import MAX_DRAWS
+from econ.portfolio.screen import screen
 from econ.risk import monte_carlo, settings_of, tornado
 from econ.risk.decision import decide
 from econ.risk.threshold import threshold_sweep
@@ -148,6 +149,9 @@ def _report(args) -> int:
         raise ValueError(f"--out: {args.out} must end in .html or .pdf")
     scenario = load_scenario(args.file)
     inputs = report_inputs(scenario)
+    if args.usage is not None:  # a portfolio: the scenario is the template every task is screened on
+        log, shape = usage_of(args.usage)
+        inputs = with_portfolio(inputs, screen(log, scenario, shape=shape))
     scenario_json = scenario.model_dump_json(indent=2, exclude_none=True) + "\n"
     if out.suffix.lower() == ".pdf":
         data = report_pdf(inputs, scenario_json, name=f"{out.stem}.scenario.json")
@@ -209,6 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("file", help="scenario JSON file")
     rep.add_argument("--out", required=True, help="report.html (scenario JSON written beside it) or report.pdf "
                                                   "(scenario JSON attached)")
+    rep.add_argument("--usage", metavar="SOURCE", default=None,
+                     help="a usage source (as for `econ screen`): add the ranked tasks, screened on "
+                          "the scenario as the template")
     rep.set_defaults(handler=_report)
     add_prices_command(sub)
     add_methods_command(sub)

@@ -17,6 +17,7 @@ from econ.io.serialize import json_text
 from econ.model.scenario_files import load_scenario
 from econ.portfolio.screen import MIN_HISTORY_DAYS, Screen, screen, write_scenarios
 from econ.portfolio.verdicts import BREAKEVEN_MARGIN, DISTIL_PAYBACK_SHARE, MAX_VOLATILITY
+from econ.risk.verdict import MIN_CONFIDENCE
 from econ.traffic.sources.read import is_dsn, read_source
 from econ.traffic.usage import load_usage
 from econ.traffic.usage_stats import MIN_TREND_WEEKS
@@ -30,19 +31,20 @@ def _fmt(value: float | None, spec: str, missing: str = "–") -> str:
 
 
 def _table(result: Screen) -> str:
-    header = (f"{'#':>3}  {'task':<24}{'verdict':<8}{'req/day':>11}{'growth':>8}{'vol':>6}{'peak':>6}{'tok in/out':>13}"
-              f"{'teacher/mo':>12}{'upfront':>10}{'NPV P10':>10}{'NPV':>10}{'NPV P90':>10}{'payback':>9}"
-              f"{'break-even':>12}{'student/1k':>11}")
+    header = (f"{'#':>3}  {'task':<24}{'verdict':<19}{'req/day':>11}{'growth':>8}{'vol':>6}{'peak':>6}"
+              f"{'tok in/out':>13}{'teacher/mo':>12}{'data gen':>10}{'upfront':>10}{'NPV P10':>10}{'NPV':>10}"
+              f"{'NPV P90':>10}{'payback':>9}{'break-even':>12}{'student/1k':>11}")
     lines = [header]
     for rank, t in enumerate(result.tasks, start=1):
         tokens = "–" if t.input_tokens is None else f"{t.input_tokens:,.0f}/{t.output_tokens:,.0f}"
         payback = "–" if t.npv_usd is None else _fmt(t.payback_months, ".1f", "never")
         lines.append(
-            f"{rank:>3}  {t.task[:23]:<24}{t.verdict:<8}{t.requests_per_day:>11,.0f}"
-            f"{_fmt(t.projected_growth, '+.1%'):>8}{_fmt(t.volatility, '.0%'):>6}{_fmt(t.peak_to_average, '.1f'):>6}"
-            f"{tokens:>13}{usd(t.teacher_usd_per_month):>12}{usd(t.upfront_usd):>10}"
-            f"{usd(t.npv_p10_usd):>10}{usd(t.npv_usd):>10}{usd(t.npv_p90_usd):>10}{payback:>9}{_fmt(t.breakeven_requests_per_day, ',.0f', 'none'):>12}"
-            f"{usd(t.student_usd_per_kreq):>11}")
+            f"{rank:>3}  {t.task[:23]:<24}{t.verdict_label:<19}{t.requests_per_day:>11,.0f}"
+            f"{_fmt(t.projected_growth, '+.1%'):>8}{_fmt(t.volatility, '.0%'):>6}"
+            f"{_fmt(t.peak_to_average, '.1f'):>6}{tokens:>13}{usd(t.teacher_usd_per_month):>12}"
+            f"{usd(t.data_generation_usd):>10}{usd(t.upfront_usd):>10}{usd(t.npv_p10_usd):>10}"
+            f"{usd(t.npv_usd):>10}{usd(t.npv_p90_usd):>10}{payback:>9}"
+            f"{_fmt(t.breakeven_requests_per_day, ',.0f', 'none'):>12}{usd(t.student_usd_per_kreq):>11}")
     return "\n".join(lines)
 
 
@@ -52,7 +54,7 @@ def screen_text(result: Screen, origin: str, template_name: str) -> str:
              "peak: peak-to-average)", "",
              _table(result), "", "Why:"]
     for rank, t in enumerate(result.tasks, start=1):
-        lines.append(f"{rank:>3}. {t.task}: {t.verdict}")
+        lines.append(f"{rank:>3}. {t.task}: {t.verdict_label}")
         lines += [f"       - {reason}" for reason in t.reasons]
     distil = result.distil
     lines += ["", f"distil set   {len(distil)} task(s), NPV {usd(result.distil_npv_usd)}, "
@@ -63,19 +65,26 @@ def screen_text(result: Screen, origin: str, template_name: str) -> str:
                      f"{', '.join(result.chosen) or 'nothing'}; NPV {usd(sum(t.npv_usd for t in chosen))}, "
                      f"upfront {usd(sum(t.upfront_usd for t in chosen))}")
         lines.append(f"left out     {', '.join(result.left_out) or 'none'}")
-    lines.append(f"rules        distil = payback ≤ {DISTIL_PAYBACK_SHARE:.0%} of the horizon, volume ≥ "
-                 f"{BREAKEVEN_MARGIN}× break-even, volatility ≤ {MAX_VOLATILITY:.0%}, a quarter of history")
+    lines.append("rule         econ.risk.verdict, as for one scenario: Distil when it pays back as typed "
+                 f"with at least {MIN_CONFIDENCE:.0%} confidence (the student's failure included); "
+                 f"watch: payback > {DISTIL_PAYBACK_SHARE:.0%} of the horizon, volume < {BREAKEVEN_MARGIN}× break-even, "
+                 f"volatility > {MAX_VOLATILITY:.0%}, under a quarter of history, P10 NPV ≤ 0")
     lines += [f"warning: {w}" for w in result.warnings]
     return "\n".join(lines)
 
 
 def _usage_log(args):
     """Today's CSV reader for one plain .csv file without source options; every other source via DuckDB/Postgres."""
-    plain = (args.file.lower().endswith(".csv") and not is_dsn(args.file) and not any(ch in args.file for ch in "*?[")
-             and args.task_key is None and args.since is None and args.until is None and args.source_format is None)
+    return usage_of(args.file, args.task_key, args.since, args.until, args.source_format)
+
+
+def usage_of(source: str, task_key=None, since=None, until=None, source_format=None):
+    """(UsageLog, per-task shape or None) of a usage source, as `econ screen` reads it."""
+    plain = (source.lower().endswith(".csv") and not is_dsn(source) and not any(ch in source for ch in "*?[")
+             and task_key is None and since is None and until is None and source_format is None)
     if plain:
-        return load_usage(args.file), None
-    table = read_source(args.file, args.task_key, args.since, args.until, args.source_format)
+        return load_usage(source), None
+    table = read_source(source, task_key, since, until, source_format)
     return table.to_usage_log(), table.screen_shape()
 
 

@@ -79,5 +79,6 @@ def peak_reason(row: pd.Series, template_peak_to_average: float) -> str:
 
 
 def npv_reason(point: float, p10: float, p50: float, p90: float, draws: int) -> str:
-    return (f"NPV P10 {usd(p10)} / P50 {usd(p50)} / P90 {usd(p90)} over the uncertainty of level and growth "
+    return (f"NPV P10 {usd(p10)} / P50 {usd(p50)} / P90 {usd(p90)} over the uncertainty of level, "
+            "volatility and growth "
             f"({draws} draws; ranked on P10); {usd(point)} at the point estimate")

@@ -16,15 +16,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from econ.base.units import REQUESTS_PER_KREQ
-from econ.chain.breakeven import breakeven_requests_per_day
-from econ.chain.evaluate import evaluate_many
-from econ.chain.inputs import NumericInputs, numeric_inputs, vary
+from econ.base.units import REQUESTS_PER_KREQ, WEEK_DAYS
+from econ.chain.evaluate import evaluate, evaluate_many
+from econ.chain.inputs import numeric_inputs
 from econ.io.files import slug
 from econ.io.formats import usd
 from econ.io.serialize import finite_or_none, json_ready
+from econ.model.plausibility import input_flags
 from econ.model.scenario import Scenario
 from econ.model.scenario_files import save_scenario
+from econ.portfolio.batch import breakevens, stack_inputs
 from econ.portfolio.budget import choose_within_budget
 from econ.portfolio.judgment import growth_reason, level_reason, npv_reason, peak_reason, projected
 from econ.portfolio.task_risk import npv_range
@@ -34,18 +35,18 @@ from econ.portfolio.template import (
     Template,
     task_scenario,
 )
-from econ.portfolio.verdicts import DISTIL, Facts, unscored_verdict, verdict
+from econ.portfolio.verdicts import Facts, Shared, cautions, task_verdict, unscored_verdict
+from econ.risk.verdict import failure_chance, missing_inputs, quality_basis
 from econ.traffic.forecast import MIN_HISTORY_DAYS
 from econ.traffic.usage import UsageLog
-from econ.traffic.usage_stats import TaskStats, task_stats
+from econ.traffic.usage_stats import TREND_DAYS, TaskStats, task_stats
 
+DISTIL = "distil"  # econ.risk.verdict's call for the distil set
 TASK_KEYS = ("task", "days", "requests_per_day", "monthly_growth", "growth_low", "growth_high", "projected_growth",
              "volatility", "peak_to_average", "input_tokens", "output_tokens", "cached_input_share",
-             "teacher_usd_per_month", "payback_months", "npv_p10_usd", "npv_usd", "npv_p90_usd",
-             "breakeven_requests_per_day", "verdict", "reasons")
-# Inputs a steady month (break-even) never reads: volume, growth, upfront spend, discounting.
-_NOT_IN_STEADY_MONTH = {"months", "annual_discount_rate", "requests_per_day", "monthly_growth", "traffic_scale",
-                        "seasonality", "explicit_requests", "upfront_usd"}
+             "teacher_usd_per_month", "data_generation_usd", "upfront_usd", "payback_months", "npv_p10_usd",
+             "npv_usd", "npv_p90_usd", "confidence", "breakeven_requests_per_day", "verdict", "verdict_label",
+             "reasons")
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,9 @@ class TaskScore:
     cached_input_share: float | None = None
     npv_p10_usd: float | None = None  # the low side the ranking uses
     npv_p90_usd: float | None = None
+    verdict_label: str = ""  # "Distil", "Don't distil", "Not yet decidable" (econ.risk.verdict.LABELS)
+    confidence: float | None = None  # P(NPV > 0), the student's failure included (the verdict's)
+    data_generation_usd: float | None = None  # inside upfront_usd: the teacher data at the task's token mix
 
     def to_dict(self) -> dict:
         """The public JSON row (exactly TASK_KEYS)."""
@@ -116,66 +120,48 @@ class Screen:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per task in rank order, with upfront, student cost per 1k requests and reasons joined."""
-        rows = [{**t.to_dict(), "upfront_usd": t.upfront_usd, "student_usd_per_kreq": t.student_usd_per_kreq,
+        rows = [{**t.to_dict(), "student_usd_per_kreq": t.student_usd_per_kreq,
                  "chosen": t.task in self.chosen, "reasons": "; ".join(t.reasons)} for t in self.tasks]
-        return pd.DataFrame(rows, columns=[*TASK_KEYS, "upfront_usd", "student_usd_per_kreq", "chosen"])
+        return pd.DataFrame(rows, columns=[*TASK_KEYS, "student_usd_per_kreq", "chosen"])
 
 
-def stack_inputs(inputs: list[NumericInputs]) -> NumericInputs:
-    """Many one-variant inputs → one NumericInputs with V = len(inputs) (every (V,) array concatenated)."""
-    first = inputs[0]
-    arrays = {}
-    for name, value in vars(first).items():
-        if name in ("teacher", "student"):
-            for field, side_value in vars(value).items():
-                if isinstance(side_value, np.ndarray):
-                    arrays[f"{name}__{field}"] = np.concatenate([getattr(getattr(x, name), field) for x in inputs])
-        elif isinstance(value, np.ndarray) and name not in ("seasonality", "explicit_requests"):
-            arrays[name] = np.concatenate([getattr(x, name) for x in inputs])
-    return vary(first, **arrays)
-
-
-def _steady_key(x: NumericInputs) -> tuple:
-    parts = []
-    for name, value in vars(x).items():
-        if name in ("teacher", "student"):
-            parts += [(name, f, float(v[0])) for f, v in vars(value).items() if isinstance(v, np.ndarray)]
-            parts += [(name, "api", value.is_api, value.always_on)]
-        elif name not in _NOT_IN_STEADY_MONTH:
-            parts.append((name, float(value[0])))
-    return tuple(parts)
-
-
-def breakevens(inputs: list[NumericInputs]) -> list[float | None]:
-    """Exact break-even requests/day of each task, solved once per distinct steady-month inputs."""
-    solved: dict[tuple, float | None] = {}
-    out = []
-    for x in inputs:
-        key = _steady_key(x)
-        if key not in solved:
-            solved[key] = breakeven_requests_per_day(x)
-        out.append(solved[key])
-    return out
-
-
-def _facts(row: pd.Series, scenario: Scenario, payback, npv: float, be, p10: float) -> Facts:
+def _facts(row: pd.Series, scenario: Scenario, payback, npv: float, be, spread: tuple[float, float]) -> Facts:
+    """`spread`: the task's P10 NPV and P(NPV > 0) from its own Monte Carlo."""
+    p10, positive = spread
+    doubtful = tuple(sorted({field for flag in input_flags(scenario) for field in flag.fields}))
     return Facts(days=int(row["days"]), requests_per_day=float(row["requests_per_day"]),
                  volatility=float(row["volatility"]), payback_months=payback, npv_usd=npv,
                  breakeven_requests_per_day=be, horizon_months=scenario.horizon_months,
                  fitted_growth=float(row["monthly_growth"]), projected_growth=scenario.traffic.monthly_growth,
-                 npv_p10_usd=p10, growth_significant=bool(row["growth_significant"]))
+                 npv_p10_usd=p10, p_npv_positive=positive, growth_significant=bool(row["growth_significant"]),
+                 doubtful=doubtful)
+
+
+def shared_judgment(scenario: Scenario) -> Shared:
+    """What the verdict of every task shares through the template, from one task's scenario (they differ
+    only in traffic, workload and teacher price, none of which these read)."""
+    return Shared(quality_basis(scenario), failure_chance(scenario),
+                  missing_inputs(scenario, evaluate(scenario)))
+
+
+def _risk_fit(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    weeks = np.minimum(frame["days"].to_numpy(), TREND_DAYS) // WEEK_DAYS
+    return {"level_se": frame["level_se"].to_numpy(), "slope_se": frame["growth_slope_se"].to_numpy(),
+            "residual_days": np.where(frame["volatility"].notna(), weeks * WEEK_DAYS, np.nan)}
 
 
 def _scored(stats: TaskStats, template: Template, tasks: list[str], models: dict[str, str],
-            shape: pd.DataFrame | None) -> list[TaskScore]:
+            shape: pd.DataFrame | None) -> tuple[list[TaskScore], Shared]:
     p2a = template.scenario.traffic.peak_to_average
     frame = stats.frame.loc[tasks].join(projected(stats.frame.loc[tasks], shape, p2a))
     scenarios = [task_scenario(template, task, frame.loc[task], models.get(task), stats.end_date) for task in tasks]
-    inputs = [numeric_inputs(s)[0] for s in scenarios]
+    numeric = [numeric_inputs(s) for s in scenarios]
+    inputs = [x for x, _ in numeric]
     stacked = stack_inputs(inputs)
     many = evaluate_many(stacked)  # every task in one vectorized evaluation
-    spread = npv_range(stacked, tasks, frame["level_se"].to_numpy(), frame["growth_slope_se"].to_numpy(),
-                       (MIN_PROJECTED_MONTHLY_GROWTH, MAX_PROJECTED_MONTHLY_GROWTH))
+    bounds = (MIN_PROJECTED_MONTHLY_GROWTH, MAX_PROJECTED_MONTHLY_GROWTH)
+    spread = npv_range(stacked, tasks, _risk_fit(frame), bounds)
+    shared = shared_judgment(scenarios[0])
     flows = many.flows
     with np.errstate(divide="ignore", invalid="ignore"):
         student_per_kreq = flows.student_usd.sum(axis=1) / flows.requests.sum(axis=1) * REQUESTS_PER_KREQ
@@ -183,8 +169,9 @@ def _scored(stats: TaskStats, template: Template, tasks: list[str], models: dict
     for i, (task, scenario, be) in enumerate(zip(tasks, scenarios, breakevens(inputs), strict=True)):
         row = frame.loc[task]
         payback = finite_or_none(many.payback_months[i])
-        facts = _facts(row, scenario, payback, float(many.npv_usd[i]), be, float(spread.p10[i]))
-        word, reasons = verdict(facts)
+        facts = _facts(row, scenario, payback, float(many.npv_usd[i]), be,
+                       (float(spread.p10[i]), float(spread.p_positive[i])))
+        answer = task_verdict(facts, shared)
         judged = (level_reason(row), growth_reason(row), peak_reason(row, p2a),
                   npv_reason(facts.npv_usd, spread.p10[i], spread.p50[i], spread.p90[i], spread.draws))
         out.append(TaskScore(
@@ -192,24 +179,26 @@ def _scored(stats: TaskStats, template: Template, tasks: list[str], models: dict
             monthly_growth=facts.fitted_growth, volatility=finite_or_none(row["volatility"]),
             input_tokens=float(row["input_tokens"]), output_tokens=float(row["output_tokens"]),
             teacher_usd_per_month=finite_or_none(row["teacher_usd_per_month"]), payback_months=payback,
-            npv_usd=facts.npv_usd, breakeven_requests_per_day=be, verdict=word, reasons=(*reasons, *judged),
+            npv_usd=facts.npv_usd, breakeven_requests_per_day=be, verdict=answer.call,
+            reasons=(answer.reason, *cautions(facts), *judged),
             upfront_usd=float(flows.upfront_usd[i, 0]), student_usd_per_kreq=finite_or_none(student_per_kreq[i]),
             scenario=scenario, growth_low=finite_or_none(row["growth_low"]), growth_high=finite_or_none(row["growth_high"]),
             projected_growth=scenario.traffic.monthly_growth, peak_to_average=scenario.traffic.peak_to_average,
             cached_input_share=finite_or_none(row["cached_input_share"]), npv_p10_usd=float(spread.p10[i]),
-            npv_p90_usd=float(spread.p90[i])))
-    return out
+            npv_p90_usd=float(spread.p90[i]), verdict_label=answer.label, confidence=answer.confidence,
+            data_generation_usd=numeric[i][1].upfront.data_generation_usd))
+    return out, shared
 
 
-def _unscored(stats: TaskStats, task: str, min_days: int) -> TaskScore:
+def _unscored(stats: TaskStats, task: str, min_days: int, shared: Shared) -> TaskScore:
     row = stats.frame.loc[task]
-    word, reasons = unscored_verdict(int(row["days"]), min_days, float(row["requests_per_day"]))
+    answer = unscored_verdict(int(row["days"]), min_days, float(row["requests_per_day"]), shared)
     return TaskScore(
         task=task, days=int(row["days"]), requests_per_day=float(row["requests_per_day"]), monthly_growth=None,
         volatility=None, input_tokens=finite_or_none(row["input_tokens"]), output_tokens=finite_or_none(row["output_tokens"]),
         teacher_usd_per_month=finite_or_none(row["teacher_usd_per_month"]), payback_months=None, npv_usd=None,
-        breakeven_requests_per_day=None, verdict=word, reasons=reasons, upfront_usd=None,
-        student_usd_per_kreq=None, scenario=None)
+        breakeven_requests_per_day=None, verdict=answer.call, reasons=(answer.reason,), upfront_usd=None,
+        student_usd_per_kreq=None, scenario=None, verdict_label=answer.label)
 
 
 def _budget(ranked: list[TaskScore], budget_usd: float | None) -> tuple[list[TaskScore], tuple, tuple, list[str]]:
@@ -241,12 +230,17 @@ def screen(log: UsageLog, template: Scenario, min_days: int = MIN_HISTORY_DAYS,
     stats = task_stats(log)
     frame = stats.frame
     enough = (frame["days"] >= min_days) & (frame["requests_per_day"] > 0) & frame["input_tokens"].notna()
-    scored = _scored(stats, prepared, list(frame.index[enough]), log.task_models, shape) if enough.any() else []
-    unscored = [_unscored(stats, task, min_days) for task in frame.index[~enough]]
+    scored, shared = [], Shared(quality_basis(prepared.scenario), 0.0)
+    if enough.any():
+        scored, shared = _scored(stats, prepared, list(frame.index[enough]), log.task_models, shape)
+    unscored = [_unscored(stats, task, min_days, shared) for task in frame.index[~enough]]
     ranked = sorted(scored, key=lambda t: (-t.npv_p10_usd, t.task)) + sorted(
         unscored, key=lambda t: (-t.requests_per_day, t.task))
     ranked, chosen, left_out, budget_warnings = _budget(ranked, budget_usd)
     warnings = list(prepared.warnings)
+    if template.swap is not None:
+        warnings.append(f"template: the swap to {template.swap.name} is not compared per task here; "
+                        "open a task to see stay, swap and distil side by side")
     if unscored:
         warnings.append(f"{len(unscored)} task(s) not scored (under {min_days} days of history or no requests): "
                         + ", ".join(t.task for t in unscored))

@@ -6,6 +6,8 @@ Imports `econ.model.scenario`, `econ.serving.capacity`, `econ.chain.inputs` and 
   `MAX_PROJECTED_MONTHLY_GROWTH`; peak-to-average the task's own where the row has one, else the template's;
   the teacher's cached-input share the task's own where the log counts cached tokens;
 - `workload`: the task's mean input and output tokens per request (whole tokens);
+- `distillation.data_generation_usd`: a `DataGeneration` keeps its examples and batch flag, at the task's
+  own tokens per request (prompt = its input, completion = its output), priced by the task's teacher;
 - `teacher`: an API priced at the task's effective $/request from the log (`usd`, or `model` and the
   price table): the listed input/output/cached prices (the task's model, else the template's API teacher)
   scaled by one factor, so the ratio of input to output price is kept and in × p_in + out × p_out equals
@@ -30,6 +32,7 @@ from econ.chain.inputs import api_usd_per_request
 from econ.model.prices import api_price
 from econ.model.scenario import (
     ApiServing,
+    DataGeneration,
     Scenario,
     SelfHostedServing,
     Traffic,
@@ -78,8 +81,10 @@ class Template:
                 side = side.model_copy(update={"profile": profile_of(side.profile, name)})
             if isinstance(side, SelfHostedServing) and side.profile is not None and (name == "student" or not priced):
                 shape = side.profile.workload
-                warnings.append(f"template: {name} capacity comes from a profile measured at {shape.input_tokens} in / "
-                                f"{shape.output_tokens} out tokens; it is kept for every task's token mix")
+                how = "measured" if side.profile.provenance == "measured" else "estimated (not measured)"
+                warnings.append(f"template: {name} capacity comes from a profile {how} at "
+                                f"{shape.input_tokens} in / {shape.output_tokens} out tokens; it is kept for "
+                                "every task's token mix")
             sides[name] = side
         dist = scenario.distillation
         if dist.redistill_fraction_of_upfront is not None:
@@ -170,4 +175,16 @@ def task_scenario(template: Template, task: str, row: pd.Series, model: str | No
     return base.model_copy(update={
         "name": task, "description": description[:5000], "workload": Workload(input_tokens=in_tok, output_tokens=out_tok),
         "traffic": traffic, "teacher": teacher, "student": _student(template, out_tok),
+        "distillation": own_data_generation(base.distillation, in_tok, out_tok),
     })
+
+
+def own_data_generation(dist, in_tok: int, out_tok: int):
+    """The template's teacher-generated data at the task's own token mix: its examples count and batch
+    flag kept, each example `in_tok` prompt and `out_tok` completion tokens (the task's mean per request).
+    A typed USD amount is kept as typed."""
+    gen = dist.data_generation_usd
+    if not isinstance(gen, DataGeneration):
+        return dist
+    own = gen.model_copy(update={"prompt_tokens": in_tok, "completion_tokens": out_tok})
+    return dist.model_copy(update={"data_generation_usd": own})

@@ -31,7 +31,7 @@ from econ.model.quality import ERROR_COST_LABEL, Quality
 from econ.model.scenario import Scenario, SelfHostedServing
 from econ.risk.decision import Decision, decide
 from econ.risk.levers import settings_of
-from econ.risk.simulation import MonteCarlo, monte_carlo
+from econ.risk.simulation import MonteCarlo, bar_is_measured, monte_carlo
 from econ.risk.words import chance_words
 from econ.serving.capacity import Capacity
 
@@ -154,58 +154,95 @@ def quality_basis(scenario: Scenario) -> str:
     return f"quality priced from graded samples, none from production ({price})"
 
 
+def failure_chance(scenario: Scenario) -> float:
+    """The chance that the student never reaches the bar: the stated prior (quality.p_student_fails), or,
+    with graded evidence that measures the bar, the share of the verdict's Monte Carlo draws that fail."""
+    if not bar_is_measured(scenario, numeric_inputs(scenario)[1]):
+        return scenario.quality.p_student_fails
+    return monte_carlo(scenario, draws=VERDICT_DRAWS).p_student_fails
+
+
 def _confidence_words(p: float) -> str:
     return chance_words(p).replace(" chance", " confidence")
 
 
-def _not_paying(scenario: Scenario, result: Evaluation, decision: Decision) -> str | None:
-    """Why distilling does not pay as typed, or None when it does."""
-    h = scenario.horizon_months
-    if result.payback_months is None or result.npv_usd <= 0:
-        when = (f"does not pay back within {h} months" if result.payback_months is None
-                else f"pays back in {result.payback_months:.1f} months")
-        return f"{when} as typed; NPV {usd(result.npv_usd)}"
-    if decision.recommendation == "swap":
-        return decision.reasons[0]
-    return None
+@dataclass(frozen=True)
+class VerdictInputs:
+    """Everything the rule reads, already computed: from one scenario (`verdict`) or, for each task of a
+    portfolio, from the screen's vectorized evaluation and its per-task Monte Carlo (`econ.portfolio`)."""
+
+    horizon_months: int
+    payback_months: float | None  # as typed (the point estimate); None: no payback within the horizon
+    npv_usd: float
+    confidence: float  # P(NPV > 0) over the Monte Carlo, the draws whose student fails included
+    p_student_fails: float
+    quality_basis: str
+    missing: tuple[MissingInput, ...] = ()
+    why_not: str | None = None  # a reason not to distil the caller already knows (a cheaper swap, no traffic)
+    doubtful: tuple[str, ...] = ()  # fields beyond their plausibility band
 
 
 def verdict(scenario: Scenario, result: Evaluation | None = None, mc: MonteCarlo | None = None,
             decision: Decision | None = None) -> Verdict:
     """The verdict on a scenario (its evaluation, Monte Carlo and decision are computed when not given).
 
-    An input beyond its plausibility band (econ.model.plausibility) adds "check … first" to the reason.
+    Gathers the `VerdictInputs` and applies the one rule, `verdict_from`. An input beyond its plausibility
+    band (econ.model.plausibility) adds "check … first" to the reason.
     """
-    answer = _verdict(scenario, result or evaluate(scenario), mc, decision)
-    doubtful = sorted({field for flag in input_flags(scenario) for field in flag.fields})
-    if not doubtful:
+    result = result or evaluate(scenario)
+    basis = quality_basis(scenario)
+    doubtful = tuple(sorted({field for flag in input_flags(scenario) for field in flag.fields}))
+    common = {"horizon_months": scenario.horizon_months, "payback_months": result.payback_months,
+              "npv_usd": result.npv_usd, "quality_basis": basis, "doubtful": doubtful}
+    missing = missing_inputs(scenario, result)
+    if missing:
+        return verdict_from(VerdictInputs(confidence=0.0, p_student_fails=0.0, missing=missing, **common))
+    decision = decision or decide(scenario)
+    if mc is None:
+        settings = settings_of(scenario)
+        mc = monte_carlo(scenario, settings, draws=min(settings.draws, VERDICT_DRAWS))
+    swap = decision.reasons[0] if decision.recommendation == "swap" else None
+    return verdict_from(VerdictInputs(confidence=mc.p_npv_positive, p_student_fails=mc.p_student_fails,
+                                      why_not=swap, **common))
+
+
+def verdict_from(v: VerdictInputs) -> Verdict:
+    """The rule (module doc): missing input → Not yet decidable; never pays, a cheaper option or less than
+    `MIN_CONFIDENCE` → Don't distil; else Distil."""
+    answer = _rule(v)
+    if not v.doubtful:
         return answer
-    names = ", ".join(dict.fromkeys(field_name(field) for field in doubtful))  # the sidebar's words
+    names = ", ".join(dict.fromkeys(field_name(field) for field in v.doubtful))  # the sidebar's words
     return replace(answer, reason=f"{answer.reason}; but check {names} first (beyond the plausible range)")
 
 
-def _verdict(scenario: Scenario, result: Evaluation, mc: MonteCarlo | None,
-             decision: Decision | None) -> Verdict:
-    basis = quality_basis(scenario)
-    missing = missing_inputs(scenario, result)
+def _not_paying(v: VerdictInputs) -> str | None:
+    """Why distilling does not pay as typed, or None when it does."""
+    if v.why_not is not None:
+        return v.why_not
+    if v.payback_months is None or v.npv_usd <= 0:
+        when = (f"does not pay back within {v.horizon_months} months" if v.payback_months is None
+                else f"pays back in {v.payback_months:.1f} months")
+        return f"{when} as typed; NPV {usd(v.npv_usd)}"
+    return None
+
+
+def _rule(v: VerdictInputs) -> Verdict:
+    basis, missing = v.quality_basis, v.missing
     if missing:
         more = f" (and {len(missing) - 1} more input{'s' if len(missing) > 2 else ''})" if len(
             missing) > 1 else ""
         return Verdict("undecidable", f"{missing[0].why}{more}", missing, quality_basis=basis)
-    decision = decision or decide(scenario)
-    why_not = _not_paying(scenario, result, decision)
-    if mc is None:
-        settings = settings_of(scenario)
-        mc = monte_carlo(scenario, settings, draws=min(settings.draws, VERDICT_DRAWS))
-    p, fails = mc.p_npv_positive, mc.p_student_fails
+    why_not = _not_paying(v)
+    p, fails = v.confidence, v.p_student_fails
     failure = f"{chance_words(fails)} that the student never reaches the quality bar"
     if why_not is not None:
         return Verdict("dont_distil", f"{why_not}; {basis}", confidence=p, p_student_fails=fails,
                        quality_basis=basis)
-    payback = f"pays back in {result.payback_months:.1f} months as typed"
+    payback = f"pays back in {v.payback_months:.1f} months as typed"
     if p < MIN_CONFIDENCE:
         return Verdict("dont_distil",
                        f"{payback}, but only {chance_words(p)} of a positive NPV ({failure}); {basis}",
                        confidence=p, p_student_fails=fails, quality_basis=basis)
-    return Verdict("distil", f"pays back in {result.payback_months:.1f} months with {_confidence_words(p)} "
+    return Verdict("distil", f"pays back in {v.payback_months:.1f} months with {_confidence_words(p)} "
                    f"({failure}); {basis}", confidence=p, p_student_fails=fails, quality_basis=basis)

@@ -42,13 +42,15 @@ def test_a_parquet_upload_offers_task_keys_and_shows_untagged_spend_and_npv_rang
     (tmp_path / "u.parquet").write_bytes(buffer.getvalue())
     table = read_source(str(tmp_path / "u.parquet"))
     assert metric(at, "Untagged spend") == fmt.usd(table.untagged_usd)
-    ranked = at.dataframe[0].value
-    assert {"NPV P10 $", "NPV $", "NPV P90 $"} <= set(ranked.columns)
-    scored = ranked.dropna(subset=["NPV $"])
-    assert (scored["NPV P10 $"] <= scored["NPV P90 $"]).all()
-    assert list(scored["NPV P10 $"]) == sorted(scored["NPV P10 $"], reverse=True)
+    ranked = at.table[0].value
+    expected = econ.screen(table.to_usage_log(), econ.example_scenario(), shape=table.screen_shape())
+    for column, key in (("NPV P10 $", "npv_p10_usd"), ("NPV $", "npv_usd"), ("NPV P90 $", "npv_p90_usd")):
+        assert list(ranked[column]) == [fmt.usd(getattr(t, key)) for t in expected.tasks]
+    scored = [t for t in expected.tasks if t.npv_usd is not None]
+    assert all(t.npv_p10_usd <= t.npv_p90_usd for t in scored)
+    assert [t.npv_p10_usd for t in scored] == sorted((t.npv_p10_usd for t in scored), reverse=True)
     at = at.selectbox(key="portfolio.task_key").set_value("model").run()  # tasks by model now
-    assert not at.exception and set(at.dataframe[0].value["Task"]) <= set(ROWS["model"])
+    assert not at.exception and set(at.table[0].value["Task"]) <= set(ROWS["model"])
 
 
 def test_a_typed_dsn_reads_litellms_database_and_is_never_stored(postgres_dsn):  # noqa: F811

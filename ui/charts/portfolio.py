@@ -1,8 +1,9 @@
 """Portfolio chart: NPV of every screened task as bars coloured by verdict. A pure function (never streamlit).
 
 Imports pandas, plotly and `ui.charts`; the numbers come from `econ.portfolio.screen`. Colors follow the app's
-sides: distil is the student's blue, stay the teacher's vermillion, watch Okabe–Ito orange; each bar
-also carries its verdict in words, so color is never the only cue.
+sides: Distil is the student's blue, Don't distil the teacher's vermillion, Not yet decidable Okabe–Ito
+orange; each bar also carries its verdict in words (econ.risk.verdict's labels), so color is never the only
+cue.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import plotly.graph_objects as go
 from ui.charts import palette
 from ui.charts.layout import MONEY_TICKS, Look, apply_layout
 
-VERDICT_COLORS = {"distil": palette.STUDENT, "watch": "#E69F00", "stay": palette.TEACHER}
+VERDICT_COLORS = {"distil": palette.STUDENT, "undecidable": "#E69F00", "dont_distil": palette.TEACHER}
+VERDICT_LABELS = {"distil": "Distil", "undecidable": "Not yet decidable", "dont_distil": "Don't distil"}
 BAR_HEIGHT_PX = 26  # per task, so labels stay readable for tens of tasks
 MIN_HEIGHT_PX = 260
 MAX_BARS = 60  # the largest |NPV| first; a screen of 1,000 tasks shows its top 60
@@ -29,9 +31,10 @@ def npv_bars(frame: pd.DataFrame) -> go.Figure:
     for verdict, color in VERDICT_COLORS.items():
         rows = scored.loc[scored["verdict"] == verdict]
         fig.add_trace(go.Bar(
-            x=rows["npv_usd"], y=rows["task"], orientation="h", name=verdict, marker_color=color,
-            text=[verdict] * len(rows), textposition="inside", insidetextanchor="start",
-            hovertemplate="%{y}: NPV $%{x:,.0f} (" + verdict + ")<extra></extra>",
+            x=rows["npv_usd"], y=rows["task"], orientation="h", name=VERDICT_LABELS[verdict],
+            marker_color=color,
+            text=[VERDICT_LABELS[verdict]] * len(rows), textposition="inside", insidetextanchor="start",
+            hovertemplate="%{y}: NPV $%{x:,.0f} (" + VERDICT_LABELS[verdict] + ")<extra></extra>",
         ))
     height = max(MIN_HEIGHT_PX, BAR_HEIGHT_PX * len(scored) + 120)
     apply_layout(fig, "NPV by task, coloured by verdict", "NPV over the horizon", "",

@@ -24,7 +24,12 @@ from ui.charts import portfolio as portfolio_charts
 
 PLOT_CONFIG = {"displaylogo": False}
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "usage.csv"
+SHIPPED = Path(__file__).resolve().parents[2] / "examples" / "template.json"  # what the README's CLI uses
 TEMPLATE_KEY = "portfolio.template"  # JSON of the template the log was screened on
+PINNED_KEY = "portfolio.sidebar_template"  # the sidebar scenario as it was when pinned as the template
+SIDEBAR_TEMPLATE = "Sidebar scenario"
+SHIPPED_TEMPLATE = "Shipped template (examples/template.json)"
+UPLOADED_TEMPLATE = "Uploaded scenario JSON"
 SAMPLE_KEY = "portfolio.use_sample"
 OPENED_KEY = "portfolio.opened"  # the task last opened in the sidebar
 MAX_MIN_DAYS = 3650
@@ -83,11 +88,34 @@ budget = c2.number_input("Upfront budget (USD, 0 = none)", min_value=0.0, value=
                          key="portfolio.budget", help="Chooses the distil tasks with the most total P10 NPV "
                          "within this upfront spend (an exact 0/1 knapsack).")
 
-# --- Template: the scenario every task is screened on. (A template chooser goes here: it sets
-# st.session_state[TEMPLATE_KEY] to the chosen scenario's JSON; everything below reads only that key.)
-if TEMPLATE_KEY not in st.session_state:
-    st.session_state[TEMPLATE_KEY] = state.current_scenario().model_dump_json()
+# --- Template: the scenario every task is screened on (its student, distillation and quality).
+choice = right.radio("Template", (SIDEBAR_TEMPLATE, SHIPPED_TEMPLATE, UPLOADED_TEMPLATE),
+                     key="portfolio.template_choice",
+                     help="What every task shares. The shipped template is the one `python -m econ screen "
+                          "examples/usage.csv --template examples/template.json` uses: the same numbers, "
+                          "to the cent.")
+if PINNED_KEY not in st.session_state:  # pinned, so opening a task in the sidebar does not move the ranking
+    st.session_state[PINNED_KEY] = state.current_scenario().model_dump_json()
+if choice == SIDEBAR_TEMPLATE:
+    st.session_state[TEMPLATE_KEY] = st.session_state[PINNED_KEY]
+elif choice == SHIPPED_TEMPLATE:
+    st.session_state[TEMPLATE_KEY] = econ.load_scenario(SHIPPED).model_dump_json()
+else:
+    scenario_file = right.file_uploader("Template scenario (JSON)", type=["json"],
+                                        key="portfolio.template_upload")
+    if scenario_file is None:
+        right.info("Upload a scenario JSON to screen on, or choose another template.")
+        st.stop()
+    try:
+        uploaded_template = econ.parse_scenario(scenario_file.getvalue().decode())
+        st.session_state[TEMPLATE_KEY] = uploaded_template.model_dump_json()
+    except (ValueError, UnicodeDecodeError) as exc:
+        right.error(f"Template not used: {scenario_file.name}: {exc}")
+        st.stop()
 template = econ.parse_scenario(st.session_state[TEMPLATE_KEY])
+TEMPLATE_WORDS = {SIDEBAR_TEMPLATE: "the sidebar scenario",
+                  SHIPPED_TEMPLATE: "the shipped template examples/template.json",
+                  UPLOADED_TEMPLATE: "the uploaded scenario"}
 budget_usd = float(budget) if budget > 0 else None
 
 table, source_name = None, None
@@ -130,15 +158,17 @@ except ValueError as exc:
     st.stop()
 
 t1, t2 = st.columns([3, 1])
-t1.caption(f"**{source_name}** screened on template **{template.name}** (its student, distillation and quality; "
-           f"{template.horizon_months}-month horizon).")
-if t2.button("Re-screen on the sidebar scenario", key="portfolio.retemplate"):
-    st.session_state[TEMPLATE_KEY] = state.current_scenario().model_dump_json()
+t1.markdown(f"Template in use: **{TEMPLATE_WORDS[choice]}**, *{template.name}* (its student, distillation "
+            f"and quality; {template.horizon_months}-month horizon). Source: **{source_name}**.")
+if choice == SIDEBAR_TEMPLATE and t2.button("Re-pin the sidebar",
+                                           key="portfolio.retemplate",
+                                           help="Screen again on the sidebar scenario as it is now"):
+    st.session_state[PINNED_KEY] = state.current_scenario().model_dump_json()
     st.rerun()
 
 distil = result.distil
 row = st.columns(5)
-row[0].metric("Distil set", f"{len(distil)} of {len(result.tasks)} tasks", border=True)
+row[0].metric("Distil set (tasks)", f"{len(distil)} of {len(result.tasks)}", border=True)
 row[1].metric("Distil set NPV", fmt.usd(result.distil_npv_usd), border=True)
 row[2].metric("Distil set upfront", fmt.usd(result.distil_upfront_usd), border=True)
 if result.budget_usd is not None:
@@ -159,41 +189,34 @@ for warning in result.warnings:
     st.warning(warning)
 
 st.plotly_chart(portfolio_charts.npv_bars(result.to_frame()), config=PLOT_CONFIG, key="portfolio.npv")
+st.table(screen_tables.shown_table(result, result.budget_usd is not None))
+st.caption("Ranked by NPV P10 (the low side of each task's own Monte Carlo); NPV at the point estimate "
+           "beside it. Data generation: the template's examples at the task's own tokens per request, priced "
+           "by its teacher; it is inside Upfront.")
 ranked = screen_tables.ranked_table(result)
-at = list(ranked.columns).index("NPV $")
-ranked.insert(at, "NPV P10 $", [t.npv_p10_usd for t in result.tasks])  # the low side the ranking uses
-ranked.insert(at + 2, "NPV P90 $", [t.npv_p90_usd for t in result.tasks])
-st.dataframe(ranked, hide_index=True, key="portfolio.table", column_config={
-    "Growth/month": st.column_config.NumberColumn(format="percent"),
-    "Volatility": st.column_config.NumberColumn(format="percent"),
-    "Requests/day": st.column_config.NumberColumn(format="localized"),
-    "Teacher $/month": st.column_config.NumberColumn(format="dollar"),
-    "Upfront $": st.column_config.NumberColumn(format="dollar"),
-    "NPV P10 $": st.column_config.NumberColumn(format="dollar"),
-    "NPV $": st.column_config.NumberColumn(format="dollar", help="At the point estimate"),
-    "NPV P90 $": st.column_config.NumberColumn(format="dollar"),
-    "Payback (months)": st.column_config.NumberColumn(format="%.1f"),
-    "Break-even/day": st.column_config.NumberColumn(format="localized"),
-    screen_tables.DAILY_COLUMN: st.column_config.LineChartColumn(
-        f"Daily requests (last {len(result.recent_daily)} days)", width="medium"),
-})
+st.dataframe(ranked.loc[:, ["Task", screen_tables.DAILY_COLUMN]], hide_index=True, key="portfolio.daily",
+             column_config={screen_tables.DAILY_COLUMN: st.column_config.LineChartColumn(
+                 f"Daily requests (last {len(result.recent_daily)} days)", width="large")})
 
 st.subheader("Why, task by task")
 names = [t.task for t in result.tasks]
 pick = st.selectbox("Task", names, key="portfolio.task")
 task = result.tasks[names.index(pick)]
-st.markdown(f"**{task.task}: {task.verdict}**")
+st.markdown(f"**{task.task}: {task.verdict_label}**")
 for reason in task.reasons:
     st.markdown(f"- {reason}")
 if task.scenario is None:
     st.caption("Not scored, so there is no scenario to open.")
 elif st.button(f"Open {task.task} in the sidebar", key="portfolio.open", type="primary",
                help="Makes this task's scenario the current one: every page then shows it."):
-    state.load_scenario(task.scenario, econ.evaluate(task.scenario))
+    typed = screen_tables.as_typed(task.scenario)  # 61,234.567 requests/day opens as 61,200
+    state.load_scenario(typed, econ.evaluate(typed))
     st.session_state[OPENED_KEY] = task.task
     st.rerun()
 if st.session_state.get(OPENED_KEY) and st.session_state[OPENED_KEY] == state.current_scenario().name:
-    st.success(f"{st.session_state[OPENED_KEY]} is the current scenario: the sidebar and every page show it.")
+    st.success(f"{st.session_state[OPENED_KEY]} is the current scenario: the sidebar and every page show it, "
+               "with its figures rounded as a person would type them (requests/day to 3 figures, growth to "
+               "0.1%, prices to the cent), so its NPV can differ slightly from the table's.")
 d1, d2 = st.columns(2)
 d1.download_button("Screen JSON", lambda: json.dumps(result.to_dict(), indent=2),
                    file_name="screen.json", mime="application/json", key="portfolio.json")

@@ -75,3 +75,24 @@ def test_a_report_path_that_is_neither_html_nor_pdf_is_one_line_and_exit_2(tmp_p
     assert main(["report", str(TEMPLATE), "--out", str(tmp_path / "report.docx")]) == 2
     expected = f"error: --out: {tmp_path / 'report.docx'} must end in .html or .pdf"
     assert capsys.readouterr().err.strip() == expected
+
+
+def test_a_portfolio_report_adds_the_ranked_tasks_on_the_same_two_pages(tmp_path, capsys):
+    out = tmp_path / "portfolio.pdf"
+    usage = ROOT / "examples" / "usage.csv"
+    assert main(["report", str(TEMPLATE), "--usage", str(usage), "--out", str(out)]) == 0
+    capsys.readouterr()
+    texts, images = pdf_text_and_images(out)
+    assert 1 <= len(texts) <= 2
+    for image in images:
+        assert (image < 128).mean() > 0.005 and (image > 250).mean() > 0.6
+    text = " ".join(" ".join(texts).split())
+    assert "Portfolio: the ranked tasks" in text and text.index("Headline") < text.index("Portfolio")
+    result = econ.screen(econ.load_usage(usage), econ.load_scenario(TEMPLATE))
+    # every task in rank order, with the screen's own verdict words and NPVs
+    positions = [text.index(f"{rank} {t.task} {t.verdict_label} {econ.io.formats.usd(t.npv_p10_usd)} "
+                            f"{econ.io.formats.usd(t.npv_usd)}")
+                 for rank, t in enumerate(result.tasks, start=1)]
+    assert positions == sorted(positions)
+    assert f"NPV {econ.io.formats.usd(result.distil_npv_usd)}" in text
+    assert not any(marker in text for marker in JSON_DUMP_MARKERS)

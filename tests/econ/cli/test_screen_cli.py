@@ -13,8 +13,9 @@ SAMPLE = ROOT / "examples" / "usage.csv"
 TEMPLATE = ROOT / "examples" / "template.json"
 TASK_KEYS = {"task", "days", "requests_per_day", "monthly_growth", "growth_low", "growth_high", "projected_growth",
              "volatility", "peak_to_average", "input_tokens", "output_tokens", "cached_input_share",
-             "teacher_usd_per_month", "payback_months", "npv_p10_usd", "npv_usd", "npv_p90_usd",
-             "breakeven_requests_per_day", "verdict", "reasons"}
+             "teacher_usd_per_month", "data_generation_usd", "upfront_usd", "payback_months", "npv_p10_usd",
+             "npv_usd", "npv_p90_usd", "confidence", "breakeven_requests_per_day", "verdict", "verdict_label",
+             "reasons"}
 
 
 def run(*args):

@@ -55,14 +55,22 @@ def test_fitted_daily_volume_and_growth_are_within_5_percent_of_the_truth(result
     assert (tasks["large-stable"].input_tokens, tasks["large-stable"].output_tokens) == (1000, 300)
 
 
-def test_verdicts_and_the_reason_that_decided(result):
+def test_verdicts_come_from_the_one_rule_and_what_to_watch_is_a_reason(result):
     tasks = by_name(result)
+    for t in result.tasks:  # the first reason is the verdict's own, in econ.risk.verdict's words
+        assert t.verdict_label == econ.risk.verdict.LABELS[t.verdict]
     assert tasks["large-stable"].verdict == "distil"
     assert tasks["growing"].verdict == "distil"
-    assert tasks["spiky"].verdict == "watch"
-    assert any(r.startswith("unsteady") for r in tasks["spiky"].reasons)
-    assert tasks["tiny"].verdict == "stay"
-    assert tasks["tiny"].reasons[0].startswith("below break-even")
+    # Example template: errors not priced, the stated 20% prior that the student never reaches the bar.
+    assert tasks["large-stable"].reasons[0].startswith("pays back in ")
+    assert "on cost alone; errors not priced" in tasks["large-stable"].reasons[0]
+    assert tasks["large-stable"].confidence == pytest.approx(0.8)  # 0.8 × P(NPV > 0 | student ok) = 0.8 × 1
+    # The spiky task pays on every draw of what its log shows: Distil, with its unsteadiness to watch.
+    assert any(r.startswith("watch: unsteady") for r in tasks["spiky"].reasons)
+    assert not any(r.startswith("watch: ") for r in tasks["large-stable"].reasons)
+    assert tasks["tiny"].verdict == "dont_distil"
+    assert tasks["tiny"].reasons[0].startswith("does not pay back within 24 months as typed")
+    assert any(r.startswith("watch: below break-even") for r in tasks["tiny"].reasons)
     # Stable tasks measure near their generated noise (5%, 3%) plus Poisson noise; the spiky one far above
     # 25%.
     assert tasks["large-stable"].volatility == pytest.approx(0.05, abs=0.015)
@@ -86,15 +94,17 @@ def test_ranking_follows_the_npv_of_the_true_scenarios(result):
 
 def test_portfolio_totals_are_the_distil_set(result):
     tasks = by_name(result)
-    distil = [tasks["large-stable"], tasks["growing"]]
+    # the spiky task pays on every draw of its log: in the distil set, its unsteadiness a reason to watch
+    distil = [tasks["large-stable"], tasks["growing"], tasks["spiky"]]
+    assert {t.task for t in result.distil} == {t.task for t in distil}
     d = result.to_dict()
     assert set(d) == {"tasks", "portfolio", "warnings"}
     assert set(d["portfolio"]) == {"distil_npv_usd", "distil_upfront_usd", "chosen"}
     assert [set(row) for row in d["tasks"]] == [set(TASK_KEYS)] * 4
     assert d["portfolio"]["distil_npv_usd"] == pytest.approx(sum(t.npv_usd for t in distil))
-    # Example template: 750 + 3,000 + 0 + 20,000 = $23,750 upfront per distilled task.
-    assert d["portfolio"]["distil_upfront_usd"] == pytest.approx(2 * 23_750)
-    assert d["portfolio"]["chosen"] == ["large-stable", "growing"]
+    # Example template: 750 (typed, so not per task) + 3,000 + 0 + 20,000 = $23,750 upfront per task.
+    assert d["portfolio"]["distil_upfront_usd"] == pytest.approx(3 * 23_750)
+    assert d["portfolio"]["chosen"] == [t.task for t in result.tasks if t.verdict == "distil"]
 
 
 def test_a_written_scenario_evaluates_to_the_screens_payback(result, tmp_path):
@@ -156,13 +166,12 @@ def test_short_history_is_listed_but_not_scored():
     result = screen(parse_usage(csv_bytes(frame), "short.csv"), econ.example_scenario())
     new = result.tasks[-1]
     assert new.task == "new" and new.npv_usd is None and new.scenario is None and new.days == 20
-    assert new.verdict == "watch" and "20 days" in new.reasons[0]
+    assert new.verdict == "undecidable" and "20 days" in new.reasons[0]
     assert any("not scored" in w for w in result.warnings)
-    # A quarter of history is needed for distil: 120 days is enough for the large task.
     assert result.tasks[0].verdict == "distil"
     shorter = screen(parse_usage(csv_bytes(frame), "short.csv"), econ.example_scenario(), min_days=14)
-    assert by_name(shorter)["new"].verdict == "watch"
-    assert any("only 20 days of history" in r for r in by_name(shorter)["new"].reasons)
+    # scored on 20 days: a quarter of history is what a careful analyst wants before trusting growth
+    assert any(r.startswith("watch: only 20 days of history") for r in by_name(shorter)["new"].reasons)
 
 
 def test_scenario_file_names_are_safe_and_distinct():
@@ -170,3 +179,19 @@ def test_scenario_file_names_are_safe_and_distinct():
 
     names = scenario_file_names(["../../etc/passwd", "a b", "a/b", "A-B", "..", "ünïcode"])
     assert names == ["etc-passwd.json", "a-b.json", "a-b-2.json", "A-B-3.json", "task.json", "n-code.json"]
+
+
+def test_data_generation_is_priced_at_each_tasks_own_token_mix():
+    template = econ.load_scenario(ROOT / "examples" / "template.json")
+    short = TaskSpec("short", 20_000, 0.0, 0.03, input_tokens=200, output_tokens=50)
+    frame = synthetic_usage([GROWING, short], days=120, seed=6)
+    tasks = by_name(screen(parse_usage(csv_bytes(frame), "mix.csv"), template))
+    # 200,000 examples × (1000 × $3 + 300 × $15) / 1e6 = 200,000 × $0.0075 = $1,500, less the 50% batch
+    # discount = $750 (the template's own 1000/400 mix would give 200,000 × $0.009 × 0.5 = $900).
+    assert tasks["growing"].data_generation_usd == pytest.approx(750.0, rel=1e-12)
+    # 200,000 × (200 × $3 + 50 × $15) / 1e6 = 200,000 × $0.00135 = $270, × 0.5 = $135.
+    assert tasks["short"].data_generation_usd == pytest.approx(135.0, rel=1e-12)
+    # upfront = data generation + $3,000 training + $2,000 evaluation + $20,000 engineering
+    assert tasks["growing"].upfront_usd == pytest.approx(750.0 + 25_000.0, rel=1e-12)
+    gen = tasks["short"].scenario.distillation.data_generation_usd
+    assert (gen.examples, gen.prompt_tokens, gen.completion_tokens) == (200_000, 200, 50)

@@ -84,7 +84,7 @@ def test_each_task_keeps_its_own_token_counts_when_the_screen_stacks_them(tokens
     import numpy as np
 
     from econ.chain.inputs import numeric_inputs
-    from econ.portfolio.screen import stack_inputs
+    from econ.portfolio.batch import stack_inputs
 
     inputs = [
         numeric_inputs(scenario(workload={"input_tokens": i, "output_tokens": o}))[0] for i, o in tokens]
