@@ -17,7 +17,7 @@ from econ.traffic.sources.canonical import UsageTable, usage_table
 from econ.traffic.sources.errors import SourceError, one_line
 from econ.traffic.sources.formats import OTEL_COLUMN, detect_format, rows_sql
 from econ.traffic.sources.normalize import COST_SOURCES, DEFAULT_TASK_KEYS, FORMATS, Columns
-from econ.traffic.sources.sql import daily_sql, shape_sql
+from econ.traffic.sources.sql import daily_sql, shape_since, shape_sql
 
 KINDS = {".csv": "csv", ".csv.gz": "csv", ".parquet": "parquet", ".jsonl": "json", ".jsonl.gz": "json",
          ".ndjson": "json", ".json": "json", ".json.gz": "json"}
@@ -119,6 +119,12 @@ def describe_files(source: str) -> tuple[str | None, list[str]]:
     return found, [v[0] for v in cols.spelled.values()]
 
 
+def _shape_start(by_model, since: str | None) -> str | None:
+    """The shape's first day: the last `SHAPE_DAYS` days up to the last day with successful requests."""
+    days = by_model.loc[by_model["requests"] > 0, "date"]
+    return shape_since(days.max(), since) if len(days) else since
+
+
 def read_files(source: str, task_key: str | None = None, since: str | None = None, until: str | None = None,
                fmt: str | None = None) -> UsageTable:
     """Aggregate a file, folder or glob of usage into the canonical daily table (see `canonical.UsageTable`)."""
@@ -132,7 +138,7 @@ def read_files(source: str, task_key: str | None = None, since: str | None = Non
         by_model = con.execute(daily_sql(rows, since, until)).df()
         if by_model["problems"].sum() > 0:
             raise _locate(con, rows, source)
-        shape = con.execute(shape_sql(rows, since, until)).df()
+        shape = con.execute(shape_sql(rows, _shape_start(by_model, since), until)).df()
         if not hourly:  # daily totals: no hours, no per-request tokens
             shape = shape.loc[:, ["task"]].assign(**{c: float("nan") for c in shape.columns if c != "task"})
     except engine_error as exc:

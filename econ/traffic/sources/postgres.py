@@ -1,8 +1,8 @@
 """LiteLLM's own Postgres database → the canonical daily table, aggregated inside Postgres.
 
 Imports pandas and `econ.traffic.sources`; psycopg (v3) only inside `read_postgres`. The per (date, task,
-model) totals and the per-task shape are each ONE query (`sql.daily_sql`/`sql.shape_sql`, transpiled to
-Postgres), so only the small result crosses the wire. Days older than the first raw row of
+model) totals and the per-task shape (over the last 28 days) are each ONE query (`sql.daily_sql`,
+`sql.shape_sql`, transpiled to Postgres), so only the small result crosses the wire. Days older than the first raw row of
 "LiteLLM_SpendLogs" (LiteLLM prunes old logs) come from "LiteLLM_DailyTagSpend" (daily totals per tag,
 no hourly shape), and the report says so. A DSN's password never reaches a message.
 """
@@ -14,7 +14,14 @@ import pandas as pd
 from econ.traffic.sources.canonical import UsageTable, usage_table
 from econ.traffic.sources.errors import SourceError, one_line, redact
 from econ.traffic.sources.normalize import DEFAULT_TASK_KEYS
-from econ.traffic.sources.sql import LITELLM_COLUMNS, daily_sql, litellm_rows, shape_sql, transpile
+from econ.traffic.sources.sql import (
+    LITELLM_COLUMNS,
+    daily_sql,
+    litellm_rows,
+    shape_since,
+    shape_sql,
+    transpile,
+)
 
 SPEND_LOGS = "LiteLLM_SpendLogs"
 DAILY_TAG_SPEND = "LiteLLM_DailyTagSpend"
@@ -106,7 +113,9 @@ def _aggregate(cur, dsn_shown: str, key: str, since, until, progress) -> tuple[p
         if not by_model.empty:
             by_model["date"] = pd.to_datetime(by_model["date"])
             first_raw_day = by_model["date"].min().date()
-            shape = _frame(cur, transpile(shape_sql(rows, since, until, approximate=False), "postgres"))
+            served = by_model.loc[by_model["requests"] > 0, "date"]
+            start = shape_since(served.max(), since) if len(served) else since
+            shape = _frame(cur, transpile(shape_sql(rows, start, until, approximate=False), "postgres"))
     older, more = _fallback(cur, key, first_raw_day, since, until)
     notes += more
     if not older.empty:
