@@ -138,7 +138,8 @@ def read_files(source: str, task_key: str | None = None, since: str | None = Non
         by_model = con.execute(daily_sql(rows, since, until)).df()
         if by_model["problems"].sum() > 0:
             raise _locate(con, rows, source)
-        shape = con.execute(shape_sql(rows, _shape_start(by_model, since), until)).df()
+        start = _shape_start(by_model, since)
+        shape = con.execute(shape_sql(rows, start, until)).df()
         if not hourly:  # daily totals: no hours, no per-request tokens
             shape = shape.loc[:, ["task"]].assign(**{c: float("nan") for c in shape.columns if c != "task"})
     except engine_error as exc:
@@ -150,6 +151,8 @@ def read_files(source: str, task_key: str | None = None, since: str | None = Non
             "window": bool(since or until), "rows_read": int(by_model["requests"].sum()
                                                             + by_model["failed_requests"].sum()
                                                             + by_model["cache_hit_requests"].sum())}
+    if hourly:
+        meta["shape_since"] = start
     if found == "canonical":
         meta["cost_source"] = ("the file's usd column" if cols.has("usd") else "the file's cost_cents column "
                                "(cents ÷ 100)" if cols.has("cost_cents") else "no cost column: priced from tokens")

@@ -94,13 +94,13 @@ def _connect(dsn: str):
         raise SourceError(redact(dsn), f"not a usable DSN: {one_line(exc)}") from None
 
 
-def _aggregate(cur, dsn_shown: str, key: str, since, until, progress) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+def _aggregate(cur, dsn_shown: str, key: str, since, until, progress) -> tuple:
     columns = _columns(cur, SPEND_LOGS)
     notes: list[str] = []
     if not columns and not _has_tag_spend(_columns(cur, DAILY_TAG_SPEND)):
         raise SourceError(dsn_shown, f'no table "{SPEND_LOGS}" (nor "{DAILY_TAG_SPEND}"): is this LiteLLM\'s database?')
     by_model, shape = pd.DataFrame(), pd.DataFrame(columns=["task"])
-    first_raw_day = None
+    first_raw_day = start = None
     if columns:
         missing = [c for c in NEEDED if c not in columns]
         if missing:
@@ -120,7 +120,7 @@ def _aggregate(cur, dsn_shown: str, key: str, since, until, progress) -> tuple[p
     notes += more
     if not older.empty:
         by_model = pd.concat([older, by_model], ignore_index=True) if not by_model.empty else older
-    return by_model, shape, notes
+    return by_model, shape, notes, start
 
 
 def read_postgres(dsn: str, task_key: str | None = None, since: str | None = None, until: str | None = None,
@@ -133,7 +133,7 @@ def read_postgres(dsn: str, task_key: str | None = None, since: str | None = Non
     con, db_error = _connect(dsn)
     try:
         with con.cursor() as cur:
-            by_model, shape, notes = _aggregate(cur, shown, key, since, until, progress)
+            by_model, shape, notes, start = _aggregate(cur, shown, key, since, until, progress)
     except db_error as exc:
         raise SourceError(shown, one_line(exc)) from None
     finally:
@@ -143,6 +143,7 @@ def read_postgres(dsn: str, task_key: str | None = None, since: str | None = Non
                           "token count or spend", column=SPEND_LOGS)
     meta = {"origin": shown, "format": "litellm", "task_key": key, "task_key_given": task_key is not None,
             "cost_source": "LiteLLM's spend (USD)", "window": bool(since or until), "notes": notes,
+            "shape_since": start,
             "rows_read": int(by_model[["requests", "failed_requests", "cache_hit_requests"]].to_numpy(float).sum())
             if not by_model.empty else 0}
     return usage_table(by_model.drop(columns="problems", errors="ignore"), shape, meta)
