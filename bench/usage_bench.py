@@ -85,7 +85,7 @@ def aggregate_in_child(source: str, folder: Path) -> dict:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     if out.returncode != 0:
         raise SystemExit(f"aggregation failed: {out.stderr.strip()[-2000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(next(line for line in out.stdout.splitlines()[::-1] if line.startswith("{")))
 
 
 def parquet_case(data: Path, work: Path, rows: int) -> tuple:

@@ -31,11 +31,11 @@ SELECT 'req-' || i, ts, ts + interval '2 seconds',
     jsonb_build_object('cached_tokens', p / 4))),
   CASE WHEN failed THEN 'failure' ELSE 'success' END, CASE WHEN hit THEN 'True' ELSE 'False' END,
   'hashed-key', 'acompletion'
-FROM generate_series(0, {last}) AS i,
+FROM generate_series(0::bigint, {last}) AS i,
   LATERAL (SELECT timestamp '2025-12-01' + ((i / 1000) % 365) * interval '1 day'
                   + ((i * 7919) % 86400) * interval '1 second' AS ts,
                   100 + (i * 31) % 3000 AS p, 10 + (i * 17) % 500 AS c,
-                  i % 50 = 7 AS failed, i % 100 IN (11, 12, 13) AS hit) AS v
+                  (i + i / 1000) % 50 = 7 AS failed, (i + 3 * (i / 1000)) % 100 IN (11, 12, 13) AS hit) AS v
 """
 
 

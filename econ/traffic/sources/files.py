@@ -69,6 +69,8 @@ def _connect():
 
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "preserve_insertion_order": False,
                                  "temp_directory": os.path.join(tempfile.gettempdir(), "econ-duckdb-spill")})
+    # No progress bar: DuckDB draws it on stdout, where `usage --format json|csv` writes its document.
+    con.execute("SET enable_progress_bar = false")
     return con, duckdb.Error
 
 

@@ -9,6 +9,8 @@ no hourly shape), and the report says so. A DSN's password never reaches a messa
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 
 from econ.traffic.sources.canonical import UsageTable, usage_table
@@ -27,6 +29,7 @@ SPEND_LOGS = "LiteLLM_SpendLogs"
 DAILY_TAG_SPEND = "LiteLLM_DailyTagSpend"
 NEEDED = ("startTime", "model", "prompt_tokens", "completion_tokens", "spend")
 CONNECT_TIMEOUT_S = 10
+WORK_MEM = "256MB"  # this session's per-operation memory in the server (Postgres' default 4MB sorts instead)
 TAG_COLUMNS = ("tag", "date", "model", "prompt_tokens", "completion_tokens", "spend", "successful_requests",
                "failed_requests")
 
@@ -43,6 +46,18 @@ def _columns(cur, table: str) -> set[str]:
 def _frame(cur, sql: str, params=None) -> pd.DataFrame:
     cur.execute(sql, params)
     return pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
+
+
+def _copied(cur, sql: str, text_columns: tuple[str, ...] = ("task", "model")) -> pd.DataFrame:
+    """A query's result through `COPY (...) TO STDOUT` as CSV: one line per row on the wire instead of a
+    DataRow message with a length per field (about 40% fewer bytes), read by pandas' CSV parser. NULL is an
+    empty field; the text columns are never NULL (the queries COALESCE them) and keep their text as is."""
+    with cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER)") as copy:
+        data = b"".join(bytes(block) for block in copy)
+    header = data.split(b"\n", 1)[0].decode().split(",")
+    numbers = [c for c in header if c not in text_columns]
+    return pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values={c: [""] for c in numbers},
+                       dtype=dict.fromkeys(text_columns, str))
 
 
 def _tag_spend_sql(tag: str, before: str | None) -> tuple[str, list]:
@@ -109,13 +124,15 @@ def _aggregate(cur, dsn_shown: str, key: str, since, until, progress) -> tuple:
         rows = litellm_rows(key, table, {c: t for c, t in LITELLM_COLUMNS.items() if c in columns})
         if progress:
             progress(f"aggregating {SPEND_LOGS} inside Postgres")
-        by_model = _frame(cur, transpile(daily_sql(rows, since, until), "postgres"))
+        cur.execute(f"SET work_mem = '{WORK_MEM}'")  # a hash aggregate instead of sorting every row
+        by_model = _copied(cur, transpile(daily_sql(rows, since, until), "postgres"))
         if not by_model.empty:
             by_model["date"] = pd.to_datetime(by_model["date"])
             first_raw_day = by_model["date"].min().date()
             served = by_model.loc[by_model["requests"] > 0, "date"]
             start = shape_since(served.max(), since) if len(served) else since
-            shape = _frame(cur, transpile(shape_sql(rows, start, until, approximate=False), "postgres"))
+            shape = _copied(cur, transpile(shape_sql(rows, start, until, approximate=False), "postgres"),
+                            ("task",))
     older, more = _fallback(cur, key, first_raw_day, since, until)
     notes += more
     if not older.empty:

@@ -139,6 +139,22 @@ def _postgres_regexp(tree):
     return tree.transform(swap)
 
 
+def _bigquery_tags(tree):
+    """BigQuery has no SPLIT_PART: the tag's value between `"NAME:` and the next quote as REGEXP_EXTRACT."""
+    import re
+
+    from sqlglot import exp
+
+    def swap(node):
+        inner = node.this if isinstance(node, exp.SplitPart) else None
+        if isinstance(inner, exp.SplitPart) and node.args["delimiter"].this == '"':
+            prefix = re.escape(inner.args["delimiter"].this)
+            pattern = exp.Literal.string(prefix + '([^"]*)"')
+            return exp.RegexpExtract(this=inner.this.copy(), expression=pattern)
+        return node
+    return tree.transform(swap)
+
+
 def transpile(sql: str, dialect: str) -> str:
     """The DuckDB-dialect query in another dialect (sqlglot), pretty-printed."""
     if dialect not in DIALECTS:
@@ -148,6 +164,8 @@ def transpile(sql: str, dialect: str) -> str:
     tree = sqlglot.parse_one(sql, read="duckdb")
     if dialect == "postgres":
         tree = _postgres_regexp(tree)
+    if dialect == "bigquery":
+        tree = _bigquery_tags(tree)
     return tree.sql(dialect=dialect, pretty=True)
 
 
