@@ -50,15 +50,21 @@ def _window(since: str | None, until: str | None) -> str:
 def daily_sql(rows: str, since: str | None = None, until: str | None = None) -> str:
     """Per (date, task, model): requests, failed, cache hits, tokens, known USD, unpriced tokens, unusable rows.
 
-    Two levels: the rows are grouped on the raw task and model text first (cheap per row), then the few
-    groups get the task trimmed and the model's provider prefix removed, and are totalled again."""
+    Two levels: the rows are grouped on the raw task and model text and on their flags (failed, cache hit,
+    without a cost) first, so each row's expressions are evaluated once (Postgres repeats an inlined
+    expression in every aggregate that names it); then the few groups get the task trimmed, the model's
+    provider prefix removed, and the flags split into the totals."""
     ok_sum = lambda col: f"SUM(CASE WHEN {_OK} THEN {col} ELSE 0 END)"  # noqa: E731
-    unpriced = lambda col: f"SUM(CASE WHEN {_OK} AND usd IS NULL THEN {col} ELSE 0 END)"  # noqa: E731
-    again = ",\n  ".join(f"SUM({c}) AS {c}" for c in SUM_COLUMNS)
+    unpriced = lambda col: f"SUM(CASE WHEN {_OK} AND unpriced THEN {col} ELSE 0 END)"  # noqa: E731
     return (
         f"WITH normalized AS (\n{rows}\n),\ngrouped AS (\n"
-        "SELECT CAST(ts AS DATE) AS date, task, model,\n"
-        f"  {ok_sum('requests')} AS requests,\n"
+        "SELECT CAST(ts AS DATE) AS date, task, model, failed, cache_hit, usd IS NULL AS unpriced,\n"
+        "  SUM(requests) AS requests, SUM(input_tokens) AS input_tokens,\n"
+        "  SUM(cached_input_tokens) AS cached_input_tokens, SUM(output_tokens) AS output_tokens,\n"
+        "  SUM(usd) AS usd, COUNT(problem) AS problems\n"
+        f"FROM normalized\nWHERE {_window(since, until)}\nGROUP BY 1, 2, 3, 4, 5, 6\n)\n"
+        f"SELECT date, COALESCE({clean_task('task')}, '{UNTAGGED}') AS task, COALESCE({model_expr('model')}, '') AS model,"
+        f"\n  {ok_sum('requests')} AS requests,\n"
         "  SUM(CASE WHEN failed THEN requests ELSE 0 END) AS failed_requests,\n"
         "  SUM(CASE WHEN cache_hit AND NOT failed THEN requests ELSE 0 END) AS cache_hit_requests,\n"
         f"  {ok_sum('input_tokens')} AS input_tokens,\n  {ok_sum('cached_input_tokens')} AS cached_input_tokens,\n"
@@ -67,10 +73,7 @@ def daily_sql(rows: str, since: str | None = None, until: str | None = None) -> 
         f"  {unpriced('requests')} AS unpriced_requests,\n  {unpriced('input_tokens')} AS unpriced_input_tokens,\n"
         f"  {unpriced('cached_input_tokens')} AS unpriced_cached_input_tokens,\n"
         f"  {unpriced('output_tokens')} AS unpriced_output_tokens,\n"
-        "  COUNT(problem) AS problems\n"
-        f"FROM normalized\nWHERE {_window(since, until)}\nGROUP BY 1, 2, 3\n)\n"
-        f"SELECT date, COALESCE({clean_task('task')}, '{UNTAGGED}') AS task, COALESCE({model_expr('model')}, '') AS model,"
-        f"\n  {again},\n  SUM(problems) AS problems\nFROM grouped\nGROUP BY 1, 2, 3"
+        "  SUM(problems) AS problems\nFROM grouped\nGROUP BY 1, 2, 3"
     )
 
 
