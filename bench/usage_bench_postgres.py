@@ -94,6 +94,7 @@ def _fill(dsn: str, rows: int) -> float:
 
 def postgres_case(target_s: float, target_mb: float, ratio, rows: int = ROWS) -> None:
     """Start a server, fill it in SQL, aggregate through the relay, print the figures, stop the server."""
+    import psycopg
     from postgres_server import running_postgres
 
     from econ.traffic.sources.read import read_source
@@ -101,8 +102,10 @@ def postgres_case(target_s: float, target_mb: float, ratio, rows: int = ROWS) ->
     with running_postgres() as dsn:
         made_s = _fill(dsn, rows)
         port = int(dsn.rsplit(":", 1)[1].split("/")[0])
+        with psycopg.connect(dsn) as con:
+            table_mb = con.execute("SELECT pg_table_size('\"LiteLLM_SpendLogs\"')").fetchone()[0] / 1e6
         print(f"generated {rows:,} LiteLLM_SpendLogs rows in PostgreSQL with generate_series in "
-              f"{made_s:.1f} s (untimed below)")
+              f"{made_s:.1f} s ({table_mb:,.0f} MB of table; untimed below)")
         relay = ByteRelay(port)
         try:
             start = time.perf_counter()
@@ -115,3 +118,5 @@ def postgres_case(target_s: float, target_mb: float, ratio, rows: int = ROWS) ->
               f"database:   {seconds:.2f} s   {ratio(seconds, target_s, ' s')}")
         print(f"  sent to the client (server → psycopg bytes, counted by a relay socket): {wire_mb:.2f} MB   "
               f"{ratio(wire_mb, target_mb, ' MB')}")
+        print(f"  ({wire_mb * 1e6 / len(table.daily):.0f} bytes per task-day row of the result, "
+              "COPY ... TO STDOUT as CSV, plus the shape)")

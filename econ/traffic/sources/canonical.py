@@ -121,9 +121,12 @@ def usage_table(by_model: pd.DataFrame, shape: pd.DataFrame, meta: dict) -> Usag
         raise SourceError(origin, f"--task-key {meta['task_key']!r} matches no row (every row lacks it)")
     by_model = by_model.astype({c: float for c in SUMS})
     by_model, price_source = _priced(by_model, origin)
-    daily = by_model.groupby(["date", "task"], sort=True)[list(SUMS)].sum(min_count=1)
-    daily["model"] = _dominant_model(by_model).reindex(daily.index).to_numpy()
-    daily = daily.reset_index()
+    if by_model.duplicated(["date", "task"]).any():  # several models on a task-day: total, keep the top one
+        daily = by_model.groupby(["date", "task"], sort=True)[list(SUMS)].sum(min_count=1)
+        daily["model"] = _dominant_model(by_model).reindex(daily.index).to_numpy()
+        daily = daily.reset_index()
+    else:  # one model per task-day (the usual case): the rows are the totals already
+        daily = by_model.sort_values(["date", "task"], kind="stable").reset_index(drop=True)
     daily = daily.loc[daily["requests"] > 0].reset_index(drop=True)
     untagged = daily["task"] == UNTAGGED
     return UsageTable(
