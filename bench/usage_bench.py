@@ -64,7 +64,7 @@ print(json.dumps({{"seconds": seconds, "rss_kib": resource.getrusage(resource.RU
 
 
 def ratio(value: float, target: float, unit: str = "") -> str:
-    return f"target {target:g}{unit}   ({value / target:.2f}x of target)"
+    return f"target {target:.3g}{unit}   ({value / target:.2f}x of target)"
 
 
 def generate_parquet(path: Path, rows: int) -> float:
