@@ -13,10 +13,12 @@ import os
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+
 from econ.traffic.sources.canonical import UsageTable, usage_table
 from econ.traffic.sources.errors import SourceError, one_line
 from econ.traffic.sources.formats import OTEL_COLUMN, detect_format, rows_sql
-from econ.traffic.sources.normalize import COST_SOURCES, DEFAULT_TASK_KEYS, FORMATS, Columns
+from econ.traffic.sources.normalize import COST_SOURCES, DEFAULT_TASK_KEYS, FORMATS, NORMALIZED, Columns
 from econ.traffic.sources.sql import daily_sql, shape_since, shape_sql
 
 KINDS = {".csv": "csv", ".csv.gz": "csv", ".parquet": "parquet", ".jsonl": "json", ".jsonl.gz": "json",
@@ -121,6 +123,15 @@ def describe_files(source: str) -> tuple[str | None, list[str]]:
     return found, [v[0] for v in cols.spelled.values()]
 
 
+def _parsed_once(con, rows: str) -> str:
+    """Text files (CSV, JSON) parsed once into a temporary table (DuckDB spills it to disk past its memory
+    cap) that the daily and the shape queries both read; Parquet is read twice instead, the shape's query
+    skipping every row group before its window."""
+    columns = ", ".join(NORMALIZED)
+    con.execute(f"CREATE TEMP TABLE normalized_rows AS SELECT {columns} FROM ({rows}) AS r")
+    return f"SELECT {columns} FROM normalized_rows"
+
+
 def _shape_start(by_model, since: str | None) -> str | None:
     """The shape's first day: the last `SHAPE_DAYS` days up to the last day with successful requests."""
     days = by_model.loc[by_model["requests"] > 0, "date"]
@@ -137,13 +148,15 @@ def read_files(source: str, task_key: str | None = None, since: str | None = Non
     try:
         relation, cols, found = _plan(con, files, kind, fmt, source)
         rows, hourly = rows_sql(found, cols, relation, task_key, source, extra=("filename",))
-        by_model = con.execute(daily_sql(rows, since, until)).df()
+        scanned = _parsed_once(con, rows) if kind != "parquet" else rows
+        by_model = con.execute(daily_sql(scanned, since, until)).df()
         if by_model["problems"].sum() > 0:
             raise _locate(con, rows, source)
         start = _shape_start(by_model, since)
-        shape = con.execute(shape_sql(rows, start, until)).df()
-        if not hourly:  # daily totals: no hours, no per-request tokens
-            shape = shape.loc[:, ["task"]].assign(**{c: float("nan") for c in shape.columns if c != "task"})
+        if hourly:
+            shape = con.execute(shape_sql(scanned, start, until)).df()
+        else:  # daily totals: no hours, no per-request tokens
+            shape = pd.DataFrame({"task": by_model["task"].unique()})
     except engine_error as exc:
         raise SourceError(source, one_line(exc)) from None
     finally:
