@@ -15,7 +15,7 @@ import pandas as pd
 
 from econ.traffic.sources.errors import SourceError
 from econ.traffic.sources.prices import PricedTokens, price_tokens
-from econ.traffic.sources.sql import UNTAGGED
+from econ.traffic.sources.sql import SHAPE_DAYS, UNTAGGED
 from econ.traffic.usage import UsageLog
 
 DAILY_COLUMNS = ("date", "task", "requests", "input_tokens", "cached_input_tokens", "output_tokens", "usd", "model")
@@ -42,6 +42,7 @@ class UsageTable:
     cost_source: str
     price_source: str | None  # the price table used for rows without a cost, with its data version
     notes: tuple[str, ...] = field(default=())
+    shape_since: str | None = None  # the first day of the shape's window (the source's last SHAPE_DAYS days)
 
     @property
     def total_usd(self) -> float:
@@ -59,6 +60,9 @@ class UsageTable:
                  f"cache hits   {self.cache_hit_requests:,} requests served by the gateway's cache (kept out)",
                  f"cost         {self.cost_source}" + (f"; rows without one priced from {self.price_source}"
                                                        if self.price_source else "")]
+        if self.shape_since:
+            lines.append(f"shape        token quantiles and the p99 hour from the last {SHAPE_DAYS} days "
+                         f"(from {self.shape_since})")
         return lines + [f"note         {n}" for n in self.notes]
 
     def screen_shape(self) -> pd.DataFrame:
@@ -117,9 +121,12 @@ def usage_table(by_model: pd.DataFrame, shape: pd.DataFrame, meta: dict) -> Usag
         raise SourceError(origin, f"--task-key {meta['task_key']!r} matches no row (every row lacks it)")
     by_model = by_model.astype({c: float for c in SUMS})
     by_model, price_source = _priced(by_model, origin)
-    daily = by_model.groupby(["date", "task"], sort=True)[list(SUMS)].sum(min_count=1)
-    daily["model"] = _dominant_model(by_model).reindex(daily.index).to_numpy()
-    daily = daily.reset_index()
+    if by_model.duplicated(["date", "task"]).any():  # several models on a task-day: total, keep the top one
+        daily = by_model.groupby(["date", "task"], sort=True)[list(SUMS)].sum(min_count=1)
+        daily["model"] = _dominant_model(by_model).reindex(daily.index).to_numpy()
+        daily = daily.reset_index()
+    else:  # one model per task-day (the usual case): the rows are the totals already
+        daily = by_model.sort_values(["date", "task"], kind="stable").reset_index(drop=True)
     daily = daily.loc[daily["requests"] > 0].reset_index(drop=True)
     untagged = daily["task"] == UNTAGGED
     return UsageTable(
@@ -128,7 +135,8 @@ def usage_table(by_model: pd.DataFrame, shape: pd.DataFrame, meta: dict) -> Usag
         rows_read=int(meta.get("rows_read", 0)), failed_requests=int(by_model["failed_requests"].sum()),
         cache_hit_requests=int(by_model["cache_hit_requests"].sum()),
         untagged_usd=float(daily.loc[untagged, "usd"].sum()), untagged_requests=int(daily.loc[untagged, "requests"].sum()),
-        cost_source=meta["cost_source"], price_source=price_source, notes=tuple(meta.get("notes", ())))
+        cost_source=meta["cost_source"], price_source=price_source, notes=tuple(meta.get("notes", ())),
+        shape_since=meta.get("shape_since"))
 
 
 def _shape(shape: pd.DataFrame) -> pd.DataFrame:

@@ -13,11 +13,13 @@ import os
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+
 from econ.traffic.sources.canonical import UsageTable, usage_table
 from econ.traffic.sources.errors import SourceError, one_line
 from econ.traffic.sources.formats import OTEL_COLUMN, detect_format, rows_sql
-from econ.traffic.sources.normalize import COST_SOURCES, DEFAULT_TASK_KEYS, FORMATS, Columns
-from econ.traffic.sources.sql import daily_sql, shape_sql
+from econ.traffic.sources.normalize import COST_SOURCES, DEFAULT_TASK_KEYS, FORMATS, NORMALIZED, Columns
+from econ.traffic.sources.sql import daily_sql, shape_since, shape_sql
 
 KINDS = {".csv": "csv", ".csv.gz": "csv", ".parquet": "parquet", ".jsonl": "json", ".jsonl.gz": "json",
          ".ndjson": "json", ".json": "json", ".json.gz": "json"}
@@ -69,6 +71,8 @@ def _connect():
 
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "preserve_insertion_order": False,
                                  "temp_directory": os.path.join(tempfile.gettempdir(), "econ-duckdb-spill")})
+    # No progress bar: DuckDB draws it on stdout, where `usage --format json|csv` writes its document.
+    con.execute("SET enable_progress_bar = false")
     return con, duckdb.Error
 
 
@@ -119,6 +123,21 @@ def describe_files(source: str) -> tuple[str | None, list[str]]:
     return found, [v[0] for v in cols.spelled.values()]
 
 
+def _parsed_once(con, rows: str) -> str:
+    """Text files (CSV, JSON) parsed once into a temporary table (DuckDB spills it to disk past its memory
+    cap) that the daily and the shape queries both read; Parquet is read twice instead, the shape's query
+    skipping every row group before its window."""
+    columns = ", ".join(NORMALIZED)
+    con.execute(f"CREATE TEMP TABLE normalized_rows AS SELECT {columns} FROM ({rows}) AS r")
+    return f"SELECT {columns} FROM normalized_rows"
+
+
+def _shape_start(by_model, since: str | None) -> str | None:
+    """The shape's first day: the last `SHAPE_DAYS` days up to the last day with successful requests."""
+    days = by_model.loc[by_model["requests"] > 0, "date"]
+    return shape_since(days.max(), since) if len(days) else since
+
+
 def read_files(source: str, task_key: str | None = None, since: str | None = None, until: str | None = None,
                fmt: str | None = None) -> UsageTable:
     """Aggregate a file, folder or glob of usage into the canonical daily table (see `canonical.UsageTable`)."""
@@ -129,12 +148,15 @@ def read_files(source: str, task_key: str | None = None, since: str | None = Non
     try:
         relation, cols, found = _plan(con, files, kind, fmt, source)
         rows, hourly = rows_sql(found, cols, relation, task_key, source, extra=("filename",))
-        by_model = con.execute(daily_sql(rows, since, until)).df()
+        scanned = _parsed_once(con, rows) if kind != "parquet" else rows
+        by_model = con.execute(daily_sql(scanned, since, until)).df()
         if by_model["problems"].sum() > 0:
             raise _locate(con, rows, source)
-        shape = con.execute(shape_sql(rows, since, until)).df()
-        if not hourly:  # daily totals: no hours, no per-request tokens
-            shape = shape.loc[:, ["task"]].assign(**{c: float("nan") for c in shape.columns if c != "task"})
+        start = _shape_start(by_model, since)
+        if hourly:
+            shape = con.execute(shape_sql(scanned, start, until)).df()
+        else:  # daily totals: no hours, no per-request tokens
+            shape = pd.DataFrame({"task": by_model["task"].unique()})
     except engine_error as exc:
         raise SourceError(source, one_line(exc)) from None
     finally:
@@ -144,6 +166,8 @@ def read_files(source: str, task_key: str | None = None, since: str | None = Non
             "window": bool(since or until), "rows_read": int(by_model["requests"].sum()
                                                             + by_model["failed_requests"].sum()
                                                             + by_model["cache_hit_requests"].sum())}
+    if hourly:
+        meta["shape_since"] = start
     if found == "canonical":
         meta["cost_source"] = ("the file's usd column" if cols.has("usd") else "the file's cost_cents column "
                                "(cents ÷ 100)" if cols.has("cost_cents") else "no cost column: priced from tokens")

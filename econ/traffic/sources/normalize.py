@@ -115,9 +115,10 @@ def _check_name(key: str, part: str) -> str:
 
 
 def tag_expr(tags_text: str, name: str) -> str:
-    """The value of the first `NAME:value` entry of a JSON array of tags, else NULL."""
-    pattern = re.sub(r"([.\-])", r"\\\1", name)
-    return f"NULLIF(REGEXP_EXTRACT({tags_text}, '\"{pattern}:([^\"]*)\"', 1), '')"
+    """The value of the first `NAME:value` entry of a JSON array of tags, else NULL: the text between
+    `"NAME:` and the next quote. Two SPLIT_PARTs, not a regular expression: a plain substring search is
+    several times cheaper per row on a gateway table of millions of rows."""
+    return f"NULLIF(SPLIT_PART(SPLIT_PART({tags_text}, '\"{name}:', 2), '\"', 1), '')"
 
 
 def task_expr(fmt: str, cols: Columns, key: str, otel_attr=None, otel_model=None) -> str:

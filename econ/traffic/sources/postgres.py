@@ -1,25 +1,35 @@
 """LiteLLM's own Postgres database → the canonical daily table, aggregated inside Postgres.
 
 Imports pandas and `econ.traffic.sources`; psycopg (v3) only inside `read_postgres`. The per (date, task,
-model) totals and the per-task shape are each ONE query (`sql.daily_sql`/`sql.shape_sql`, transpiled to
-Postgres), so only the small result crosses the wire. Days older than the first raw row of
+model) totals and the per-task shape (over the last 28 days) are each ONE query (`sql.daily_sql`,
+`sql.shape_sql`, transpiled to Postgres), so only the small result crosses the wire. Days older than the first raw row of
 "LiteLLM_SpendLogs" (LiteLLM prunes old logs) come from "LiteLLM_DailyTagSpend" (daily totals per tag,
 no hourly shape), and the report says so. A DSN's password never reaches a message.
 """
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 
 from econ.traffic.sources.canonical import UsageTable, usage_table
 from econ.traffic.sources.errors import SourceError, one_line, redact
 from econ.traffic.sources.normalize import DEFAULT_TASK_KEYS
-from econ.traffic.sources.sql import LITELLM_COLUMNS, daily_sql, litellm_rows, shape_sql, transpile
+from econ.traffic.sources.sql import (
+    LITELLM_COLUMNS,
+    daily_sql,
+    litellm_rows,
+    shape_since,
+    shape_sql,
+    transpile,
+)
 
 SPEND_LOGS = "LiteLLM_SpendLogs"
 DAILY_TAG_SPEND = "LiteLLM_DailyTagSpend"
 NEEDED = ("startTime", "model", "prompt_tokens", "completion_tokens", "spend")
 CONNECT_TIMEOUT_S = 10
+WORK_MEM = "256MB"  # this session's per-operation memory in the server (Postgres' default 4MB sorts instead)
 TAG_COLUMNS = ("tag", "date", "model", "prompt_tokens", "completion_tokens", "spend", "successful_requests",
                "failed_requests")
 
@@ -36,6 +46,18 @@ def _columns(cur, table: str) -> set[str]:
 def _frame(cur, sql: str, params=None) -> pd.DataFrame:
     cur.execute(sql, params)
     return pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
+
+
+def _copied(cur, sql: str, text_columns: tuple[str, ...] = ("task", "model")) -> pd.DataFrame:
+    """A query's result through `COPY (...) TO STDOUT` as CSV: one line per row on the wire instead of a
+    DataRow message with a length per field (about 40% fewer bytes), read by pandas' CSV parser. NULL is an
+    empty field; the text columns are never NULL (the queries COALESCE them) and keep their text as is."""
+    with cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER)") as copy:
+        data = b"".join(bytes(block) for block in copy)
+    header = data.split(b"\n", 1)[0].decode().split(",")
+    numbers = [c for c in header if c not in text_columns]
+    return pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values={c: [""] for c in numbers},
+                       dtype=dict.fromkeys(text_columns, str))
 
 
 def _tag_spend_sql(tag: str, before: str | None) -> tuple[str, list]:
@@ -87,13 +109,13 @@ def _connect(dsn: str):
         raise SourceError(redact(dsn), f"not a usable DSN: {one_line(exc)}") from None
 
 
-def _aggregate(cur, dsn_shown: str, key: str, since, until, progress) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+def _aggregate(cur, dsn_shown: str, key: str, since, until, progress) -> tuple:
     columns = _columns(cur, SPEND_LOGS)
     notes: list[str] = []
     if not columns and not _has_tag_spend(_columns(cur, DAILY_TAG_SPEND)):
         raise SourceError(dsn_shown, f'no table "{SPEND_LOGS}" (nor "{DAILY_TAG_SPEND}"): is this LiteLLM\'s database?')
     by_model, shape = pd.DataFrame(), pd.DataFrame(columns=["task"])
-    first_raw_day = None
+    first_raw_day = start = None
     if columns:
         missing = [c for c in NEEDED if c not in columns]
         if missing:
@@ -102,16 +124,20 @@ def _aggregate(cur, dsn_shown: str, key: str, since, until, progress) -> tuple[p
         rows = litellm_rows(key, table, {c: t for c, t in LITELLM_COLUMNS.items() if c in columns})
         if progress:
             progress(f"aggregating {SPEND_LOGS} inside Postgres")
-        by_model = _frame(cur, transpile(daily_sql(rows, since, until), "postgres"))
+        cur.execute(f"SET work_mem = '{WORK_MEM}'")  # a hash aggregate instead of sorting every row
+        by_model = _copied(cur, transpile(daily_sql(rows, since, until), "postgres"))
         if not by_model.empty:
             by_model["date"] = pd.to_datetime(by_model["date"])
             first_raw_day = by_model["date"].min().date()
-            shape = _frame(cur, transpile(shape_sql(rows, since, until, approximate=False), "postgres"))
+            served = by_model.loc[by_model["requests"] > 0, "date"]
+            start = shape_since(served.max(), since) if len(served) else since
+            shape = _copied(cur, transpile(shape_sql(rows, start, until, approximate=False), "postgres"),
+                            ("task",))
     older, more = _fallback(cur, key, first_raw_day, since, until)
     notes += more
     if not older.empty:
         by_model = pd.concat([older, by_model], ignore_index=True) if not by_model.empty else older
-    return by_model, shape, notes
+    return by_model, shape, notes, start
 
 
 def read_postgres(dsn: str, task_key: str | None = None, since: str | None = None, until: str | None = None,
@@ -124,7 +150,7 @@ def read_postgres(dsn: str, task_key: str | None = None, since: str | None = Non
     con, db_error = _connect(dsn)
     try:
         with con.cursor() as cur:
-            by_model, shape, notes = _aggregate(cur, shown, key, since, until, progress)
+            by_model, shape, notes, start = _aggregate(cur, shown, key, since, until, progress)
     except db_error as exc:
         raise SourceError(shown, one_line(exc)) from None
     finally:
@@ -134,6 +160,7 @@ def read_postgres(dsn: str, task_key: str | None = None, since: str | None = Non
                           "token count or spend", column=SPEND_LOGS)
     meta = {"origin": shown, "format": "litellm", "task_key": key, "task_key_given": task_key is not None,
             "cost_source": "LiteLLM's spend (USD)", "window": bool(since or until), "notes": notes,
+            "shape_since": start,
             "rows_read": int(by_model[["requests", "failed_requests", "cache_hit_requests"]].to_numpy(float).sum())
             if not by_model.empty else 0}
     return usage_table(by_model.drop(columns="problems", errors="ignore"), shape, meta)

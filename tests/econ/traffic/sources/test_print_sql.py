@@ -39,7 +39,13 @@ def test_every_dialect_parses_back(dialect):
 
 def test_print_sql_on_the_command_line(capsys):
     assert main(["usage", "--print-sql", "--dialect", "snowflake"]) == 0
-    assert "REGEXP_SUBSTR" in capsys.readouterr().out
+    assert "SPLIT_PART(CAST(\"request_tags\" AS VARCHAR), '\"taskName:', 2)" in capsys.readouterr().out
+
+
+def test_bigquery_takes_the_tag_by_a_regular_expression():
+    # BigQuery has no SPLIT_PART: the same text between '"taskName:' and the next quote
+    text = warehouse_sql("bigquery", task_key="tag:taskName")
+    assert "SPLIT_PART" not in text and "REGEXP_EXTRACT(CAST(`request_tags` AS STRING), '\"taskName:([^\"]*)\"')" in text
 
 
 def test_import_econ_and_its_usage_modules_need_no_duckdb_sqlglot_or_psycopg():

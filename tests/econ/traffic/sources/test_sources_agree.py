@@ -74,3 +74,20 @@ def test_the_screen_takes_each_tasks_own_hourly_peak_and_cache_share(tables):
     assert tasks["cached"].cached_input_share == pytest.approx(0.9, abs=0.001)
     assert tasks["cached"].scenario.teacher.cached_input_share == pytest.approx(0.9, abs=0.001)
     assert tasks["stable"].scenario.teacher.cached_input_share == 0.0
+
+
+def test_the_shape_is_read_from_the_last_28_days_and_the_report_says_so(tmp_path):
+    # "old" has requests on 2026-01-01..03 only; "new" on 2026-02-01..03: the shape window is the 28 days up to
+    # 2026-02-03, i.e. from 2026-01-07, so "old" keeps its daily rows but has no hourly shape
+    lines = ["timestamp,task,input_tokens,output_tokens"]
+    lines += [f"2026-01-0{d}T10:00:00Z,old,100,10" for d in (1, 2, 3)]
+    lines += [f"2026-02-0{d}T1{h}:00:00Z,new,200,20" for d in (1, 2, 3) for h in range(3)]
+    path = tmp_path / "usage.csv"
+    path.write_text("\n".join(lines) + "\n")
+    table = read_source(str(path))
+    shape = table.shape.set_index("task")
+    assert set(table.daily["task"]) == {"old", "new"} and table.shape_since == "2026-01-07"
+    assert np.isnan(shape["peak_to_average_hourly"].get("old", np.nan))
+    # new: 3 days x 24 h = 72 hours, 9 requests, p99 hour = the ceil(0.72) = 1st largest hour = 1 request
+    assert shape.loc["new", "peak_to_average_hourly"] == pytest.approx(1 / (9 / 72))
+    assert any("last 28 days (from 2026-01-07)" in line for line in table.summary_lines())
