@@ -30,6 +30,12 @@ DAILY_TAG_SPEND = "LiteLLM_DailyTagSpend"
 NEEDED = ("startTime", "model", "prompt_tokens", "completion_tokens", "spend")
 CONNECT_TIMEOUT_S = 10
 WORK_MEM = "256MB"  # this session's per-operation memory in the server (Postgres' default 4MB sorts instead)
+# The daily query's count columns (sql.daily_sql), sent as empty fields when 0 (most are, on most days).
+COUNT_COLUMNS = ("requests", "failed_requests", "cache_hit_requests", "input_tokens", "cached_input_tokens",
+                 "output_tokens", "unpriced_requests", "unpriced_input_tokens", "unpriced_cached_input_tokens",
+                 "unpriced_output_tokens", "problems")
+EPOCH = "2000-01-01"
+USD_DECIMALS = 6  # a millionth of a dollar per task-day: a year of days moves a task's total by < $0.001
 TAG_COLUMNS = ("tag", "date", "model", "prompt_tokens", "completion_tokens", "spend", "successful_requests",
                "failed_requests")
 
@@ -58,6 +64,40 @@ def _copied(cur, sql: str, text_columns: tuple[str, ...] = ("task", "model")) ->
     numbers = [c for c in header if c not in text_columns]
     return pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values={c: [""] for c in numbers},
                        dtype=dict.fromkeys(text_columns, str))
+
+
+def compact_sql(daily: str) -> str:
+    """The daily query's result in fewer bytes on the wire (`expand` reverses it exactly, but USD to 1e-6):
+    rows in (task, date, model) order; a task's and a model's text only where it changes ('=' + text, so
+    an empty model stays distinct from "as above"); the date as days since the task's previous row (its
+    first row: days since 2000-01-01); zero counts as empty fields; USD rounded to a millionth of a dollar."""
+    w = "OVER (ORDER BY task, date, model)"
+    new_task = f"LAG(task) {w} IS DISTINCT FROM task"
+    counts = ", ".join(f"NULLIF({c}, 0) AS {c}" for c in COUNT_COLUMNS)
+    return (f"WITH d AS (\n{daily}\n)\nSELECT CASE WHEN {new_task} THEN '=' || task END AS task,\n"
+            f"  CASE WHEN {new_task} OR LAG(model) {w} IS DISTINCT FROM model THEN '=' || model END AS model,\n"
+            f"  CASE WHEN {new_task} THEN date - DATE '{EPOCH}' ELSE date - LAG(date) {w} END AS day_step,\n"
+            f"  ROUND(CAST(usd AS NUMERIC), {USD_DECIMALS}) AS usd, {counts}\n"
+            "FROM d ORDER BY d.task, d.date, d.model")
+
+
+def expand(data: bytes) -> pd.DataFrame:
+    """`compact_sql`'s CSV back to the daily frame: date, task, model, usd and the counts."""
+    frame = pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=[""],
+                        dtype={"task": "object", "model": "object"})
+    starts = frame["task"].notna()
+    days = frame["day_step"].groupby(starts.cumsum()).cumsum()
+    out = pd.DataFrame({"date": pd.Timestamp(EPOCH) + pd.to_timedelta(days, unit="D"),
+                        "task": frame["task"].ffill().str[1:], "model": frame["model"].ffill().str[1:]})
+    for column in COUNT_COLUMNS:
+        out[column] = frame[column].fillna(0).astype("int64")
+    out["usd"] = frame["usd"].astype(float)
+    return out
+
+
+def _copy(cur, sql: str) -> bytes:
+    with cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER)") as copy:
+        return b"".join(bytes(block) for block in copy)
 
 
 def _tag_spend_sql(tag: str, before: str | None) -> tuple[str, list]:
@@ -125,9 +165,8 @@ def _aggregate(cur, dsn_shown: str, key: str, since, until, progress) -> tuple:
         if progress:
             progress(f"aggregating {SPEND_LOGS} inside Postgres")
         cur.execute(f"SET work_mem = '{WORK_MEM}'")  # a hash aggregate instead of sorting every row
-        by_model = _copied(cur, transpile(daily_sql(rows, since, until), "postgres"))
+        by_model = expand(_copy(cur, compact_sql(transpile(daily_sql(rows, since, until), "postgres"))))
         if not by_model.empty:
-            by_model["date"] = pd.to_datetime(by_model["date"])
             first_raw_day = by_model["date"].min().date()
             served = by_model.loc[by_model["requests"] > 0, "date"]
             start = shape_since(served.max(), since) if len(served) else since
