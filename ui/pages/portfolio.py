@@ -190,9 +190,13 @@ for warning in result.warnings:
 
 st.plotly_chart(portfolio_charts.npv_bars(result.to_frame()), config=PLOT_CONFIG, key="portfolio.npv")
 st.table(screen_tables.shown_table(result, result.budget_usd is not None))
+typed_data = not isinstance(template.distillation.data_generation_usd, econ.DataGeneration)
 st.caption("Ranked by NPV P10 (the low side of each task's own Monte Carlo); NPV at the point estimate "
-           "beside it. Data generation: the template's examples at the task's own tokens per request, priced "
-           "by its teacher; it is inside Upfront.")
+           "beside it. Data generation: " + (
+               "typed in the template as one amount, the same for every task (give it as examples × tokens "
+               "to price each task's own token mix)" if typed_data else
+               "the template's examples at the task's own tokens per request, priced by its teacher")
+           + "; it is inside Upfront.")
 ranked = screen_tables.ranked_table(result)
 st.dataframe(ranked.loc[:, ["Task", screen_tables.DAILY_COLUMN]], hide_index=True, key="portfolio.daily",
              column_config={screen_tables.DAILY_COLUMN: st.column_config.LineChartColumn(
