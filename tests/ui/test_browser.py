@@ -94,7 +94,13 @@ def test_quality_page_uploads_samples_prices_the_threshold_and_the_scenario_foll
         timeout=UI_TIMEOUT_MS)
     expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=UI_TIMEOUT_MS)
     page.screenshot(path=str(ARTIFACTS / "quality.png"), full_page=True)
-    page.get_by_role("button", name="Use threshold").click()
+    # Errors are not priced in the default scenario: the main action is never the $0 optimum ("never fall
+    # back", threshold 0) but the lowest threshold that meets the teacher's bar, and the page says why.
+    expect(page.get_by_text("Errors are not priced").first).to_be_visible()
+    apply = page.get_by_role("button", name="Use threshold")
+    threshold = float(apply.inner_text().split()[2])
+    assert threshold > 0, apply.inner_text()
+    apply.click()
     expect(page.get_by_text("The scenario measures its quality from").first).to_be_visible(
         timeout=UI_TIMEOUT_MS)
     page.get_by_role("link", name="Break-even").click()
