@@ -79,8 +79,11 @@ HEADLINE_KEYS = tuple(item.name for item in HEADLINE)
 HEADLINE_BY_NAME = {item.name: item for item in HEADLINE}
 # Standing caveats: true of a scenario until someone measures, not a call to act now. The app gathers them
 # in one "Assumptions to check" box; every other warning stays in view.
+# A distillation run's phase lines ("student training: … : 14.89 GPU-hours", "logit storage: … GB-month")
+# say how each upfront number was derived: standing caveats too.
 CAVEAT_MARKERS = ("capacity comes from an estimated profile", "quality was not measured on production traffic",
-                  "is an assumption", "teacher errors among fallbacks are assumed")
+                  "is an assumption", "teacher errors among fallbacks are assumed", " GPU-hours",
+                  "/GB-month")
 
 
 def is_caveat(warning: str) -> bool:

@@ -74,3 +74,15 @@ def test_an_slo_no_estimated_batch_meets_is_refused_without_calling_the_estimate
     assert caught.value.field == "student.slo"
     assert caught.value.message.startswith("no batch in the estimated profile meets the SLO")
     assert not claims([caught.value.message])
+
+
+def test_a_distillation_runs_phase_lines_go_to_the_assumptions_not_the_warnings():
+    from pathlib import Path
+
+    from econ.chain.evaluate import is_caveat
+
+    example = Path(__file__).resolve().parents[3] / "examples" / "distill-offline.json"
+    warnings = econ.evaluate(econ.load_scenario(str(example))).warnings
+    names = ("data generation:", "teacher scoring:", "student training:", "logit storage:")
+    phases = [w for w in warnings if w.startswith(names)]
+    assert len(phases) == 4 and all(is_caveat(w) for w in phases)
