@@ -26,7 +26,8 @@ _FOLDER = Path(tempfile.gettempdir()) / f"econ-uploads-{os.getuid()}"
 
 def _suffix(name: str) -> str:
     lower = name.lower()
-    return next((ext for ext in sorted(KINDS, key=len, reverse=True) if lower.endswith(ext)), Path(lower).suffix)
+    longest_first = sorted(KINDS, key=len, reverse=True)
+    return next((ext for ext in longest_first if lower.endswith(ext)), Path(lower).suffix)
 
 
 def saved_upload(name: str, data: bytes) -> str:

@@ -1,6 +1,7 @@
 """Plain-text rendering of an evaluation for terminals: the headline and the monthly table.
 
-Imports pandas and `econ.chain.evaluate`/`econ.io.formats`/`econ.model.plausibility`/`econ.risk.verdict` only. Library code does not print; this returns strings.
+Imports pandas and `econ.chain.evaluate`/`econ.io.formats`/`econ.model.plausibility`/`econ.risk.verdict`
+only. Library code does not print; this returns strings.
 """
 
 from __future__ import annotations

@@ -50,9 +50,11 @@ def _table(result: Screen) -> str:
 
 def screen_text(result: Screen, origin: str, template_name: str) -> str:
     """The ranked table, every task's reasons, the portfolio and the warnings."""
-    lines = [f"screen of {origin} on template {template_name!r}: {len(result.tasks)} tasks, ranked by P10 NPV (growth: projected; "
-             "peak: peak-to-average)", "",
-             _table(result), "", "Why:"]
+    title = (
+        f"screen of {origin} on template {template_name!r}: {len(result.tasks)} tasks, "
+        "ranked by P10 NPV (growth: projected; peak: peak-to-average)"
+    )
+    lines = [title, "", _table(result), "", "Why:"]
     for rank, t in enumerate(result.tasks, start=1):
         lines.append(f"{rank:>3}. {t.task}: {t.verdict_label}")
         lines += [f"       - {reason}" for reason in t.reasons]
@@ -67,14 +69,16 @@ def screen_text(result: Screen, origin: str, template_name: str) -> str:
         lines.append(f"left out     {', '.join(result.left_out) or 'none'}")
     lines.append("rule         econ.risk.verdict, as for one scenario: Distil when it pays back as typed "
                  f"with at least {MIN_CONFIDENCE:.0%} confidence (the student's failure included); "
-                 f"watch: payback > {DISTIL_PAYBACK_SHARE:.0%} of the horizon, volume < {BREAKEVEN_MARGIN}× break-even, "
+                 f"watch: payback > {DISTIL_PAYBACK_SHARE:.0%} of the horizon, "
+                 f"volume < {BREAKEVEN_MARGIN}× break-even, "
                  f"volatility > {MAX_VOLATILITY:.0%}, under a quarter of history, P10 NPV ≤ 0")
     lines += [f"warning: {w}" for w in result.warnings]
     return "\n".join(lines)
 
 
 def _usage_log(args):
-    """Today's CSV reader for one plain .csv file without source options; every other source via DuckDB/Postgres."""
+    """Today's CSV reader for one plain .csv file without source options; every other source via
+    DuckDB/Postgres."""
     return usage_of(args.file, args.task_key, args.since, args.until, args.source_format)
 
 
@@ -112,9 +116,13 @@ def _run(args) -> int:
 def add_screen_command(sub) -> None:
     """Register `screen` on the subcommand parsers of `python -m econ`."""
     sc = sub.add_parser("screen", help="rank the tasks of a usage log: which to distil first")
-    sc.add_argument("file", metavar="SOURCE", help=SOURCE_HELP + "; a CSV in the canonical shape: "
-                    "date,task,requests,input_tokens,output_tokens (daily totals) or timestamp,task,input_tokens,"
-                    "output_tokens (one row per request); optional usd, model")
+    sc.add_argument(
+        "file",
+        metavar="SOURCE",
+        help=SOURCE_HELP + "; a CSV in the canonical shape: "
+        "date,task,requests,input_tokens,output_tokens (daily totals) or "
+        "timestamp,task,input_tokens,output_tokens (one row per request); optional usd, model",
+    )
     add_source_arguments(sc)
     sc.add_argument("--template", required=True, help="scenario JSON whose student, distillation and quality "
                                                       "every task shares")
@@ -125,5 +133,6 @@ def add_screen_command(sub) -> None:
                     help="write one scenario JSON per scored task into this folder")
     sc.add_argument("--min-days", type=bounded_int(MIN_TREND_WEEKS * WEEK_DAYS, MAX_MIN_DAYS),
                     default=MIN_HISTORY_DAYS,
-                    help=f"tasks with fewer days of history are listed, not scored (default {MIN_HISTORY_DAYS})")
+                    help="tasks with fewer days of history are listed, not scored "
+                    f"(default {MIN_HISTORY_DAYS})")
     sc.set_defaults(handler=_run)

@@ -21,9 +21,11 @@ from econ.traffic.sources.sql import DIALECTS, warehouse_sql
 
 SOURCE_HELP = ("usage source: a .csv, .csv.gz, .parquet, .jsonl or .jsonl.gz file, a folder or glob of them, "
                "or a postgresql://user@host/db DSN (LiteLLM's database)")
-TASK_KEY_HELP = ("what names a task: tag:NAME (LiteLLM request_tags 'NAME:value'), metadata.PATH, trace_name, "
-                 "prompt_name, a gen_ai.* attribute, model, or a column (default per format: task, "
-                 "tag:taskName, trace_name, gen_ai.prompt.name|gen_ai.workflow.name|gen_ai.agent.name)")
+TASK_KEY_HELP = (
+    "what names a task: tag:NAME (LiteLLM request_tags 'NAME:value'), metadata.PATH, trace_name, "
+    "prompt_name, a gen_ai.* attribute, model, or a column (default per format: task, "
+    "tag:taskName, trace_name, gen_ai.prompt.name|gen_ai.workflow.name|gen_ai.agent.name)"
+)
 
 
 def add_source_arguments(parser) -> None:
@@ -36,11 +38,17 @@ def add_source_arguments(parser) -> None:
 
 
 def tasks_frame(table: UsageTable) -> pd.DataFrame:
-    """One row per task: days, requests/day, $, token mix and cache share, token quantiles, peak-to-average."""
+    """One row per task: days, requests/day, $, token mix and cache share, token quantiles,
+    peak-to-average."""
     d = table.daily
-    per = d.groupby("task").agg(days=("date", "nunique"), requests=("requests", "sum"),
-                                input_tokens=("input_tokens", "sum"), cached_input_tokens=("cached_input_tokens", "sum"),
-                                output_tokens=("output_tokens", "sum"), usd=("usd", "sum"))
+    per = d.groupby("task").agg(
+        days=("date", "nunique"),
+        requests=("requests", "sum"),
+        input_tokens=("input_tokens", "sum"),
+        cached_input_tokens=("cached_input_tokens", "sum"),
+        output_tokens=("output_tokens", "sum"),
+        usd=("usd", "sum"),
+    )
     per["input_per_request"] = per["input_tokens"] / per["requests"]
     per["output_per_request"] = per["output_tokens"] / per["requests"]
     per["cached_share"] = per["cached_input_tokens"] / per["input_tokens"].where(per["input_tokens"] > 0)
@@ -58,8 +66,10 @@ def _text(table: UsageTable) -> str:
         quant = "–" if pd.isna(r.input_p50) else f"{r.input_p50:,.0f}/{r.input_p90:,.0f}"
         peak = "– (no hours)" if pd.isna(r.peak_to_average_hourly) else f"{r.peak_to_average_hourly:.2f}"
         cached = "–" if pd.isna(r.cached_share) else f"{r.cached_share:.0%}"
-        lines.append(f"{str(r.task)[:27]:<28}{r.days:>5}{r.requests:>14,.0f}{r.usd:>14,.2f}{r.input_per_request:>9,.0f}"
-                     f"{r.output_per_request:>9,.0f}{cached:>8}{quant:>13}{peak:>18}")
+        lines.append(
+            f"{str(r.task)[:27]:<28}{r.days:>5}{r.requests:>14,.0f}{r.usd:>14,.2f}"
+            f"{r.input_per_request:>9,.0f}{r.output_per_request:>9,.0f}{cached:>8}{quant:>13}{peak:>18}"
+        )
     return "\n".join(lines)
 
 

@@ -60,8 +60,11 @@ def map_profile_refs(scenario: Scenario, change: Callable[[str, str], str]) -> S
         if isinstance(obj, SelfHostedServing | TrainingRun | PhaseSide) and isinstance(obj.profile, str):
             return obj.model_copy(update={"profile": change(f"{field}.profile", obj.profile)})
         if isinstance(obj, DistillationRun):
-            return obj.model_copy(update={side: fix(getattr(obj, side), f"{field}.{side}")
-                                          for side in ("scoring", "sampling", "training") if getattr(obj, side)})
+            return obj.model_copy(update={
+                side: fix(getattr(obj, side), f"{field}.{side}")
+                for side in ("scoring", "sampling", "training")
+                if getattr(obj, side)
+            })
         return obj
 
     dist = scenario.distillation
@@ -72,7 +75,8 @@ def map_profile_refs(scenario: Scenario, change: Callable[[str, str], str]) -> S
             update={"training_usd": fix(dist.training_usd, "distillation.training_usd")}),
     }
     if scenario.swap is not None:
-        updates["swap"] = scenario.swap.model_copy(update={"serving": fix(scenario.swap.serving, "swap.serving")})
+        updates["swap"] = scenario.swap.model_copy(
+            update={"serving": fix(scenario.swap.serving, "swap.serving")})
     return scenario.model_copy(update=updates)
 
 
@@ -90,7 +94,8 @@ def resolve_profile_paths(scenario: Scenario, base_dir: Path) -> Scenario:
     evidence = scenario.quality.evidence
     if evidence is not None and evidence.path != resolve("quality.evidence.path", evidence.path):
         moved = evidence.model_copy(update={"path": resolve("quality.evidence.path", evidence.path)})
-        scenario = scenario.model_copy(update={"quality": scenario.quality.model_copy(update={"evidence": moved})})
+        quality = scenario.quality.model_copy(update={"evidence": moved})
+        scenario = scenario.model_copy(update={"quality": quality})
     return scenario
 
 

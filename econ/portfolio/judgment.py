@@ -26,7 +26,9 @@ MAX_PEAK_TO_AVERAGE = 100.0  # Traffic.peak_to_average's upper bound
 BURSTY_PEAK_TO_AVERAGE = 5.0
 
 
-def projected(frame: pd.DataFrame, shape: pd.DataFrame | None, template_peak_to_average: float) -> pd.DataFrame:
+def projected(
+    frame: pd.DataFrame, shape: pd.DataFrame | None, template_peak_to_average: float
+) -> pd.DataFrame:
     """Per task: projected growth, peak-to-average (and where it came from), cached-input share."""
     out = pd.DataFrame(index=frame.index)
     significant = frame["growth_significant"].fillna(False).astype(bool)

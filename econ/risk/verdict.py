@@ -124,7 +124,11 @@ def missing_inputs(scenario: Scenario, result: Evaluation) -> tuple[MissingInput
         out.append(MissingInput("quality.usd_per_error", ERROR_COST_LABEL, (
             "no cost per wrong answer is stated: give one in USD, or \"not_priced\" to decide on cost "
             "alone")))
-    elif q.usd_per_error_value > 0 and q.evidence is None and q.student_error_rate == 0 == q.teacher_error_rate:
+    elif (
+        q.usd_per_error_value > 0
+        and q.evidence is None
+        and q.student_error_rate == 0 == q.teacher_error_rate
+    ):
         out.append(MissingInput("quality.student_error_rate", _label(Quality, "student_error_rate"), (
             "errors are priced but no error rate is given: give the student's and the teacher's error rates, "
             "or grade samples on the Quality page")))

@@ -40,7 +40,8 @@ def t975(df: int) -> float:
 
 @dataclass(frozen=True)
 class GrowthInterval:
-    """Per task: fitted compound growth per month, its 95% interval, and the weekly log-slope's standard error."""
+    """Per task: fitted compound growth per month, its 95% interval, and the weekly log-slope's standard
+    error."""
 
     growth: np.ndarray
     low: np.ndarray
@@ -53,7 +54,8 @@ class GrowthInterval:
 
 
 def per_month(slope_per_week: np.ndarray) -> np.ndarray:
-    """Compound monthly growth of a weekly log-slope: exp(slope × 730/24/7) − 1 (inf where it overflows)."""
+    """Compound monthly growth of a weekly log-slope: exp(slope × 730/24/7) − 1 (inf where it
+    overflows)."""
     with np.errstate(over="ignore", invalid="ignore"):
         return np.expm1(slope_per_week * DAYS_PER_MONTH / WEEK_DAYS)
 
@@ -67,7 +69,11 @@ def growth_interval(log_weekly: np.ndarray) -> GrowthInterval:
     residual = centred - slope[:, None] * m[None, :]
     df = weeks - 2
     with np.errstate(divide="ignore", invalid="ignore"):
-        se = np.sqrt(np.sum(residual**2, axis=1) / df / np.sum(m**2)) if df > 0 else np.full(len(slope), np.inf)
+        se = (
+            np.sqrt(np.sum(residual**2, axis=1) / df / np.sum(m**2))
+            if df > 0
+            else np.full(len(slope), np.inf)
+        )
     half = t975(df) * se
     return GrowthInterval(per_month(slope), per_month(slope - half), per_month(slope + half), se)
 

@@ -1,8 +1,9 @@
 """Per-task traffic statistics from a usage log: level, fitted growth, volatility, token mix, teacher price.
 
-Imports numpy, pandas, `econ.traffic.usage`, `econ.base.units` and `econ.traffic.forecast` (its log-linear growth fit). Every
-statistic is computed for all tasks at once on a (tasks × days) matrix of the log's last `TREND_DAYS`
-days, which ends on the log's last day for every task (a task silent lately shows as such):
+Imports numpy, pandas, `econ.traffic.usage`, `econ.base.units` and `econ.traffic.forecast` (its
+log-linear growth fit). Every statistic is computed for all tasks at once on a (tasks × days) matrix
+of the log's last `TREND_DAYS` days, which ends on the log's last day for every task (a task silent
+lately shows as such):
 
 - `requests_per_day`: the mean of the last `LEVEL_DAYS` days (whole weeks, so the weekly pattern cancels);
 - `monthly_growth`: a least-squares line through the logs of whole-week totals (a week sums away the
@@ -57,7 +58,9 @@ def _window_sums(daily: pd.DataFrame, tasks: pd.Index, since: pd.Timestamp) -> p
     return recent.where(np.repeat(lately[:, None], len(columns), axis=1), whole)
 
 
-def _trend_and_noise(matrix: np.ndarray, weeks: int) -> tuple[np.ndarray, np.ndarray, GrowthInterval, np.ndarray]:
+def _trend_and_noise(
+    matrix: np.ndarray, weeks: int
+) -> tuple[np.ndarray, np.ndarray, GrowthInterval, np.ndarray]:
     """Monthly growth, volatility, the growth's interval and the p95 ÷ mean day (trend divided out, weekly
     pattern kept) of the last `weeks` whole weeks of (tasks, days)."""
     daily = matrix[:, matrix.shape[1] - weeks * WEEK_DAYS:]
@@ -71,7 +74,8 @@ def _trend_and_noise(matrix: np.ndarray, weeks: int) -> tuple[np.ndarray, np.nda
     trend_per_day = np.exp(intercept[:, None] + slope[:, None] * t[None, :]) / WEEK_DAYS
     ratio = (daily / trend_per_day).reshape(len(daily), weeks, WEEK_DAYS)
     weekday = ratio.mean(axis=1, keepdims=True)
-    weekday = weekday / np.where(weekday.mean(axis=2, keepdims=True) > 0, weekday.mean(axis=2, keepdims=True), 1.0)
+    weekday_mean = weekday.mean(axis=2, keepdims=True)
+    weekday = weekday / np.where(weekday_mean > 0, weekday_mean, 1.0)
     # A task silent through the window has no residuals: its volatility is NaN (unknown), said quietly.
     with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # numpy's "mean of empty slice" for such a row

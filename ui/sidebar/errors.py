@@ -20,8 +20,8 @@ def _relevant(error: dict, branches: dict[str, str]) -> bool:
     for path, branch in branches.items():
         parts = path.split(".")
         if loc[: len(parts)] == parts and len(loc) > len(parts):
-            # 'float', 'constrained-float', 'DataGeneration', 'function-after[…, TrainingRun]', or a discriminated
-            # union's tag ('Usd', 'TrainingRun', 'DistillationRun')
+            # 'float', 'constrained-float', 'DataGeneration', 'function-after[…, TrainingRun]', or a
+            # discriminated union's tag ('Usd', 'TrainingRun', 'DistillationRun')
             tag = loc[len(parts)]
             is_number_tag = tag in ("float", "int", "Usd") or tag.startswith("constrained-")
             if (branch == "number") != is_number_tag:

@@ -82,15 +82,19 @@ def _columns(con, relation: str) -> Columns:
 
 
 def _locate(con, rows: str, origin: str) -> SourceError:
-    """The first row (file and data row number) with an unusable value, and its column; the error path only."""
+    """The first row (file and data row number) with an unusable value, and its column; the error path
+    only."""
     con.execute("SET preserve_insertion_order = true")
     found = con.execute(f"SELECT filename, row, problem FROM (SELECT problem, filename, ROW_NUMBER() OVER "
                         f"(PARTITION BY filename) AS row FROM ({rows})) WHERE problem IS NOT NULL "
                         "ORDER BY filename, row LIMIT 1").fetchone()
     where, row, problem = (found[0], int(found[1]), found[2]) if found else (origin, None, "?")
-    what = ("is missing or not a timestamp" if problem.lower() in ("timestamp", "date", "starttime", "start_time",
-                                                                   "starttimeunixnano")
-            else "is not a number, or is negative")
+    time_columns = ("timestamp", "date", "starttime", "start_time", "starttimeunixnano")
+    what = (
+        "is missing or not a timestamp"
+        if problem.lower() in time_columns
+        else "is not a number, or is negative"
+    )
     return SourceError(where, what, row, problem)
 
 
@@ -138,9 +142,15 @@ def _shape_start(by_model, since: str | None) -> str | None:
     return shape_since(days.max(), since) if len(days) else since
 
 
-def read_files(source: str, task_key: str | None = None, since: str | None = None, until: str | None = None,
-               fmt: str | None = None) -> UsageTable:
-    """Aggregate a file, folder or glob of usage into the canonical daily table (see `canonical.UsageTable`)."""
+def read_files(
+    source: str,
+    task_key: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    fmt: str | None = None,
+) -> UsageTable:
+    """Aggregate a file, folder or glob of usage into the canonical daily table (see
+    `canonical.UsageTable`)."""
     if fmt is not None and fmt not in FORMATS:
         raise SourceError("--format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
     files, kind = list_files(source)
@@ -169,6 +179,11 @@ def read_files(source: str, task_key: str | None = None, since: str | None = Non
     if hourly:
         meta["shape_since"] = start
     if found == "canonical":
-        meta["cost_source"] = ("the file's usd column" if cols.has("usd") else "the file's cost_cents column "
-                               "(cents ÷ 100)" if cols.has("cost_cents") else "no cost column: priced from tokens")
+        meta["cost_source"] = (
+            "the file's usd column"
+            if cols.has("usd")
+            else "the file's cost_cents column (cents ÷ 100)"
+            if cols.has("cost_cents")
+            else "no cost column: priced from tokens"
+        )
     return usage_table(by_model, shape, meta)

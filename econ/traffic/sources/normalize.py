@@ -24,12 +24,22 @@ from dataclasses import dataclass
 from econ.traffic.sources.errors import SourceError
 
 FORMATS = ("canonical", "litellm", "langfuse", "otel")
-NORMALIZED = ("ts", "task", "model", "requests", "input_tokens", "cached_input_tokens", "output_tokens", "usd",
-              "failed", "cache_hit", "problem")
-DEFAULT_TASK_KEYS = {"canonical": "task", "litellm": "tag:taskName", "langfuse": "trace_name",
-                     "otel": "gen_ai.prompt.name|gen_ai.workflow.name|gen_ai.agent.name"}
-COST_SOURCES = {"canonical": "the file's usd column", "litellm": "LiteLLM's spend (USD)",
-                "langfuse": "Langfuse's total_cost (USD)", "otel": "no cost in OTel spans: priced from tokens"}
+NORMALIZED = (
+    "ts", "task", "model", "requests", "input_tokens", "cached_input_tokens", "output_tokens", "usd",
+    "failed", "cache_hit", "problem",
+)
+DEFAULT_TASK_KEYS = {
+    "canonical": "task",
+    "litellm": "tag:taskName",
+    "langfuse": "trace_name",
+    "otel": "gen_ai.prompt.name|gen_ai.workflow.name|gen_ai.agent.name",
+}
+COST_SOURCES = {
+    "canonical": "the file's usd column",
+    "litellm": "LiteLLM's spend (USD)",
+    "langfuse": "Langfuse's total_cost (USD)",
+    "otel": "no cost in OTel spans: priced from tokens",
+}
 _NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
 # LiteLLM and Langfuse cached-input keys: OpenAI-style usage (LiteLLM normalizes every provider to it)
 # keeps cached tokens inside prompt_tokens; Langfuse prices each usage key on its own, so its `input`
@@ -53,7 +63,8 @@ class Columns:
         return '"' + self.spelled[name.lower()][0].replace('"', '""') + '"'
 
     def text(self, name: str) -> str:
-        """The column as text; lists and structs as their JSON text (so tags read alike from CSV and Parquet)."""
+        """The column as text; lists and structs as their JSON text (so tags read alike from CSV and
+        Parquet)."""
         kind = self.spelled[name.lower()][1].upper()
         if kind.startswith(("VARCHAR", "TEXT", "JSON")):
             return f"CAST({self.ref(name)} AS VARCHAR)"
@@ -66,7 +77,8 @@ class Columns:
 
 
 def task_key_choices(fmt: str | None, columns: list[str]) -> list[str]:
-    """Task keys worth offering for a source: its format's default first, then tags, metadata, named columns."""
+    """Task keys worth offering for a source: its format's default first, then tags, metadata, named
+    columns."""
     lower = {c.lower() for c in columns}
     keys = [DEFAULT_TASK_KEYS[fmt]] if fmt else []
     if fmt == "otel":
@@ -131,7 +143,9 @@ def task_expr(fmt: str, cols: Columns, key: str, otel_attr=None, otel_model=None
             name = _check_name(key, one[4:])
             tags = "request_tags" if cols.has("request_tags") else "tags" if cols.has("tags") else None
             if tags is None:
-                raise SourceError("--task-key", f"{key!r} needs a request_tags or tags column; the source has none")
+                raise SourceError(
+                    "--task-key", f"{key!r} needs a request_tags or tags column; the source has none"
+                )
             options.append(tag_expr(cols.text(tags), name))
         elif one.startswith("metadata."):
             path = _check_name(key, one[len("metadata."):])

@@ -28,8 +28,14 @@ class PricedTokens:
 
 def _project_table() -> tuple[dict[str, tuple[float, float, float]], str]:
     rows = api_prices()
-    table = {r.model: (r.input_usd_per_mtok, r.cached_input_usd_per_mtok if r.cached_input_usd_per_mtok is not None
-                       else r.input_usd_per_mtok, r.output_usd_per_mtok) for r in rows}
+    table = {
+        r.model: (
+            r.input_usd_per_mtok,
+            r.cached_input_usd_per_mtok if r.cached_input_usd_per_mtok is not None else r.input_usd_per_mtok,
+            r.output_usd_per_mtok,
+        )
+        for r in rows
+    }
     dates = sorted({str(r.as_of) for r in rows})
     sources = sorted({r.source for r in rows})
     return table, f"econ/data/api_prices.json ({'; '.join(sources)}, as of {dates[-1]})"
@@ -38,7 +44,10 @@ def _project_table() -> tuple[dict[str, tuple[float, float, float]], str]:
 def unknown_model_message(model: str, known: list[str]) -> str:
     close = price_history.closest_names(model, known)
     hint = f"closest known: {', '.join(close)}" if close else "no similar name is known"
-    return f"model {model!r} has no price (in econ/data/api_prices.json or genai-prices) and the rows have no cost; {hint}"
+    return (
+        f"model {model!r} has no price (in econ/data/api_prices.json or genai-prices) "
+        f"and the rows have no cost; {hint}"
+    )
 
 
 def _genai_prices(model: str, days: np.ndarray, origin: str, known: list[str]) -> np.ndarray:
@@ -48,13 +57,23 @@ def _genai_prices(model: str, days: np.ndarray, origin: str, known: list[str]) -
         point = price_history.price_at(model, pd.Timestamp(day).date())
         if point is None:
             raise SourceError(origin, unknown_model_message(model, known), column="model")
-        cached = point.input_usd_per_mtok if point.cached_input_usd_per_mtok is None else point.cached_input_usd_per_mtok
+        cached = (
+            point.input_usd_per_mtok
+            if point.cached_input_usd_per_mtok is None
+            else point.cached_input_usd_per_mtok
+        )
         out[days == day] = (point.input_usd_per_mtok, cached, point.output_usd_per_mtok)
     return out
 
 
-def price_tokens(models: np.ndarray, dates: np.ndarray, input_tokens: np.ndarray, cached_input_tokens: np.ndarray,
-                 output_tokens: np.ndarray, origin: str) -> PricedTokens:
+def price_tokens(
+    models: np.ndarray,
+    dates: np.ndarray,
+    input_tokens: np.ndarray,
+    cached_input_tokens: np.ndarray,
+    output_tokens: np.ndarray,
+    origin: str,
+) -> PricedTokens:
     """USD of each row's tokens: the project's table where it lists the model (the offline override), else
     genai-prices at the row's day; input includes cached tokens, priced at the cached-input price."""
     table, project_source = _project_table()
@@ -69,5 +88,7 @@ def price_tokens(models: np.ndarray, dates: np.ndarray, input_tokens: np.ndarray
             prices[rows] = _genai_prices(str(model), dates[rows], origin, list(table))
             used.add(price_history.data_version() + ", at each row's UTC day, base tier")
     cached = np.minimum(cached_input_tokens, input_tokens)
-    usd = ((input_tokens - cached) * prices[:, 0] + cached * prices[:, 1] + output_tokens * prices[:, 2]) / TOKENS_PER_MTOK
+    usd = (
+        (input_tokens - cached) * prices[:, 0] + cached * prices[:, 1] + output_tokens * prices[:, 2]
+    ) / TOKENS_PER_MTOK
     return PricedTokens(usd, "; ".join(sorted(used)))
