@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from portfolio_app import metric
+from portfolio_app import start as open_portfolio
 from streamlit.testing.v1 import AppTest
 
 import econ
@@ -28,14 +30,7 @@ def expected() -> econ.Screen:
 
 
 def start() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[SCENARIO_KEY] = econ.example_scenario()
-    at.run()
-    return at.switch_page(PAGE).run()
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    return open_portfolio(TIMEOUT)
 
 
 def upload_sample() -> AppTest:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from portfolio_app import metric
+from portfolio_app import start as open_portfolio
 from postgres_server import create_spend_logs, postgres_dsn  # noqa: F401 - the fixture
 from streamlit.testing.v1 import AppTest
 from usage_truth import canonical_frame, litellm_frame, truth_requests
@@ -21,14 +23,7 @@ ROWS = truth_requests(days=42, seed=21)
 
 
 def start() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[SCENARIO_KEY] = econ.example_scenario()
-    at.run()
-    return at.switch_page(PAGE).run()
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    return open_portfolio(TIMEOUT)
 
 
 def test_a_parquet_upload_offers_task_keys_and_shows_untagged_spend_and_npv_ranges(tmp_path):

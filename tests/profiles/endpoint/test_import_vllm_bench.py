@@ -127,19 +127,3 @@ def test_a_percentile_the_file_lacks_leaves_that_latency_absent(bench_results, t
     assert profile.points[0].ttft_ms is None  # vLLM wrote no p90 by default: never filled in
     assert any("ttft: absent, the file lacks p90_ttft_ms" in n for n in profile.notes)
     assert profile.points[0].requests_per_s > 0
-
-
-@pytest.mark.parametrize("content, message", [
-    ('{"benchmarks": []}', "unknown result format (supported: `vllm bench serve --save-result` JSON"),
-    ('{"a": 1}', "unknown result format"),
-    ('{"completed": 3, "duration": 1.0, "request_throughput": "fast", "request_rate": 2}',
-     "request_throughput: expected a number"),
-    ('{"completed": 3,', "not valid JSON (line 1, column"),
-])
-def test_an_unknown_or_broken_result_file_is_one_line_and_exit_2(tmp_path, capsys, content, message):
-    path = tmp_path / "result.json"
-    path.write_text(content)
-    code = main(["import", str(path), "--out", str(tmp_path / "x.json")])
-    err = capsys.readouterr().err
-    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
-    assert not (tmp_path / "x.json").exists()

@@ -173,6 +173,11 @@ def test_econ_takes_the_same_capacity_from_the_import_as_from_our_own_load_test(
 
 
 @pytest.mark.parametrize("content, message", [
+    ('{"benchmarks": []}', "unknown result format (supported: `vllm bench serve --save-result` JSON"),
+    ('{"a": 1}', "unknown result format"),
+    ('{"completed": 3, "duration": 1.0, "request_throughput": "fast", "request_rate": 2}',
+     "request_throughput: expected a number"),
+    ('{"completed": 3,', "not valid JSON (line 1, column"),
     ("a,b\n1,2\n", "unknown result format (supported: `vllm bench serve --save-result` JSON, `vllm bench"),
     ('{"metadata": {"guidellm_version": "0.8.1"}, "benchmarks": [{"config": {}}]}',
      "benchmarks[0]: config.strategy: missing"),
