@@ -4,26 +4,14 @@ marks the operating point on the rate axis."""
 
 from __future__ import annotations
 
-import base64
 import json
 
-import numpy as np
 from app_support import APP, TIMEOUT, scenario_with_profile, served_profile_dict  # noqa: E402
+from plotly_json import figures, values
 from streamlit.testing.v1 import AppTest
 
 import econ
 from ui.state import SCENARIO_KEY
-
-
-def values(array) -> list[float]:
-    """A plotly JSON array, plain or typed ({'bdata': base64, 'dtype': ...})."""
-    if isinstance(array, dict) and "bdata" in array:
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
-    return [float(v) for v in array]
-
-
-def figures(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def test_an_uploaded_served_profile_shows_latency_against_the_achieved_rate():

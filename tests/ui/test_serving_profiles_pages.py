@@ -5,29 +5,17 @@ metrics and import."""
 
 from __future__ import annotations
 
-import base64
 import copy
 import json
 
-import numpy as np
 from app_support import APP, TIMEOUT, served_profile_dict
+from plotly_json import figures, values
 from streamlit.testing.v1 import AppTest
 
 import econ
 from ui.state import SCENARIO_KEY
 
 MIX = "served-tiny-llama-4l-cpu-vllm-mix.json"
-
-
-def values(array) -> list[float]:
-    """A plotly JSON array, plain or typed ({'bdata': base64, 'dtype': ...})."""
-    if isinstance(array, dict) and "bdata" in array:
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
-    return [float(v) for v in array]
-
-
-def figures(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def titled(at, text: str) -> dict:
